@@ -1,0 +1,78 @@
+/**
+ * The app's configuration, read once from the environment and validated with zod. Every
+ * variable is listed in README.md and `.env.example`.
+ * @module
+ */
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const EnvSchema = z.object({
+  MIRAE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOSTNAME: z.string().min(1).default("127.0.0.1"),
+  MIRAE_PUBLIC_URL: z.url().optional(),
+  DENO_KV_PATH: z.string().min(1).default("./data/mirae.kv"),
+  DENO_KV_URL: z.url().optional(),
+  MIRAE_SECRET: z.string().min(32, "MIRAE_SECRET must be at least 32 characters").optional(),
+  MIRAE_SEED_DEMO: bool.default(true),
+  MIRAE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  LIVEKIT_URL: z.url().optional(),
+  LIVEKIT_API_KEY: z.string().min(1).optional(),
+  LIVEKIT_API_SECRET: z.string().min(32).optional(),
+});
+
+/** The validated configuration the app runs with. */
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  hostname: string;
+  /** Origin used in links the app hands out (join links), e.g. https://mirae.example.org */
+  publicUrl: string;
+  /** Embedded KV file, or a KV Connect URL when `DENO_KV_URL` is set. */
+  kvLocation: string;
+  /** HMAC key for signed links; generated per install in development (see main.ts). */
+  secret?: string;
+  seedDemo: boolean;
+  sessionTtlMs: number;
+  /** Secure cookies: on when the public URL is https. */
+  secureCookies: boolean;
+  livekit?: { url: string; apiKey: string; apiSecret: string };
+}
+
+/**
+ * Reads the configuration from an environment map (defaults to `Deno.env`).
+ * Throws an Error listing every invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  if (e.MIRAE_ENV === "production" && !e.MIRAE_SECRET) {
+    throw new Error("Invalid configuration:\n  MIRAE_SECRET: required in production");
+  }
+  const lk = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET];
+  if (lk.some(Boolean) && !lk.every(Boolean)) {
+    throw new Error(
+      "Invalid configuration:\n  LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together",
+    );
+  }
+  const publicUrl = (e.MIRAE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+  return {
+    env: e.MIRAE_ENV,
+    port: e.PORT,
+    hostname: e.HOSTNAME,
+    publicUrl,
+    kvLocation: e.DENO_KV_URL ?? e.DENO_KV_PATH,
+    secret: e.MIRAE_SECRET,
+    seedDemo: e.MIRAE_SEED_DEMO,
+    sessionTtlMs: e.MIRAE_SESSION_TTL_HOURS * 3_600_000,
+    secureCookies: publicUrl.startsWith("https:"),
+    livekit: e.LIVEKIT_URL
+      ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }
+      : undefined,
+  };
+}

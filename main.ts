@@ -1,0 +1,52 @@
+/**
+ * Starts Mirae: reads the configuration, opens Deno KV, seeds the demo school into an empty
+ * store (development), and serves the app. `deno task start`.
+ * @module
+ */
+import { loadConfig } from "./fresh.config.ts";
+import manifest from "./fresh.gen.ts";
+import { openKv } from "./services/db/kv.ts";
+import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
+import { isEmpty } from "./services/orgs/orgs.ts";
+import { createApp } from "./services/web/app.tsx";
+
+const config = loadConfig();
+const kv = await openKv(config.kvLocation);
+
+if (config.seedDemo && config.env !== "production" && await isEmpty(kv)) {
+  console.log("Empty store: seeding the demo school…");
+  await seedDemo(kv);
+}
+
+const app = createApp({ kv, config, manifest });
+
+const server = Deno.serve({
+  port: config.port,
+  hostname: config.hostname,
+  onListen: async ({ hostname, port }) => {
+    const url = config.publicUrl.includes(`:${config.port}`)
+      ? config.publicUrl.replace(`:${config.port}`, `:${port}`)
+      : config.publicUrl;
+    console.log(`Mirae is running at ${url} (listening on ${hostname}:${port})`);
+    if (config.env !== "production" && await hasDemo(kv)) {
+      const d = demoInfo();
+      console.log(`Demo sign-in (password for all: ${d.password}):`);
+      console.log(`  admin:    ${d.admin}`);
+      console.log(`  teachers: ${d.teachers.join(", ")}`);
+      console.log(`  student:  number ${d.student.number}, school code ${d.student.school}`);
+    }
+  },
+}, (req, info) => {
+  // The client address for rate limiting; a header sent by the client is never trusted.
+  const headers = new Headers(req.headers);
+  headers.set("x-mirae-client-ip", info.remoteAddr.hostname);
+  return app.fetch(new Request(req, { headers }));
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    await server.shutdown();
+    kv.close();
+    Deno.exit(0);
+  });
+}

@@ -1,0 +1,47 @@
+import { getSession } from "../services/auth/sessions.ts";
+import { negotiateLocale, translator } from "../services/i18n/i18n.ts";
+import { getUser } from "../services/orgs/users.ts";
+import { getCookies, LANG_COOKIE, SESSION_COOKIE } from "../services/web/cookies.ts";
+import { checkCsrf } from "../services/web/csrf.ts";
+import type { RouteContext } from "../services/web/define.ts";
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join("; ");
+
+/** Every request: language, who is asking, CSRF, security headers. */
+export async function handler(req: Request, ctx: RouteContext): Promise<Response> {
+  const { state } = ctx;
+  const cookies = getCookies(req);
+  state.locale = negotiateLocale(req.headers.get("accept-language"), cookies[LANG_COOKIE]);
+  state.t = translator(state.locale);
+
+  const bearer = req.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const token = bearer ?? cookies[SESSION_COOKIE];
+  const session = token ? await getSession(state.kv, token) : null;
+  const user = session ? await getUser(state.kv, session.userId) : null;
+  if (session && user && user.orgId === session.orgId) state.actor = { user, session };
+
+  await checkCsrf(req, {
+    via: bearer ? "bearer" : state.actor ? "cookie" : "none",
+    csrf: state.actor?.session.csrf,
+  });
+
+  const res = await ctx.next();
+  res.headers.set("x-content-type-options", "nosniff");
+  res.headers.set("referrer-policy", "same-origin");
+  if (res.headers.get("content-type")?.startsWith("text/html")) {
+    res.headers.set("content-security-policy", CSP);
+    res.headers.set("x-frame-options", "DENY");
+    if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
+  }
+  return res;
+}

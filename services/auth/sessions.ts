@@ -1,0 +1,92 @@
+/**
+ * Sessions: a random token in an HttpOnly cookie (or a Bearer header for API clients). KV
+ * stores only the token's SHA-256, so a copy of the database holds no usable token.
+ * Sessions expire (KV drops them by itself too) and are revoked on sign-out.
+ * @module
+ */
+import { z } from "zod";
+import { commit, getRecord } from "../db/kv.ts";
+
+export const SessionSchema = z.object({
+  /** SHA-256 of the token, hex. */
+  id: z.string(),
+  userId: z.string(),
+  orgId: z.string(),
+  /** Per-session CSRF token that forms and fetch calls echo back. */
+  csrf: z.string(),
+  kind: z.enum(["browser", "device", "api"]),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+/** How long a "device session" (a student who joined by link without a password) lasts. */
+export const DEVICE_SESSION_MS = 30 * 24 * 3_600_000;
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
+    /=+$/,
+    "",
+  );
+}
+
+async function tokenId(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Starts a session; returns the token to hand out (only here) and the stored session. */
+export async function createSession(
+  kv: Deno.Kv,
+  user: { id: string; orgId: string },
+  opts: { ttlMs: number; kind?: Session["kind"] },
+): Promise<{ token: string; session: Session }> {
+  const token = randomToken();
+  const now = Date.now();
+  const session: Session = {
+    id: await tokenId(token),
+    userId: user.id,
+    orgId: user.orgId,
+    csrf: randomToken(),
+    kind: opts.kind ?? "browser",
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + opts.ttlMs).toISOString(),
+  };
+  await commit(
+    kv.atomic()
+      .set(["sessions", session.id], session, { expireIn: opts.ttlMs })
+      .set(["sessions_by_user", user.id, session.id], session.expiresAt, { expireIn: opts.ttlMs }),
+  );
+  return { token, session };
+}
+
+/** The live session for a token, or null (unknown, malformed, expired or revoked). */
+export async function getSession(kv: Deno.Kv, token: string): Promise<Session | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const session = await getRecord(kv, SessionSchema, ["sessions", await tokenId(token)]);
+  if (!session || Date.parse(session.expiresAt) <= Date.now()) return null;
+  return session;
+}
+
+/** Ends one session (sign-out). */
+export async function revokeSession(kv: Deno.Kv, session: Session): Promise<void> {
+  await commit(
+    kv.atomic().delete(["sessions", session.id]).delete([
+      "sessions_by_user",
+      session.userId,
+      session.id,
+    ]),
+  );
+}
+
+/** Ends every session of a user (password change, removal). */
+export async function revokeUserSessions(kv: Deno.Kv, userId: string): Promise<number> {
+  let n = 0;
+  for await (const e of kv.list({ prefix: ["sessions_by_user", userId] })) {
+    const id = e.key[2] as string;
+    await kv.atomic().delete(["sessions", id]).delete(e.key).commit();
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,49 @@
+/**
+ * UI strings: one catalog per language (English is the reference; Korean and Simplified
+ * Chinese must have every key, which the type checker enforces). The language comes from the
+ * `lang` cookie (the visible switch) or else the browser's Accept-Language.
+ * @module
+ */
+import { en, type Messages } from "./messages_en.ts";
+import { ko } from "./messages_ko.ts";
+import { zh } from "./messages_zh.ts";
+
+export const LOCALES = ["en", "ko", "zh"] as const;
+export type Locale = typeof LOCALES[number];
+export type MessageKey = keyof Messages;
+
+/** Names of the languages in themselves, for the switch. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: "English", ko: "한국어", zh: "简体中文" };
+
+const CATALOGS: Record<Locale, Messages> = { en, ko, zh };
+
+/** Looks up a message and fills `{name}` placeholders. */
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** A translator for one language. */
+export function translator(locale: Locale): Translate {
+  const messages = CATALOGS[locale];
+  return (key, params) => {
+    const text = messages[key] ?? en[key] ?? key;
+    return params ? text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m)) : text;
+  };
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Picks the language: an explicit choice (cookie) first, then Accept-Language, then English. */
+export function negotiateLocale(acceptLanguage: string | null, chosen?: string | null): Locale {
+  if (isLocale(chosen)) return chosen;
+  const ranked = (acceptLanguage ?? "").split(",").map((part, i) => {
+    const [tag, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return { tag, q: q ? Number(q.slice(2)) || 0 : 1, i };
+  }).filter((r) => r.tag && r.q > 0).sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { tag } of ranked) {
+    const base = tag.split("-")[0];
+    if (isLocale(base)) return base;
+  }
+  return "en";
+}

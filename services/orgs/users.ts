@@ -1,0 +1,134 @@
+/**
+ * Users: every person belongs to one organization with one role there. `userIndexOps` is the
+ * one writer of a user's keys, so no index goes stale.
+ * @module
+ */
+import { z } from "zod";
+import { notFound } from "../web/errors.ts";
+import { commit, getRecord, getRecords, listPage, newId, type Page } from "../db/kv.ts";
+
+export const ROLES = ["admin", "teacher", "student"] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const UserSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  name: z.string().min(1).max(120),
+  /** Lower-case, trimmed; unique across the whole install (it signs in). */
+  email: z.email().optional(),
+  /** Unique within the organization. */
+  studentNumber: z.string().min(1).max(40).optional(),
+  role: RoleSchema,
+  /** Absent until the person sets a password (imported students, link joiners). */
+  passwordHash: z.string().optional(),
+  joinedVia: z.enum(["seed", "admin", "import", "link"]),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+/** Normalises an email for storage and comparison: trimmed, lower-case. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Builds a user record with a new id. */
+export function newUser(
+  input: Omit<User, "id" | "createdAt" | "joinedVia"> & { joinedVia?: User["joinedVia"] },
+): User {
+  return UserSchema.parse({
+    joinedVia: "admin",
+    ...input,
+    email: input.email ? normalizeEmail(input.email) : undefined,
+    studentNumber: input.studentNumber?.trim() || undefined,
+    id: newId(),
+    createdAt: new Date().toISOString(),
+  });
+}
+
+/**
+ * Adds the writes that create `user` to `op`: the record and its indexes, with uniqueness
+ * checks on the email (install-wide) and the student number (per organization).
+ */
+export function createUserOps(op: Deno.AtomicOperation, user: User, checks = true) {
+  op.set(["users", user.id], user).set(["users_by_org", user.orgId, user.id], user.id);
+  if (user.email) {
+    if (checks) op.check({ key: ["users_by_email", user.email], versionstamp: null });
+    op.set(["users_by_email", user.email], user.id);
+  }
+  if (user.studentNumber) {
+    if (checks) {
+      op.check({ key: ["users_by_number", user.orgId, user.studentNumber], versionstamp: null });
+    }
+    op.set(["users_by_number", user.orgId, user.studentNumber], user.id);
+  }
+  return op;
+}
+
+/** The keys `createUserOps` writes, for undoing a partly written bulk import. */
+export function userKeys(user: User): Deno.KvKey[] {
+  const keys: Deno.KvKey[] = [["users", user.id], ["users_by_org", user.orgId, user.id]];
+  if (user.email) keys.push(["users_by_email", user.email]);
+  if (user.studentNumber) keys.push(["users_by_number", user.orgId, user.studentNumber]);
+  return keys;
+}
+
+/** Creates one user; 409 when the email or student number is taken. */
+export async function createUser(kv: Deno.Kv, user: User): Promise<User> {
+  await commit(
+    createUserOps(kv.atomic(), user),
+    "This email or student number is already used by another account.",
+  );
+  return user;
+}
+
+/** Reads a user; null when absent. */
+export async function getUser(kv: Deno.Kv, id: string): Promise<User | null> {
+  return await getRecord(kv, UserSchema, ["users", id]);
+}
+
+/** Reads a user of one organization; 404 for a missing user or one of another organization. */
+export async function getOrgUser(kv: Deno.Kv, orgId: string, id: string): Promise<User> {
+  const user = await getUser(kv, id);
+  if (!user || user.orgId !== orgId) throw notFound("Member not found");
+  return user;
+}
+
+/** Reads many users by id, in order; null for missing ones. */
+export async function getUsers(kv: Deno.Kv, ids: string[]): Promise<(User | null)[]> {
+  return await getRecords(kv, UserSchema, ids.map((id) => ["users", id]));
+}
+
+/** Finds a user by email, install-wide. */
+export async function findUserByEmail(kv: Deno.Kv, email: string): Promise<User | null> {
+  const id = (await kv.get<string>(["users_by_email", normalizeEmail(email)])).value;
+  return id ? await getUser(kv, id) : null;
+}
+
+/** Finds a user by student number within one organization. */
+export async function findUserByNumber(
+  kv: Deno.Kv,
+  orgId: string,
+  studentNumber: string,
+): Promise<User | null> {
+  const id = (await kv.get<string>(["users_by_number", orgId, studentNumber.trim()])).value;
+  return id ? await getUser(kv, id) : null;
+}
+
+/** Changes a user's password hash (read-check-write, so a concurrent change is not lost). */
+export async function setPasswordHash(kv: Deno.Kv, userId: string, hash: string): Promise<void> {
+  const entry = await kv.get<User>(["users", userId]);
+  if (!entry.value) throw notFound("Member not found");
+  await commit(kv.atomic().check(entry).set(entry.key, { ...entry.value, passwordHash: hash }));
+}
+
+/** One page of an organization's members, optionally of one role. */
+export async function listOrgUsers(
+  kv: Deno.Kv,
+  orgId: string,
+  opts: { cursor?: string; limit?: number } = {},
+): Promise<Page<User>> {
+  const page = await listPage<string>(kv, ["users_by_org", orgId], opts);
+  const users = await getUsers(kv, page.items.map((e) => e.value));
+  return { items: users.filter((u): u is User => u !== null), cursor: page.cursor };
+}
