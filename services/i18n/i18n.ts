@@ -1,12 +1,18 @@
 /**
- * UI strings: one catalog per language (English is the reference; Korean and Simplified
- * Chinese must have every key, which the type checker enforces). The language comes from the
- * `lang` cookie (the visible switch) or else the browser's Accept-Language.
+ * UI strings: one catalog per area in `catalog/` (English is the reference; Korean and
+ * Simplified Chinese must have every key, which the type checker enforces). The language comes
+ * from the `lang` cookie (the visible switch) or else the browser's Accept-Language.
+ * To add an area: create `catalog/<area>.ts` with `defineMessages` and list it in AREAS below.
  * @module
  */
-import { en, type Messages } from "./messages_en.ts";
-import { ko } from "./messages_ko.ts";
-import { zh } from "./messages_zh.ts";
+import common from "./catalog/common.ts";
+
+const AREAS = [common] as const;
+
+type Messages = { [K in keyof typeof AREAS[number]["en"]]: string };
+const merge = (lang: "en" | "ko" | "zh") =>
+  Object.assign({}, ...AREAS.map((a) => a[lang])) as Messages;
+const en = merge("en");
 
 export const LOCALES = ["en", "ko", "zh"] as const;
 export type Locale = typeof LOCALES[number];
@@ -15,7 +21,7 @@ export type MessageKey = keyof Messages;
 /** Names of the languages in themselves, for the switch. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: "English", ko: "한국어", zh: "简体中文" };
 
-const CATALOGS: Record<Locale, Messages> = { en, ko, zh };
+const CATALOGS: Record<Locale, Messages> = { en, ko: merge("ko"), zh: merge("zh") };
 
 /** Looks up a message and fills `{name}` placeholders. */
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -25,7 +31,9 @@ export function translator(locale: Locale): Translate {
   const messages = CATALOGS[locale];
   return (key, params) => {
     const text = messages[key] ?? en[key] ?? key;
-    return params ? text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m)) : text;
+    return params
+      ? text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m))
+      : text;
   };
 }
 
