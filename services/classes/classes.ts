@@ -26,9 +26,13 @@ export const ClassInputSchema = z.strictObject({
   name: z.string().trim().min(1, "Name is required").max(120),
   grade: z.string().trim().max(40).optional(),
   subject: z.string().trim().max(80).optional(),
-  teacherIds: z.array(z.string()).max(50).default([]),
+  teacherIds: z.array(z.string().max(40)).max(50).optional(),
 });
 export type ClassInput = z.input<typeof ClassInputSchema>;
+
+/** What an edit may change; absent fields stay as they are. */
+export const ClassPatchSchema = ClassInputSchema.partial();
+export type ClassPatch = z.input<typeof ClassPatchSchema>;
 
 async function requireTeachers(kv: Deno.Kv, orgId: string, ids: string[]): Promise<User[]> {
   const unique = [...new Set(ids)];
@@ -48,7 +52,7 @@ async function requireTeachers(kv: Deno.Kv, orgId: string, ids: string[]): Promi
 /** Creates a class with its teachers in one commit. */
 export async function createClass(kv: Deno.Kv, orgId: string, input: ClassInput): Promise<Class> {
   const data = ClassInputSchema.parse(input);
-  const teachers = await requireTeachers(kv, orgId, data.teacherIds);
+  const teachers = await requireTeachers(kv, orgId, data.teacherIds ?? []);
   const now = new Date().toISOString();
   const cls: Class = {
     id: newId(),
@@ -73,29 +77,31 @@ export async function getClass(kv: Deno.Kv, orgId: string, id: string): Promise<
   return cls;
 }
 
-/** Edits a class: its fields and (when given) its set of teachers, in one commit. */
+/**
+ * Edits a class: the fields given, and (when `teacherIds` is given) its set of teachers, in
+ * one commit. An empty grade or subject clears it.
+ */
 export async function updateClass(
   kv: Deno.Kv,
   orgId: string,
   id: string,
-  input: ClassInput,
+  input: ClassPatch,
 ): Promise<Class> {
-  const data = ClassInputSchema.parse(input);
+  const data = ClassPatchSchema.parse(input);
   const entry = await kv.get<Class>(["classes", id]);
   if (!entry.value || entry.value.orgId !== orgId) throw notFound("Class not found");
-  const teachers = await requireTeachers(kv, orgId, data.teacherIds);
-  const current = new Set(await listMemberIds(kv, id, "teacher"));
-  const wanted = new Set(teachers.map((t) => t.id));
-  const cls: Class = {
-    ...entry.value,
-    name: data.name,
-    grade: data.grade || undefined,
-    subject: data.subject || undefined,
-    updatedAt: new Date().toISOString(),
-  };
+  const cls: Class = { ...entry.value, updatedAt: new Date().toISOString() };
+  if (data.name !== undefined) cls.name = data.name;
+  if (data.grade !== undefined) cls.grade = data.grade || undefined;
+  if (data.subject !== undefined) cls.subject = data.subject || undefined;
   const op = kv.atomic().check(entry).set(entry.key, cls);
-  for (const t of teachers) if (!current.has(t.id)) addMemberOps(op, id, t, "teacher");
-  for (const tid of current) if (!wanted.has(tid)) removeMemberOps(op, id, tid);
+  if (data.teacherIds) {
+    const teachers = await requireTeachers(kv, orgId, data.teacherIds);
+    const current = new Set(await listMemberIds(kv, id, "teacher"));
+    const wanted = new Set(teachers.map((t) => t.id));
+    for (const t of teachers) if (!current.has(t.id)) addMemberOps(op, id, t, "teacher");
+    for (const tid of current) if (!wanted.has(tid)) removeMemberOps(op, id, tid);
+  }
   await commit(op);
   return cls;
 }

@@ -79,7 +79,10 @@ export function toAppError(err: unknown): AppError {
   if (typeof status === "number" && status >= 400 && status < 500) {
     const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === status)?.[0] ??
       "bad_request") as ErrorCode;
-    return new AppError(code, (err as Error).message || "Bad request");
+    const message = status === 415
+      ? "Unsupported content type: send the body as application/json."
+      : (err as Error).message || "Bad request";
+    return new AppError(code, message);
   }
   console.error("internal error:", err);
   return new AppError("internal", "internal error");

@@ -38,12 +38,9 @@ export function parseRouteFile(file: string): RouteFile {
     };
   }
   const segments = last === "index" ? dirParts : parts;
-  const hono = segments.map((s) => {
-    const rest = s.match(/^\[\.\.\.(\w+)\]$/);
-    if (rest) return "*";
-    return s.replace(/\[(\w+)\]/g, ":$1");
-  });
-  const openapi = segments.map((s) => s.replace(/\[(\w+)\]/g, "{$1}"));
+  const isRest = (s: string) => /^\[\.\.\.\w+\]$/.test(s);
+  const hono = segments.map((s) => isRest(s) ? "*" : s.replace(/\[(\w+)\]/g, ":$1"));
+  const openapi = segments.map((s) => isRest(s) ? "*" : s.replace(/\[(\w+)\]/g, "{$1}"));
   return {
     file,
     dir,
