@@ -1,0 +1,82 @@
+/**
+ * Starts the real server (`main.ts`) as a child process on a free loopback port with its own
+ * KV file, for browser tests and benchmarks. `await using` stops it and removes its data.
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+export interface RunningServer extends AsyncDisposable {
+  url: string;
+  port: number;
+  kvPath: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts main.ts and resolves once it listens. */
+export async function spawnServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const dir = await Deno.makeTempDir({ prefix: "mirae-server-" });
+  const port = freePort();
+  const kvPath = `${dir}/mirae.kv`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "main.ts"],
+    cwd: root,
+    env: {
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      DENO_KV_PATH: kvPath,
+      MIRAE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      MIRAE_SECRET: "spawned-server-secret-0123456789abcdef",
+      NO_COLOR: "1",
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let log = "";
+  const decoder = new TextDecoder();
+  const ready = Promise.withResolvers<void>();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      log += decoder.decode(chunk);
+      if (log.includes("Mirae is running at")) ready.resolve();
+    }
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const timer = setTimeout(() => ready.reject(new Error(`server did not start:\n${log}`)), 60_000);
+  child.status.then((s) => ready.reject(new Error(`server exited (${s.code}):\n${log}`)));
+  try {
+    await ready.promise;
+  } finally {
+    clearTimeout(timer);
+  }
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+    await pumps;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    kvPath,
+    output: () => log,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

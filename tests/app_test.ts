@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { loadConfig } from "../fresh.config.ts";
+import { manifestSource } from "../scripts/manifest.ts";
+import { negotiateLocale } from "../services/i18n/i18n.ts";
+import { testApp } from "./helpers.ts";
+
+Deno.test("[app] fresh.gen.ts lists every route and island (run `deno task manifest`)", async () => {
+  const committed = await Deno.readTextFile(new URL("../fresh.gen.ts", import.meta.url));
+  assert.equal(committed, await manifestSource());
+});
+
+Deno.test("[app] the OpenAPI document describes the API from its zod schemas", async () => {
+  await using t = await testApp();
+  const res = await t.app.request("/api/v1/openapi.json");
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type")!, /application\/json/);
+  const doc = await res.json();
+  assert.match(doc.openapi, /^3\./);
+  for (
+    const path of ["/api/v1/sessions", "/api/v1/classes", "/api/v1/classes/{classId}", "/api/v1/me"]
+  ) {
+    assert.ok(doc.paths[path], `missing ${path}`);
+  }
+  const create = doc.paths["/api/v1/classes"].post;
+  const schema = create.requestBody.content["application/json"].schema;
+  assert.equal(schema.properties.name.type, "string");
+  assert.equal(schema.properties.name.maxLength, 120);
+  assert.equal(schema.additionalProperties, false);
+  assert.ok(create.responses["400"]);
+});
+
+Deno.test("[app] configuration is validated with every bad variable named", () => {
+  assert.throws(() => loadConfig({ PORT: "http", MIRAE_SECRET: "short" }), (e: Error) => {
+    assert.match(e.message, /PORT/);
+    assert.match(e.message, /MIRAE_SECRET: MIRAE_SECRET must be at least 32 characters/);
+    return true;
+  });
+  assert.throws(
+    () => loadConfig({ MIRAE_ENV: "production" }),
+    /MIRAE_SECRET: required in production/,
+  );
+  assert.throws(() => loadConfig({ LIVEKIT_URL: "ws://127.0.0.1:7880" }), /go together/);
+  const c = loadConfig({});
+  assert.equal(c.port, 8000);
+  assert.equal(c.kvLocation, "./data/mirae.kv");
+  assert.equal(
+    loadConfig({ DENO_KV_URL: "http://kv.internal:4512" }).kvLocation,
+    "http://kv.internal:4512",
+  );
+  assert.equal(loadConfig({ MIRAE_PUBLIC_URL: "https://m.example/" }).secureCookies, true);
+});
+
+Deno.test("[app] language: the switch wins, then Accept-Language, then English", () => {
+  assert.equal(negotiateLocale("ko-KR,ko;q=0.9,en;q=0.8"), "ko");
+  assert.equal(negotiateLocale("zh-CN,zh;q=0.9"), "zh");
+  assert.equal(negotiateLocale("fr-FR, en;q=0.5, ko;q=0.7"), "ko");
+  assert.equal(negotiateLocale("fr"), "en");
+  assert.equal(negotiateLocale(null), "en");
+  assert.equal(negotiateLocale("ko", "zh"), "zh");
+  assert.equal(negotiateLocale("ko", "xx"), "ko");
+});
+
+Deno.test("[app] pages come in the visitor's language and the switch remembers a choice", async () => {
+  await using t = await testApp();
+  const ko = await t.app.request("/signin", { headers: { "accept-language": "ko" } });
+  const html = await ko.text();
+  assert.match(html, /<html lang="ko">/);
+  assert.ok(html.includes("로그인"));
+  const set = await t.app.request("/locale", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "lang=zh&next=%2Fsignin",
+  });
+  assert.equal(set.status, 303);
+  assert.equal(set.headers.get("location"), "/signin");
+  const cookie = set.headers.get("set-cookie")!.split(";")[0];
+  const zh =
+    await (await t.app.request("/signin", { headers: { cookie, "accept-language": "ko" } })).text();
+  assert.ok(zh.includes("登录"));
+});
+
+Deno.test("[app] HTML pages carry security headers; static files are served", async () => {
+  await using t = await testApp();
+  const res = await t.app.request("/signin");
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type")!, /text\/html/);
+  assert.match(res.headers.get("content-security-policy")!, /script-src 'self'/);
+  assert.equal(res.headers.get("x-frame-options"), "DENY");
+  assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+  await res.body?.cancel();
+  const css = await t.app.request("/styles.css");
+  assert.equal(css.status, 200);
+  assert.match(css.headers.get("content-type")!, /text\/css/);
+  await css.body?.cancel();
+  const missing = await t.app.request("/no-such-page");
+  assert.equal(missing.status, 404);
+  assert.match(await missing.text(), /Page not found/);
+});
