@@ -11,7 +11,9 @@ export function LocaleSwitch({ state, url }: { state: State; url: URL }) {
       <label>
         <span class="sr-only">{state.t("nav.language")}</span>
         <select name="lang" aria-label={state.t("nav.language")}>
-          {LOCALES.map((l) => <option value={l} selected={l === state.locale}>{LOCALE_NAMES[l]}</option>)}
+          {LOCALES.map((l) => (
+            <option key={l} value={l} selected={l === state.locale}>{LOCALE_NAMES[l]}</option>
+          ))}
         </select>
       </label>
       <button type="submit">{state.t("nav.language")}</button>

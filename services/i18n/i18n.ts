@@ -5,11 +5,16 @@
  * To add an area: create `catalog/<area>.ts` with `defineMessages` and list it in AREAS below.
  * @module
  */
+import admin from "./catalog/admin.ts";
+import classes from "./catalog/classes.ts";
 import common from "./catalog/common.ts";
+import join from "./catalog/join.ts";
 
-const AREAS = [common] as const;
+const AREAS = [common, join, admin, classes] as const;
 
-type Messages = { [K in keyof typeof AREAS[number]["en"]]: string };
+// Every key of every area: `keyof` of the union alone would keep only the keys all areas share.
+type KeysOf<T> = T extends unknown ? keyof T : never;
+type Messages = { [K in KeysOf<typeof AREAS[number]["en"]>]: string };
 const merge = (lang: "en" | "ko" | "zh") =>
   Object.assign({}, ...AREAS.map((a) => a[lang])) as Messages;
 const en = merge("en");

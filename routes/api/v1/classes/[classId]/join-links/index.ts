@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { requireActor, requireClassRole } from "../../../../../../services/auth/access.ts";
+import {
+  createJoinLink,
+  DEFAULT_EXPIRES_HOURS,
+  joinToken,
+  joinUrl,
+  linkSecret,
+  listJoinLinks,
+  MAX_EXPIRES_HOURS,
+  MIN_EXPIRES_HOURS,
+} from "../../../../../../services/classes/join_links.ts";
+import {
+  defineApi,
+  errorResponses,
+  ErrorResponseSchema,
+  json,
+} from "../../../../../../services/web/api.ts";
+import { ClassParamsSchema } from "../../../../../../services/web/schemas.ts";
+
+const StatusSchema = z.enum(["active", "expired", "revoked"]);
+
+const JoinLinkOutSchema = z.object({
+  id: z.string(),
+  /** The address to hand to students. */
+  url: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  status: StatusSchema,
+  uses: z.number().int(),
+});
+
+/** A class's join links, newest first (the class's teachers and school admins). */
+export const GET = defineApi({
+  summary: "List a class's join links",
+  tags: ["join links"],
+  security: [{ bearer: [] }],
+  request: { params: ClassParamsSchema },
+  responses: {
+    200: json(z.object({ items: z.array(JoinLinkOutSchema) }), "Join links, newest first"),
+    ...errorResponses,
+  },
+}, async (c) => {
+  const { kv, config } = c.var.state;
+  const actor = requireActor(c.var.state);
+  const { classId } = c.req.valid("param");
+  await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
+  const secret = await linkSecret(kv, config);
+  const links = await listJoinLinks(kv, classId);
+  const items = await Promise.all(links.map(async (l) => ({
+    id: l.id,
+    url: joinUrl(config.publicUrl, await joinToken(secret, l.id)),
+    createdAt: l.createdAt,
+    expiresAt: l.expiresAt,
+    status: l.status,
+    uses: l.uses,
+  })));
+  return c.json({ items }, 200);
+});
+
+/** Makes a new join link that students open in a browser to join the class. */
+export const POST = defineApi({
+  summary: "Create a join link for a class",
+  tags: ["join links"],
+  security: [{ bearer: [] }],
+  request: {
+    params: ClassParamsSchema,
+    body: {
+      content: {
+        "application/json": {
+          schema: z.strictObject({
+            expiresInHours: z.number().int().min(MIN_EXPIRES_HOURS).max(MAX_EXPIRES_HOURS)
+              .optional().describe(
+                `Lifetime in hours; ${DEFAULT_EXPIRES_HOURS} (a week) by default`,
+              ),
+          }),
+        },
+      },
+      // An empty POST makes a link with the default lifetime.
+      required: false,
+    },
+  },
+  responses: {
+    201: json(JoinLinkOutSchema.omit({ createdAt: true, uses: true }), "The new link"),
+    ...errorResponses,
+    409: json(ErrorResponseSchema, "The class is archived"),
+  },
+}, async (c) => {
+  const { kv, config } = c.var.state;
+  const actor = requireActor(c.var.state);
+  const { classId } = c.req.valid("param");
+  const { cls } = await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
+  const { link, token } = await createJoinLink(kv, await linkSecret(kv, config), {
+    orgId: cls.orgId,
+    classId: cls.id,
+    createdBy: actor.user.id,
+    expiresInHours: c.req.valid("json").expiresInHours,
+  });
+  return c.json({
+    id: link.id,
+    url: joinUrl(config.publicUrl, token),
+    expiresAt: link.expiresAt,
+    status: "active" as const,
+  }, 201);
+});

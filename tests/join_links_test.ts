@@ -1,0 +1,396 @@
+import assert from "node:assert/strict";
+import { createJoinLink, linkSecret } from "../services/classes/join_links.ts";
+import { getMemberRole, listClassMembers } from "../services/classes/members.ts";
+import { setClassArchived } from "../services/classes/classes.ts";
+import { bearer, browserSessionFor, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
+
+type App = Awaited<ReturnType<typeof testApp>>;
+
+const JSON_BODY = { "content-type": "application/json" };
+
+async function world() {
+  const t = await testApp();
+  const schools = await twoSchools(t.kv);
+  return { ...t, ...schools };
+}
+
+/** Makes a join link for `classId` through the service; returns its token. */
+async function linkFor(t: App, orgId: string, classId: string, createdBy: string) {
+  const secret = await linkSecret(t.kv, t.config);
+  return await createJoinLink(t.kv, secret, { orgId, classId, createdBy });
+}
+
+function form(fields: Record<string, string>) {
+  return new URLSearchParams(fields);
+}
+
+Deno.test("[join links] API - a teacher and an admin create, list and revoke links", async () => {
+  await using t = await world();
+  const { classA, teacherA, admin } = t.one;
+  const base = `/api/v1/classes/${classA.id}/join-links`;
+  const teacher = bearer(await tokenFor(t.kv, teacherA));
+  const adminAuth = bearer(await tokenFor(t.kv, admin));
+
+  const made = await t.app.request(base, { method: "POST", headers: teacher });
+  assert.equal(made.status, 201);
+  assert.match(made.headers.get("content-type") ?? "", /^application\/json/);
+  const first = await made.json();
+  assert.equal(first.status, "active");
+  assert.ok(first.url.startsWith(`${t.config.publicUrl}/join/${first.id}.`), first.url);
+  const week = Date.parse(first.expiresAt) - Date.now();
+  assert.ok(week > 167 * 3_600_000 && week <= 168 * 3_600_000, String(week));
+
+  const short = await t.app.request(base, {
+    method: "POST",
+    headers: { ...adminAuth, ...JSON_BODY },
+    body: JSON.stringify({ expiresInHours: 2 }),
+  });
+  assert.equal(short.status, 201);
+  assert.match(short.headers.get("content-type") ?? "", /^application\/json/);
+  const second = await short.json();
+  assert.ok(Date.parse(second.expiresAt) - Date.now() <= 2 * 3_600_000);
+
+  const list = await t.app.request(base, { headers: teacher });
+  assert.equal(list.status, 200);
+  assert.match(list.headers.get("content-type") ?? "", /^application\/json/);
+  const { items } = await list.json();
+  assert.deepEqual(items.map((l: { id: string }) => l.id), [second.id, first.id]);
+  assert.deepEqual(items.map((l: { uses: number }) => l.uses), [0, 0]);
+  assert.equal(items[1].url, first.url);
+
+  for (let i = 0; i < 2; i++) { // revoking twice is fine
+    const del = await t.app.request(`${base}/${first.id}`, {
+      method: "DELETE",
+      headers: adminAuth,
+    });
+    assert.equal(del.status, 204);
+    assert.equal(await del.text(), "");
+  }
+  const after = await (await t.app.request(base, { headers: teacher })).json();
+  assert.deepEqual(after.items.map((l: { status: string }) => l.status), ["active", "revoked"]);
+
+  const unknown = await t.app.request(`${base}/01ARZ3NDEKTSV4RRFFQ69G5FAV`, {
+    method: "DELETE",
+    headers: teacher,
+  });
+  assert.equal(unknown.status, 404);
+  assert.match(unknown.headers.get("content-type") ?? "", /^application\/json/);
+  assert.equal((await unknown.json()).error.code, "not_found");
+});
+
+Deno.test("[join links] API - bad lifetimes and unknown fields are 400", async () => {
+  await using t = await world();
+  const base = `/api/v1/classes/${t.one.classA.id}/join-links`;
+  const auth = bearer(await tokenFor(t.kv, t.one.teacherA));
+  for (
+    const body of [{ expiresInHours: 0 }, { expiresInHours: 721 }, { expiresInHours: 1.5 }, {
+      x: 1,
+    }]
+  ) {
+    const res = await t.app.request(base, {
+      method: "POST",
+      headers: { ...auth, ...JSON_BODY },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
+    assert.equal((await res.json()).error.code, "validation_failed");
+  }
+});
+
+Deno.test("[join links] API - students 403, other classes and schools 404, strangers 401", async () => {
+  await using t = await world();
+  const { classA, teacherA, studentA, teacherB } = t.one;
+  const { link } = await linkFor(t, t.one.org.id, classA.id, teacherA.id);
+  const base = `/api/v1/classes/${classA.id}/join-links`;
+  const cases: [string, Record<string, string>, number][] = [
+    ["student of the class", bearer(await tokenFor(t.kv, studentA)), 403],
+    ["teacher of another class", bearer(await tokenFor(t.kv, teacherB)), 404],
+    ["admin of another school", bearer(await tokenFor(t.kv, t.two.admin)), 404],
+    ["nobody", {}, 401],
+  ];
+  for (const [who, headers, status] of cases) {
+    for (
+      const [method, path] of [["GET", base], ["POST", base], ["DELETE", `${base}/${link.id}`]]
+    ) {
+      const res = await t.app.request(path, { method, headers });
+      assert.equal(res.status, status, `${who} ${method}`);
+      assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
+      assert.ok((await res.json()).error.message);
+    }
+  }
+  // Nothing was revoked or made along the way.
+  const items = (await (await t.app.request(base, {
+    headers: bearer(await tokenFor(t.kv, teacherA)),
+  })).json()).items;
+  assert.deepEqual(items.map((l: { status: string }) => l.status), ["active"]);
+});
+
+Deno.test("[join links] page - a student opens the link, joins with a name, sees the class", async () => {
+  await using t = await world();
+  const { org, classA, teacherA } = t.one;
+  const { token, link } = await linkFor(t, org.id, classA.id, teacherA.id);
+
+  const page = await t.app.request(`/join/${token}`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+  const html = await page.text();
+  assert.ok(html.includes(classA.name), "class name shown");
+  assert.ok(html.includes(org.name), "school name shown");
+  assert.match(html, /name="name"/);
+
+  const res = await t.app.request(`/join/${token}`, {
+    method: "POST",
+    body: form({ name: "Minji Kim" }),
+  });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get("location"), `/classes/${classA.id}`);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  assert.match(setCookie, /^mirae_session=[A-Za-z0-9_-]{43}; /);
+  assert.match(setCookie, /HttpOnly/);
+  const maxAge = Number(setCookie.match(/Max-Age=(\d+)/)?.[1]);
+  assert.ok(maxAge > 29 * 86_400, `device session cookie lasts ~30 days (${maxAge})`);
+
+  const roster = await listClassMembers(t.kv, classA.id, { role: "student" });
+  const joined = roster.items.find((m) => m.name === "Minji Kim");
+  assert.ok(joined, "the new student is on the roster");
+
+  const cookie = setCookie.split(";")[0];
+  const mine = await t.app.request("/classes", { headers: { cookie } });
+  assert.equal(mine.status, 200);
+  assert.match(mine.headers.get("content-type") ?? "", /^text\/html/);
+  const list = await mine.text();
+  assert.ok(list.includes(`href="/classes/${classA.id}"`), "links to the class");
+  assert.ok(list.includes(classA.name));
+  assert.ok(!list.includes(t.one.classB.name), "only their own class");
+
+  const links = await (await t.app.request(`/api/v1/classes/${classA.id}/join-links`, {
+    headers: bearer(await tokenFor(t.kv, teacherA)),
+  })).json();
+  assert.equal(links.items.find((l: { id: string }) => l.id === link.id).uses, 1);
+});
+
+Deno.test("[join links] page - email and password give a browser session; taken email 409", async () => {
+  await using t = await world();
+  const { org, classA, teacherA, studentA } = t.one;
+  const { token } = await linkFor(t, org.id, classA.id, teacherA.id);
+
+  const taken = await t.app.request(`/join/${token}`, {
+    method: "POST",
+    body: form({ name: "Copy", email: studentA.email!, password: "long enough pass" }),
+  });
+  assert.equal(taken.status, 409);
+  assert.match(taken.headers.get("content-type") ?? "", /^text\/html/);
+  const html = await taken.text();
+  assert.match(html, /already used by another account/);
+  assert.match(html, /value="Copy"/, "the form keeps what was typed");
+  assert.equal(taken.headers.get("set-cookie"), null);
+
+  const short = await t.app.request(`/join/${token}`, {
+    method: "POST",
+    body: form({ name: "Wei", email: "wei@example.org", password: "short" }),
+  });
+  assert.equal(short.status, 400);
+  assert.match(short.headers.get("content-type") ?? "", /^text\/html/);
+  assert.match(await short.text(), /at least 8/);
+
+  const ok = await t.app.request(`/join/${token}`, {
+    method: "POST",
+    body: form({ name: "Wei", email: "wei@example.org", password: "long enough pass" }),
+  });
+  assert.equal(ok.status, 303);
+  const maxAge = Number(ok.headers.get("set-cookie")?.match(/Max-Age=(\d+)/)?.[1]);
+  assert.ok(maxAge <= t.config.sessionTtlMs / 1000, `normal session length (${maxAge})`);
+  // The password signs in on another device.
+  const signin = await t.app.request("/signin", {
+    method: "POST",
+    body: form({ login: "wei@example.org", password: "long enough pass" }),
+  });
+  assert.equal(signin.status, 303);
+  assert.match(signin.headers.get("set-cookie") ?? "", /^mirae_session=/);
+});
+
+Deno.test("[join links] page - a cross-site POST is refused and creates nobody", async () => {
+  await using t = await world();
+  const { org, classA, teacherA } = t.one;
+  const { token } = await linkFor(t, org.id, classA.id, teacherA.id);
+  const res = await t.app.request(`/join/${token}`, {
+    method: "POST",
+    headers: { origin: "https://evil.example" },
+    body: form({ name: "Mallory" }),
+  });
+  assert.equal(res.status, 403);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+  assert.match(await res.text(), /another site/);
+  assert.equal(res.headers.get("set-cookie"), null);
+  assert.equal((await listClassMembers(t.kv, classA.id, { role: "student" })).total, 1);
+});
+
+Deno.test("[join links] page - revoked, expired, archived and forged links say so", async () => {
+  await using t = await world();
+  const { org, classA, classB, teacherA, teacherB, admin } = t.one;
+  const revoked = await linkFor(t, org.id, classA.id, teacherA.id);
+  await t.app.request(`/api/v1/classes/${classA.id}/join-links/${revoked.link.id}`, {
+    method: "DELETE",
+    headers: bearer(await tokenFor(t.kv, teacherA)),
+  });
+  const expired = await linkFor(t, org.id, classA.id, teacherA.id);
+  await t.kv.set(["join_links", expired.link.id], {
+    ...expired.link,
+    expiresAt: "2024-03-05T12:00:00.000Z",
+  });
+  const archived = await linkFor(t, org.id, classB.id, teacherB.id);
+  await setClassArchived(t.kv, org.id, classB.id, true);
+  const forged = `${revoked.link.id}.${"A".repeat(22)}`;
+
+  const cases: [string, number, RegExp][] = [
+    [revoked.token, 410, /turned off by your teacher/],
+    [expired.token, 410, /expired on March 5, 2024/],
+    [archived.token, 410, /archived/],
+    [forged, 404, /not valid/],
+    ["nonsense", 404, /not valid/],
+  ];
+  for (const [token, status, message] of cases) {
+    for (const method of ["GET", "POST"]) {
+      const res = await t.app.request(`/join/${token}`, {
+        method,
+        body: method === "POST" ? form({ name: "Late" }) : undefined,
+      });
+      assert.equal(res.status, status, `${method} ${token}`);
+      assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+      const html = await res.text();
+      assert.match(html, message);
+      assert.doesNotMatch(html, /name="name"/, "no join form");
+    }
+  }
+  // In Korean, too.
+  const ko = await t.app.request(`/join/${revoked.token}`, {
+    headers: { "accept-language": "ko-KR,ko;q=0.9" },
+  });
+  assert.equal(ko.status, 410);
+  assert.match(ko.headers.get("content-type") ?? "", /^text\/html/);
+  assert.match(await ko.text(), /사용 중지/);
+  assert.equal((await listClassMembers(t.kv, classA.id, { role: "student" })).total, 1);
+  assert.equal(admin.orgId, org.id);
+});
+
+Deno.test("[join links] page - a signed-in student of the school joins with one button", async () => {
+  await using t = await world();
+  const { org, classA, teacherA, studentB } = t.one;
+  const { token } = await linkFor(t, org.id, classA.id, teacherA.id);
+  const session = await browserSessionFor(t.kv, studentB);
+
+  const page = await t.app.request(`/join/${token}`, { headers: { cookie: session.cookie } });
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+  const html = await page.text();
+  assert.ok(html.includes(`You are signed in as ${studentB.name}.`));
+  assert.ok(html.includes(`>Join ${classA.name}</button>`));
+  assert.doesNotMatch(html, /name="name"/);
+
+  const noCsrf = await t.app.request(`/join/${token}`, {
+    method: "POST",
+    headers: { cookie: session.cookie },
+    body: form({}),
+  });
+  assert.equal(noCsrf.status, 403);
+  assert.equal(await getMemberRole(t.kv, classA.id, studentB.id), null);
+
+  for (let i = 0; i < 2; i++) { // a second click changes nothing
+    const res = await t.app.request(`/join/${token}`, {
+      method: "POST",
+      headers: { cookie: session.cookie },
+      body: form({ _csrf: session.csrf }),
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), `/classes/${classA.id}`);
+    assert.equal(res.headers.get("set-cookie"), null, "keeps their session");
+  }
+  assert.equal(await getMemberRole(t.kv, classA.id, studentB.id), "student");
+});
+
+Deno.test("[join links] page - a student of another school gets the form, not the button", async () => {
+  await using t = await world();
+  const { org, classA, teacherA } = t.one;
+  const { token } = await linkFor(t, org.id, classA.id, teacherA.id);
+  const outsider = t.two.studentA;
+  const session = await browserSessionFor(t.kv, outsider);
+
+  const page = await t.app.request(`/join/${token}`, { headers: { cookie: session.cookie } });
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+  assert.match(await page.text(), /name="name"/);
+
+  const res = await t.app.request(`/join/${token}`, {
+    method: "POST",
+    headers: { cookie: session.cookie },
+    body: form({ _csrf: session.csrf, name: "New Me" }),
+  });
+  assert.equal(res.status, 303);
+  assert.match(res.headers.get("set-cookie") ?? "", /^mirae_session=/);
+  assert.equal(await getMemberRole(t.kv, classA.id, outsider.id), null, "outsider not added");
+  const roster = await listClassMembers(t.kv, classA.id, { role: "student" });
+  assert.ok(roster.items.some((m) => m.name === "New Me"));
+});
+
+Deno.test("[join links] page - staff see no join button", async () => {
+  await using t = await world();
+  const { org, classA, teacherA, teacherB, admin } = t.one;
+  const { token } = await linkFor(t, org.id, classA.id, teacherA.id);
+  const cases = [
+    [teacherB, /Join links are for students/, 403],
+    [admin, /Open the class/, 303],
+  ] as const;
+  for (const [user, text, postStatus] of cases) {
+    const { cookie, csrf } = await browserSessionFor(t.kv, user);
+    const page = await t.app.request(`/join/${token}`, { headers: { cookie } });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+    const html = await page.text();
+    assert.match(html, text);
+    assert.doesNotMatch(html, /type="submit" class="primary"/);
+    const post = await t.app.request(`/join/${token}`, {
+      method: "POST",
+      headers: { cookie },
+      body: form({ _csrf: csrf }),
+    });
+    assert.equal(post.status, postStatus);
+    assert.equal(await getMemberRole(t.kv, classA.id, user.id), null);
+  }
+});
+
+Deno.test("[join links] my classes - needs sign-in; lists roles; admins get the dashboard link", async () => {
+  await using t = await world();
+  const anon = await t.app.request("/classes");
+  assert.equal(anon.status, 303);
+  assert.match(anon.headers.get("location") ?? "", /^\/signin\?next=%2Fclasses/);
+
+  const { teacherA, classA, classB, admin, org } = t.one;
+  await setClassArchived(t.kv, org.id, classB.id, true);
+  const teacher = await browserSessionFor(t.kv, teacherA);
+  const res = await t.app.request("/classes", { headers: { cookie: teacher.cookie } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+  const html = await res.text();
+  assert.ok(html.includes(classA.name));
+  assert.match(html, /class="badge">Teacher</);
+  assert.doesNotMatch(html, /href="\/admin"/);
+
+  const adminPage = await t.app.request("/classes", {
+    headers: { cookie: (await browserSessionFor(t.kv, admin)).cookie },
+  });
+  assert.equal(adminPage.status, 200);
+  assert.match(adminPage.headers.get("content-type") ?? "", /^text\/html/);
+  const adminHtml = await adminPage.text();
+  assert.match(adminHtml, /href="\/admin"/);
+  assert.match(adminHtml, /You do not teach any class yet/);
+
+  const lonely = await randomUser(t.kv, org.id, "student");
+  const empty = await t.app.request("/classes", {
+    headers: { cookie: (await browserSessionFor(t.kv, lonely)).cookie, "accept-language": "zh-CN" },
+  });
+  assert.equal(empty.status, 200);
+  assert.match(empty.headers.get("content-type") ?? "", /^text\/html/);
+  assert.match(await empty.text(), /你还没有加入任何班级/);
+  assert.ok(!html.includes(classB.name), "archived classes are left out");
+});
