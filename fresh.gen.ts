@@ -5,10 +5,27 @@ import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_500.tsx";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
-import * as $4 from "./routes/index.tsx";
-import * as $5 from "./routes/locale.ts";
-import * as $6 from "./routes/signin.tsx";
-import * as $7 from "./routes/signout.ts";
+import * as $4 from "./routes/admin/classes/[classId].tsx";
+import * as $5 from "./routes/admin/index.tsx";
+import * as $6 from "./routes/api/v1/classes/[classId]/archive.ts";
+import * as $7 from "./routes/api/v1/classes/[classId]/index.ts";
+import * as $8 from "./routes/api/v1/classes/[classId]/join-links/[linkId].ts";
+import * as $9 from "./routes/api/v1/classes/[classId]/join-links/index.ts";
+import * as $10 from "./routes/api/v1/classes/[classId]/roster.ts";
+import * as $11 from "./routes/api/v1/classes/index.ts";
+import * as $12 from "./routes/api/v1/me.ts";
+import * as $13 from "./routes/api/v1/members.ts";
+import * as $14 from "./routes/api/v1/sessions/current.ts";
+import * as $15 from "./routes/api/v1/sessions/index.ts";
+import * as $16 from "./routes/classes/[classId].tsx";
+import * as $17 from "./routes/classes/index.tsx";
+import * as $18 from "./routes/index.tsx";
+import * as $19 from "./routes/join/[token].tsx";
+import * as $20 from "./routes/locale.ts";
+import * as $21 from "./routes/signin.tsx";
+import * as $22 from "./routes/signout.ts";
+import * as $$0 from "./islands/JoinLinks.tsx";
+import * as $$1 from "./islands/RosterImport.tsx";
 
 import type { Manifest } from "./services/web/app.tsx";
 
@@ -18,12 +35,29 @@ const manifest: Manifest = {
     "./routes/_500.tsx": $1,
     "./routes/_app.tsx": $2,
     "./routes/_middleware.ts": $3,
-    "./routes/index.tsx": $4,
-    "./routes/locale.ts": $5,
-    "./routes/signin.tsx": $6,
-    "./routes/signout.ts": $7,
+    "./routes/admin/classes/[classId].tsx": $4,
+    "./routes/admin/index.tsx": $5,
+    "./routes/api/v1/classes/[classId]/archive.ts": $6,
+    "./routes/api/v1/classes/[classId]/index.ts": $7,
+    "./routes/api/v1/classes/[classId]/join-links/[linkId].ts": $8,
+    "./routes/api/v1/classes/[classId]/join-links/index.ts": $9,
+    "./routes/api/v1/classes/[classId]/roster.ts": $10,
+    "./routes/api/v1/classes/index.ts": $11,
+    "./routes/api/v1/me.ts": $12,
+    "./routes/api/v1/members.ts": $13,
+    "./routes/api/v1/sessions/current.ts": $14,
+    "./routes/api/v1/sessions/index.ts": $15,
+    "./routes/classes/[classId].tsx": $16,
+    "./routes/classes/index.tsx": $17,
+    "./routes/index.tsx": $18,
+    "./routes/join/[token].tsx": $19,
+    "./routes/locale.ts": $20,
+    "./routes/signin.tsx": $21,
+    "./routes/signout.ts": $22,
   },
   islands: {
+    "./islands/JoinLinks.tsx": $$0,
+    "./islands/RosterImport.tsx": $$1,
   },
   baseUrl: import.meta.url,
 };

@@ -56,4 +56,3 @@ export async function isEmpty(kv: Deno.Kv): Promise<boolean> {
   for await (const _ of kv.list({ prefix: ["orgs"] }, { limit: 1 })) return false;
   return true;
 }
-

@@ -51,7 +51,9 @@ export function newUser(
  * checks on the email (install-wide) and the student number (per organization).
  */
 export function createUserOps(op: Deno.AtomicOperation, user: User, checks = true) {
-  op.set(["users", user.id], user).set(["users_by_org", user.orgId, user.id], user.id);
+  op.set(["users", user.id], user)
+    .set(["users_by_org", user.orgId, user.id], user.id)
+    .set(["users_by_org_role", user.orgId, user.role, user.id], user.id);
   if (user.email) {
     if (checks) op.check({ key: ["users_by_email", user.email], versionstamp: null });
     op.set(["users_by_email", user.email], user.id);
@@ -67,7 +69,11 @@ export function createUserOps(op: Deno.AtomicOperation, user: User, checks = tru
 
 /** The keys `createUserOps` writes, for undoing a partly written bulk import. */
 export function userKeys(user: User): Deno.KvKey[] {
-  const keys: Deno.KvKey[] = [["users", user.id], ["users_by_org", user.orgId, user.id]];
+  const keys: Deno.KvKey[] = [
+    ["users", user.id],
+    ["users_by_org", user.orgId, user.id],
+    ["users_by_org_role", user.orgId, user.role, user.id],
+  ];
   if (user.email) keys.push(["users_by_email", user.email]);
   if (user.studentNumber) keys.push(["users_by_number", user.orgId, user.studentNumber]);
   return keys;
@@ -122,13 +128,25 @@ export async function setPasswordHash(kv: Deno.Kv, userId: string, hash: string)
   await commit(kv.atomic().check(entry).set(entry.key, { ...entry.value, passwordHash: hash }));
 }
 
-/** One page of an organization's members, optionally of one role. */
+/** One page of an organization's members (of one role when `role` is given), oldest first. */
 export async function listOrgUsers(
   kv: Deno.Kv,
   orgId: string,
-  opts: { cursor?: string; limit?: number } = {},
+  opts: { cursor?: string; limit?: number; role?: Role } = {},
 ): Promise<Page<User>> {
-  const page = await listPage<string>(kv, ["users_by_org", orgId], opts);
+  const prefix = opts.role ? ["users_by_org_role", orgId, opts.role] : ["users_by_org", orgId];
+  const page = await listPage<string>(kv, prefix, opts);
   const users = await getUsers(kv, page.items.map((e) => e.value));
   return { items: users.filter((u): u is User => u !== null), cursor: page.cursor };
+}
+
+/** The organization's teachers, sorted by name (for teacher pickers). */
+export async function listOrgTeachers(kv: Deno.Kv, orgId: string): Promise<User[]> {
+  const ids: string[] = [];
+  for await (const e of kv.list<string>({ prefix: ["users_by_org_role", orgId, "teacher"] })) {
+    ids.push(e.value);
+  }
+  const teachers = (await getUsers(kv, ids)).filter((u): u is User => u !== null);
+  const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+  return teachers.sort((a, b) => collator.compare(a.name, b.name));
 }

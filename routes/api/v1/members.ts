@@ -26,7 +26,6 @@ export const GET = defineApi({
 }, async (c) => {
   const { user } = requireAdmin(c.var.state);
   const { role, cursor, limit } = c.req.valid("query");
-  const page = await listOrgUsers(c.var.state.kv, user.orgId, { cursor, limit });
-  const items = page.items.filter((u) => !role || u.role === role).map(publicUser);
-  return c.json({ items, cursor: page.cursor }, 200);
+  const page = await listOrgUsers(c.var.state.kv, user.orgId, { cursor, limit, role });
+  return c.json({ items: page.items.map(publicUser), cursor: page.cursor }, 200);
 });

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import {
+  classAccess,
+  requireActor,
+  requireClassRole,
+} from "../../../../../services/auth/access.ts";
+import { MemberRoleSchema } from "../../../../../services/classes/members.ts";
+import {
+  analyzeRoster,
+  importRoster,
+  RosterReportSchema,
+} from "../../../../../services/roster/import.ts";
+import { listRosterView, RosterPageSchema } from "../../../../../services/roster/view.ts";
+import {
+  defineApi,
+  errorResponses,
+  ErrorResponseSchema,
+  json,
+} from "../../../../../services/web/api.ts";
+import { AppError } from "../../../../../services/web/errors.ts";
+import { ClassParamsSchema } from "../../../../../services/web/schemas.ts";
+
+/** One page of the roster: contact details for admins and teachers, names for students. */
+export const GET = defineApi({
+  summary: "List a class's roster",
+  tags: ["roster"],
+  security: [{ bearer: [] }],
+  request: {
+    params: ClassParamsSchema,
+    query: z.object({
+      q: z.string().max(120).optional(),
+      role: MemberRoleSchema.optional(),
+      offset: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+  },
+  responses: {
+    200: json(RosterPageSchema, "One page of the roster: teachers first, then by name"),
+    ...errorResponses,
+  },
+}, async (c) => {
+  const { kv } = c.var.state;
+  const { classId } = c.req.valid("param");
+  const { role } = await classAccess(kv, requireActor(c.var.state), classId);
+  const page = await listRosterView(kv, classId, c.req.valid("query"), {
+    contactDetails: role !== "student",
+  });
+  return c.json(page, 200);
+});
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Imports people into the class from CSV; `?dryRun=true` only reports what it would do. */
+export const POST = defineApi({
+  summary: "Import a class roster from CSV (preview with ?dryRun=true)",
+  description: "Columns by header: name, email and/or student_number, role (student or " +
+    "teacher; student when absent). All-or-nothing: any problem (reported by line) means " +
+    "nothing is written. Importing the same file again changes nothing.",
+  tags: ["roster"],
+  security: [{ bearer: [] }],
+  request: {
+    params: ClassParamsSchema,
+    query: z.object({ dryRun: z.enum(["true", "false"]).optional() }),
+    body: { content: { "text/csv": { schema: z.string() } }, required: true },
+  },
+  responses: {
+    200: json(
+      RosterReportSchema.extend({ committed: z.boolean() }),
+      "What the file holds and does; `committed` says whether it was written",
+    ),
+    ...errorResponses,
+    409: json(
+      ErrorResponseSchema,
+      "The class is archived, another import is running, or an email was taken meanwhile",
+    ),
+    413: json(ErrorResponseSchema, "The file is larger than 20 MB"),
+    415: json(ErrorResponseSchema, "The body is not text/csv in UTF-8"),
+  },
+}, async (c) => {
+  const { kv } = c.var.state;
+  const { classId } = c.req.valid("param");
+  const actor = requireActor(c.var.state);
+  await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
+  const [type, ...params] = (c.req.header("content-type") ?? "").toLowerCase().split(";");
+  const charset = params.map((p) => p.trim()).find((p) => p.startsWith("charset="));
+  if (type.trim() !== "text/csv" || (charset && !/^charset="?utf-?8"?$/.test(charset))) {
+    throw new AppError(
+      "unsupported_media_type",
+      "Send the roster as Content-Type: text/csv, encoded as UTF-8.",
+    );
+  }
+  const bytes = await c.req.arrayBuffer();
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new AppError(
+      "bad_request",
+      'The file is not UTF-8 text. In Excel, save it as "CSV UTF-8" and upload it again.',
+    );
+  }
+  const scope = { orgId: actor.user.orgId, classId };
+  if (c.req.valid("query").dryRun === "true") {
+    return c.json({ ...await analyzeRoster(kv, scope, text), committed: false }, 200);
+  }
+  return c.json(await importRoster(kv, scope, text), 200);
+});

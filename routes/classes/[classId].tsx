@@ -1,0 +1,81 @@
+import { JoinLinksCard, RosterImportCard } from "../../components/ClassTools.tsx";
+import {
+  ROSTER_PAGE_SIZE,
+  type RosterPage,
+  rosterQuery,
+  RosterTable,
+} from "../../components/RosterTable.tsx";
+import { classAccess, type ClassRole, requireActor } from "../../services/auth/access.ts";
+import type { Class } from "../../services/classes/classes.ts";
+import { listClassMembers } from "../../services/classes/members.ts";
+import { listRosterView } from "../../services/roster/view.ts";
+import type { Handlers, PageProps } from "../../services/web/define.ts";
+
+interface Data {
+  cls: Class;
+  role: ClassRole;
+  teachers: string[];
+  roster: RosterPage;
+  q: string;
+}
+
+export const handler: Handlers<Data> = {
+  async GET(_req, ctx) {
+    const { kv } = ctx.state;
+    const actor = requireActor(ctx.state);
+    const { cls, role } = await classAccess(kv, actor, ctx.params.classId);
+    const { q, offset } = rosterQuery(ctx.url);
+    const [teachers, roster] = await Promise.all([
+      listClassMembers(kv, cls.id, { role: "teacher", limit: 50 }),
+      // Students get names and roles only, and their search matches names only.
+      listRosterView(kv, cls.id, { q, offset, limit: ROSTER_PAGE_SIZE }, {
+        contactDetails: role !== "student",
+      }),
+    ]);
+    ctx.state.title = cls.name;
+    return ctx.render({ cls, role, q, roster, teachers: teachers.items.map((m) => m.name) });
+  },
+};
+
+export default function ClassPage({ data, state }: PageProps<Data>) {
+  const { t } = state;
+  const { cls, role } = data;
+  return (
+    <>
+      <header class="page-head card">
+        <div>
+          <p class="eyebrow">
+            {[cls.grade && t("classes.grade", { grade: cls.grade }), cls.subject]
+              .filter(Boolean).join(" · ") || t("classes.eyebrow")}
+          </p>
+          <h1>{cls.name}</h1>
+          <p class="muted">
+            {data.teachers.length
+              ? t("classes.teachers", { names: data.teachers.join(", ") })
+              : t("classes.noTeachers")}
+          </p>
+        </div>
+        <div class="page-actions">
+          <span class={`badge role-${role}`}>{t(`classes.you.${role}`)}</span>
+          {role === "admin" && (
+            <a class="button" href={`/admin/classes/${cls.id}`}>{t("classes.manage")}</a>
+          )}
+        </div>
+      </header>
+      {cls.archived && <p class="notice">{t("classes.archivedNotice")}</p>}
+      {role === "teacher" && !cls.archived && (
+        <div class="grid-2">
+          <JoinLinksCard state={state} classId={cls.id} />
+          <RosterImportCard state={state} classId={cls.id} />
+        </div>
+      )}
+      <RosterTable
+        state={state}
+        roster={data.roster}
+        q={data.q}
+        path={`/classes/${cls.id}`}
+        showContact={role !== "student"}
+      />
+    </>
+  );
+}

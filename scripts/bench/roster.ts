@@ -1,0 +1,67 @@
+/**
+ * `deno task bench roster`: wall time and peak RSS of importing 50,000 generated rows (Korean
+ * and Latin names, unique emails and student numbers) into one class of a file-backed KV,
+ * end to end (parse, analyze, write). Goal: under 10 s.
+ * @module
+ */
+import { createClass } from "../../services/classes/classes.ts";
+import { createOrg } from "../../services/orgs/orgs.ts";
+import { createUser, newUser } from "../../services/orgs/users.ts";
+import { importRoster } from "../../services/roster/import.ts";
+
+const ROWS = 50_000;
+const FAMILY = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임"];
+const GIVEN = ["민준", "서연", "도윤", "지우", "하준", "서윤", "지호", "하은", "예준", "수아"];
+const LATIN = ["Alex Kim", "Maria García", "Chloé Martin", "Sam Lee", "Noah Park", "Emma Choi"];
+
+function generateCsv(rows: number): string {
+  const lines = ["name,email,student_number,role"];
+  for (let i = 0; i < rows; i++) {
+    const name = i % 3 === 0
+      ? `${LATIN[i % LATIN.length]} ${i}`
+      : `${FAMILY[i % FAMILY.length]}${GIVEN[Math.floor(i / 10) % GIVEN.length]}`;
+    lines.push(`${name},student${i}@bench.example.org,S${String(i).padStart(6, "0")},student`);
+  }
+  return lines.join("\r\n") + "\r\n";
+}
+
+const dir = await Deno.makeTempDir({ prefix: "mirae-bench-roster-" });
+const kv = await Deno.openKv(`${dir}/kv.sqlite3`);
+try {
+  const org = await createOrg(kv, { name: "Bench School", kind: "school", slug: "bench-roster" });
+  await createUser(
+    kv,
+    newUser({ orgId: org.id, name: "Admin", email: "admin@bench.example.org", role: "admin" }),
+  );
+  const cls = await createClass(kv, org.id, { name: "Bench class" });
+  const csv = generateCsv(ROWS);
+
+  let peak = Deno.memoryUsage().rss;
+  const sampler = setInterval(() => peak = Math.max(peak, Deno.memoryUsage().rss), 50);
+  const started = performance.now();
+  let seconds: number;
+  try {
+    const report = await importRoster(kv, { orgId: org.id, classId: cls.id }, csv);
+    seconds = (performance.now() - started) / 1000;
+    if (report.counts.create !== ROWS) {
+      throw new Error(`expected ${ROWS} new people, the report says ${report.counts.create}`);
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  peak = Math.max(peak, Deno.memoryUsage().rss);
+
+  let students = 0;
+  for await (const e of kv.list<{ role: string }>({ prefix: ["class_members", cls.id] })) {
+    if (e.value.role === "student") students++;
+  }
+  if (students !== ROWS) {
+    throw new Error(`expected ${ROWS} students in the class, found ${students}`);
+  }
+
+  console.log(`BENCH roster_import_50k_s=${seconds.toFixed(2)} s`);
+  console.log(`BENCH roster_import_peak_mb=${(peak / 1048576).toFixed(0)} MB`);
+} finally {
+  kv.close();
+  await Deno.remove(dir, { recursive: true });
+}

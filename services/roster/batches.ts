@@ -1,0 +1,164 @@
+/**
+ * Writing a roster import in batches that fit KV's per-commit limits, and undoing them when a
+ * later batch fails. See import.ts for why an import is many commits.
+ * @module
+ */
+import { addMemberOps, memberKeys } from "../classes/members.ts";
+import { createUserOps, type User, userKeys } from "../orgs/users.ts";
+import { AppError } from "../web/errors.ts";
+
+/** Reads many keys' values, in order: getMany takes 10 keys, so 50 of those run at once. */
+export async function getManyValues<T = unknown>(
+  kv: Deno.Kv,
+  keys: Deno.KvKey[],
+): Promise<(T | null)[]> {
+  const out = new Array<T | null>(keys.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const start = next;
+      next += 10;
+      const entries = await kv.getMany<T[]>(keys.slice(start, start + 10));
+      entries.forEach((e, j) => out[start + j] = e.value);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(50, Math.ceil(keys.length / 10)) }, worker));
+  return out;
+}
+
+/** One row's writes: the person (created now, or existing) and their place in the class. */
+export interface Write {
+  line: number;
+  user: User;
+  role: "student" | "teacher";
+  created: boolean;
+}
+
+// Below KV's per-commit limits (1,000 mutations, 100 checks, 80 KiB of keys, 800 KiB in all),
+// with room for the estimates below being a little off.
+const BATCH = { mutations: 900, checks: 100, keyBytes: 60_000, bytes: 600_000 };
+type Cost = { [K in keyof typeof BATCH]: number };
+const LIMITS = Object.keys(BATCH) as (keyof Cost)[];
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+  }
+  return n;
+}
+
+function keyBytes(keys: Deno.KvKey[]): number {
+  let n = 0;
+  for (const key of keys) {
+    for (const part of key) n += typeof part === "string" ? utf8Length(part) + 2 : 10;
+  }
+  return n;
+}
+
+function writtenKeys(classId: string, w: Write): Deno.KvKey[] {
+  const member = memberKeys(classId, w.user.id);
+  return w.created ? [...userKeys(w.user), ...member] : member;
+}
+
+function costOf(classId: string, w: Write): Cost {
+  const keys = writtenKeys(classId, w);
+  const checks = w.created && w.user.email ? 1 : 0;
+  const kb = keyBytes(keys) + (checks ? utf8Length(w.user.email!) + 20 : 0);
+  // A user record and a member record each hold the display fields plus ~200 bytes of ids,
+  // dates and field names.
+  const { name, email = "", studentNumber = "" } = w.user;
+  const record = 200 + utf8Length(name) + utf8Length(email) + utf8Length(studentNumber);
+  return { mutations: keys.length, checks, keyBytes: kb, bytes: kb + record * (w.created ? 2 : 1) };
+}
+
+/** Splits `writes` into runs that each fit one commit: `[start, end)` index pairs. */
+function planBatches(classId: string, writes: Write[]): [number, number][] {
+  const batches: [number, number][] = [];
+  let used: Cost = { mutations: 0, checks: 0, keyBytes: 0, bytes: 0 };
+  let start = 0;
+  writes.forEach((w, i) => {
+    const cost = costOf(classId, w);
+    if (i > start && LIMITS.some((name) => used[name] + cost[name] > BATCH[name])) {
+      batches.push([start, i]);
+      start = i;
+      used = { mutations: 0, checks: 0, keyBytes: 0, bytes: 0 };
+    }
+    for (const name of LIMITS) used[name] += cost[name];
+  });
+  if (start < writes.length) batches.push([start, writes.length]);
+  return batches;
+}
+
+function batchOp(kv: Deno.Kv, classId: string, writes: Write[]): Deno.AtomicOperation {
+  const op = kv.atomic();
+  for (const w of writes) {
+    if (w.created) {
+      // The import lock keeps other imports out, but not people signing up.
+      if (w.user.email) op.check({ key: ["users_by_email", w.user.email], versionstamp: null });
+      createUserOps(op, w.user, false);
+    }
+    addMemberOps(op, classId, w.user, w.role);
+  }
+  return op;
+}
+
+/**
+ * Writes each person (created when `created`) and their membership, in commits made one after
+ * another. When one fails, the commits before it are deleted again and the error is thrown:
+ * 409 naming the line whose email someone else took meanwhile.
+ */
+export async function writeRosterBatches(kv: Deno.Kv, classId: string, writes: Write[]) {
+  const batches = planBatches(classId, writes);
+  // Waits for batch b's commit; on failure undoes batches 0..b-1 and throws.
+  const settle = async (b: number, pending: Promise<Deno.KvCommitResult | Deno.KvCommitError>) => {
+    const [start, end] = batches[b];
+    let ok: boolean;
+    try {
+      ok = (await pending).ok;
+    } catch (err) {
+      await undoWrites(kv, classId, writes.slice(0, start));
+      throw err;
+    }
+    if (ok) return;
+    const batch = writes.slice(start, end);
+    const emails = batch.map((w) => w.created && w.user.email ? w.user.email : "");
+    const taken = await getManyValues(kv, emails.map((e) => ["users_by_email", e]));
+    const line = batch[taken.findIndex((v, i) => emails[i] && v !== null)]?.line ??
+      batch[0].line;
+    await undoWrites(kv, classId, writes.slice(0, start));
+    const message = `Line ${line}: this email was taken by another account during the ` +
+      "import, so nothing was imported. Check the file and import it again.";
+    throw new AppError("conflict", message, [{ line, message }]);
+  };
+  let pending: Promise<Deno.KvCommitResult | Deno.KvCommitError> | undefined;
+  for (let b = 0; b < batches.length; b++) {
+    // Build (and serialize) the next batch while the previous commit is in flight; it is only
+    // committed once that one succeeded, so undoing can always go by batch order.
+    const op = batchOp(kv, classId, writes.slice(...batches[b]));
+    if (pending) await settle(b - 1, pending);
+    pending = op.commit();
+  }
+  if (pending) await settle(batches.length - 1, pending);
+}
+
+/** Deletes exactly the keys that `writes` created, in batches. */
+async function undoWrites(kv: Deno.Kv, classId: string, writes: Write[]) {
+  let op = kv.atomic();
+  let mutations = 0;
+  let bytes = 0;
+  for (const w of writes) {
+    const keys = writtenKeys(classId, w);
+    const kb = keyBytes(keys);
+    if (mutations + keys.length > BATCH.mutations || bytes + kb > BATCH.keyBytes) {
+      await op.commit();
+      op = kv.atomic();
+      mutations = bytes = 0;
+    }
+    for (const key of keys) op.delete(key);
+    mutations += keys.length;
+    bytes += kb;
+  }
+  if (mutations) await op.commit();
+}

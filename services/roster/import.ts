@@ -1,0 +1,353 @@
+/**
+ * Roster import: a class's people from a CSV file, previewed first (`analyzeRoster`), then
+ * written all-or-nothing (`importRoster`). Columns and row checks are in columns.ts.
+ *
+ * Each row is matched to the school's people by email or student number: someone already in
+ * the class is "unchanged" (so importing the same file again changes nothing), someone else of
+ * the school is added to the class, anyone new is created (`joinedVia: "import"`, no password).
+ * Nothing is written while any row has a problem.
+ *
+ * A big file takes hundreds of KV commits (one holds at most 1,000 mutations and 100 checks), so
+ * the import is not one transaction:
+ * - A per-school lock (`["roster_locks", orgId]`, expiring after 10 minutes) keeps two imports
+ *   from interleaving. Student numbers are written only by imports under that lock, so only new
+ *   emails are checked (unused) in each commit.
+ * - When a commit fails (someone signed up with one of the emails meanwhile), the commits
+ *   already made are deleted again, key by key, and the import fails with 409 naming the line.
+ * - If the process dies mid-import, the commits made so far stay. Running the same import again
+ *   completes it: the rows already written match as "unchanged" and only the rest is written.
+ * @module
+ */
+import { z } from "zod";
+import { type CsvRecord, CsvSyntaxError, parseCsv } from "../csv/csv.ts";
+import { getClass } from "../classes/classes.ts";
+import type { ClassMember } from "../classes/members.ts";
+import { newUser, type User, UserSchema } from "../orgs/users.ts";
+import { AppError } from "../web/errors.ts";
+import { getManyValues, type Write, writeRosterBatches } from "./batches.ts";
+import {
+  isBlankRecord,
+  readHeader,
+  readRow,
+  ROSTER_COLUMNS,
+  type RosterIssue,
+  type RosterRow,
+} from "./columns.ts";
+
+/** Most data rows one file may have. */
+export const MAX_ROSTER_ROWS = 50_000;
+/** Most errors (and warnings) a report lists; `counts.invalid` stays the true count. */
+export const MAX_LISTED_ISSUES = 1000;
+/** Most row previews a report carries. */
+export const MAX_PREVIEW_ROWS = 200;
+
+export const RosterActionSchema = z.enum(["create", "add", "unchanged"]);
+
+/** What a preview or an import found, row by row. */
+export const RosterReportSchema = z.object({
+  /** True when no row has a problem (the import may be committed). */
+  ok: z.boolean(),
+  /** Data rows in the file (blank lines not counted). */
+  totalRows: z.number().int(),
+  counts: z.object({
+    create: z.number().int(),
+    add: z.number().int(),
+    unchanged: z.number().int(),
+    invalid: z.number().int(),
+  }),
+  errors: z.array(z.object({
+    line: z.number().int(),
+    column: z.enum(ROSTER_COLUMNS).optional(),
+    message: z.string(),
+  })),
+  warnings: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  /** The first valid rows and what importing does with each. */
+  rows: z.array(z.object({
+    line: z.number().int(),
+    name: z.string(),
+    email: z.string().optional(),
+    studentNumber: z.string().optional(),
+    role: z.enum(["student", "teacher"]),
+    action: RosterActionSchema,
+  })).optional(),
+});
+export type RosterReport = z.infer<typeof RosterReportSchema>;
+
+/** The school and class a roster is imported into. */
+export interface RosterScope {
+  orgId: string;
+  classId: string;
+}
+
+type Action =
+  | { kind: "create"; row: RosterRow }
+  | { kind: "add" | "unchanged"; row: RosterRow; user: User };
+
+interface Plan {
+  report: RosterReport;
+  /** All errors, before the report's list is capped. */
+  problems: number;
+  actions: Action[];
+}
+
+/**
+ * Checks a roster file without writing anything: every row is validated and matched against
+ * the school's people. Throws 404 for a class of another school and 409 for an archived one;
+ * everything wrong with the file itself is in the report.
+ */
+export async function analyzeRoster(
+  kv: Deno.Kv,
+  scope: RosterScope,
+  csvText: string,
+): Promise<RosterReport> {
+  return (await planRoster(kv, scope, csvText)).report;
+}
+
+/**
+ * Imports a roster file: nothing when any row has a problem (400 `validation_failed` with
+ * line details), else every new person and membership (see the module doc for how a big file
+ * is written). 409 while another import for the school runs, or when a commit fails.
+ */
+export async function importRoster(
+  kv: Deno.Kv,
+  scope: RosterScope,
+  csvText: string,
+): Promise<RosterReport & { committed: boolean }> {
+  const release = await lockRosterImports(kv, scope.orgId);
+  try {
+    const plan = await planRoster(kv, scope, csvText);
+    if (!plan.report.ok) {
+      const n = plan.problems;
+      throw new AppError(
+        "validation_failed",
+        `The roster has ${n} problem${n === 1 ? "" : "s"}; nothing was imported.`,
+        plan.report.errors.map(({ line, message }) => ({ line, message })),
+      );
+    }
+    await writeActions(kv, scope, plan.actions);
+    return { ...plan.report, committed: true };
+  } finally {
+    await release();
+  }
+}
+
+const LOCK_MS = 10 * 60_000;
+
+/** Takes the school's import lock (409 while held); returns the function that releases it. */
+async function lockRosterImports(kv: Deno.Kv, orgId: string): Promise<() => Promise<void>> {
+  const key = ["roster_locks", orgId];
+  const busy = () =>
+    new AppError("conflict", "Another roster import for this school is running. Try again soon.");
+  const held = await kv.get<{ expiresAt?: unknown }>(key);
+  // KV deletes expired keys lazily, so the lock also carries its own expiry time.
+  const expiresAt = held.value?.expiresAt;
+  if (held.value !== null && !(typeof expiresAt === "number" && expiresAt <= Date.now())) {
+    throw busy();
+  }
+  const res = await kv.atomic()
+    .check(held)
+    .set(key, { expiresAt: Date.now() + LOCK_MS }, { expireIn: LOCK_MS })
+    .commit();
+  if (!res.ok) throw busy();
+  return async () => {
+    try {
+      await kv.atomic().check({ key, versionstamp: res.versionstamp }).delete(key).commit();
+    } catch (err) {
+      console.error("roster import lock not released (it expires by itself):", err);
+    }
+  };
+}
+
+async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Promise<Plan> {
+  const cls = await getClass(kv, scope.orgId, scope.classId);
+  if (cls.archived) {
+    throw new AppError("conflict", "This class is archived. Restore it to import a roster.");
+  }
+  const errors: RosterIssue[] = [];
+  const warnings: RosterIssue[] = [];
+  const counts = { create: 0, add: 0, unchanged: 0, invalid: 0 };
+  const actions: Action[] = [];
+  const finish = (totalRows: number): Plan => {
+    errors.sort((a, b) => a.line - b.line);
+    const rows = actions.slice(0, MAX_PREVIEW_ROWS).map((a) => ({ ...a.row, action: a.kind }));
+    const report: RosterReport = {
+      ok: errors.length === 0,
+      totalRows,
+      counts,
+      errors: errors.slice(0, MAX_LISTED_ISSUES),
+      warnings: warnings.slice(0, MAX_LISTED_ISSUES),
+      rows,
+    };
+    return { report, problems: errors.length, actions: report.ok ? actions : [] };
+  };
+
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(csvText);
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    const message = err.message.replace(/^Line \d+: (.)/, (_, c: string) => c.toUpperCase());
+    errors.push({ line: err.line, message });
+    return finish(0);
+  }
+  if (!records.length) {
+    errors.push({ line: 1, message: "The file is empty. Its first line must name the columns." });
+    return finish(0);
+  }
+  const head = readHeader(records[0]);
+  warnings.push(...head.warnings);
+  const data = records.slice(1).filter((r) => !isBlankRecord(r));
+  if (data.length > MAX_ROSTER_ROWS) {
+    errors.push({
+      line: data[MAX_ROSTER_ROWS].line,
+      message: `The file has ${data.length} rows; at most ${MAX_ROSTER_ROWS} can be imported ` +
+        "at once. Split it into smaller files.",
+    });
+    return finish(data.length);
+  }
+  if (head.errors.length) {
+    errors.push(...head.errors);
+    return finish(data.length);
+  }
+  if (!data.length) {
+    errors.push({ line: records[0].line, message: "The file has no people under its header." });
+    return finish(0);
+  }
+
+  // Each row on its own, then duplicates within the file (the later line is the one reported).
+  const badLines = new Set<number>();
+  const fail = (issue: RosterIssue) => {
+    errors.push(issue);
+    badLines.add(issue.line);
+  };
+  const emailLines = new Map<string, number>();
+  const numberLines = new Map<string, number>();
+  const rows: RosterRow[] = [];
+  for (const record of data) {
+    const { row, email, studentNumber, errors: rowErrors } = readRow(record, head.header);
+    const line = record.line;
+    rowErrors.forEach(fail);
+    const sameEmail = email ? emailLines.get(email) : undefined;
+    if (sameEmail) {
+      fail({ line, column: "email", message: `The email ${email} is also on line ${sameEmail}.` });
+    } else if (email) emailLines.set(email, line);
+    const sameNumber = studentNumber ? numberLines.get(studentNumber) : undefined;
+    if (sameNumber) {
+      fail({
+        line,
+        column: "student_number",
+        message: `The student number ${studentNumber} is also on line ${sameNumber}.`,
+      });
+    } else if (studentNumber) numberLines.set(studentNumber, line);
+    if (row && !badLines.has(line)) rows.push(row);
+  }
+
+  // Then against the people who exist: the school's, and emails used anywhere in the install.
+  const [people, memberRoles] = await Promise.all([
+    loadOrgPeople(kv, scope.orgId),
+    loadMemberRoles(kv, scope.classId),
+  ]);
+  const outside = rows.flatMap((r) => r.email && !people.byEmail.has(r.email) ? [r.email] : []);
+  const usedEmails = await getManyValues<string>(kv, outside.map((e) => ["users_by_email", e]));
+  const usedElsewhere = new Set(outside.filter((_, i) => usedEmails[i] !== null));
+
+  const matchedLines = new Map<string, number>();
+  for (const row of rows) {
+    const { line, email, studentNumber } = row;
+    const byEmail = email ? people.byEmail.get(email) : undefined;
+    const byNumber = studentNumber ? people.byNumber.get(studentNumber) : undefined;
+    const user = byEmail ?? byNumber;
+    const problem = (column: RosterIssue["column"], message: string) =>
+      fail({ line, column, message });
+    if (email && usedElsewhere.has(email)) {
+      problem("email", "This email is already used by another account.");
+    } else if (byEmail && byNumber && byEmail.id !== byNumber.id) {
+      problem(undefined, "The email and the student number belong to two different people.");
+    } else if (
+      byEmail?.studentNumber && studentNumber && byEmail.studentNumber !== studentNumber
+    ) {
+      problem("student_number", "This email belongs to someone with another student number.");
+    } else if (byNumber?.email && email && byNumber.email !== email) {
+      problem("email", "This student number belongs to someone with another email.");
+    }
+    if (badLines.has(line)) continue;
+    if (!user) {
+      actions.push({ kind: "create", row });
+      counts.create++;
+      continue;
+    }
+    const roleOk = row.role === "student"
+      ? user.role === "student"
+      : user.role === "teacher" || user.role === "admin";
+    const memberRole = memberRoles.get(user.id);
+    const earlier = matchedLines.get(user.id);
+    if (!roleOk) {
+      problem(
+        "role",
+        `This person is ${article(user.role)} in this school, not ${article(row.role)}.`,
+      );
+    } else if (earlier) {
+      problem(undefined, `This is the same person as on line ${earlier}.`);
+    } else if (memberRole && memberRole !== row.role) {
+      problem("role", `This person is already in the class as ${article(memberRole)}.`);
+    } else {
+      matchedLines.set(user.id, line);
+      if ((email && !user.email) || (studentNumber && !user.studentNumber)) {
+        warnings.push({
+          line,
+          message: `${user.name} already exists; the import adds them to the class but does ` +
+            "not change their account, so the new email or student number is not saved.",
+        });
+      }
+      const kind = memberRole ? "unchanged" : "add";
+      actions.push({ kind, row, user });
+      counts[kind]++;
+    }
+  }
+  counts.invalid = badLines.size;
+  return finish(data.length);
+}
+
+function article(role: string): string {
+  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
+}
+
+/** The school's people by email and by student number (one scan, then batched reads). */
+async function loadOrgPeople(kv: Deno.Kv, orgId: string) {
+  const ids: string[] = [];
+  for await (const e of kv.list<string>({ prefix: ["users_by_org", orgId] })) ids.push(e.value);
+  const byEmail = new Map<string, User>();
+  const byNumber = new Map<string, User>();
+  for (const value of await getManyValues(kv, ids.map((id) => ["users", id]))) {
+    if (value === null) continue;
+    const user = UserSchema.parse(value);
+    if (user.orgId !== orgId) continue;
+    if (user.email) byEmail.set(user.email, user);
+    if (user.studentNumber) byNumber.set(user.studentNumber, user);
+  }
+  return { byEmail, byNumber };
+}
+
+/** Each member of the class with their role in it. */
+async function loadMemberRoles(kv: Deno.Kv, classId: string) {
+  const roles = new Map<string, ClassMember["role"]>();
+  for await (const e of kv.list<ClassMember>({ prefix: ["class_members", classId] })) {
+    roles.set(e.value.userId, e.value.role);
+  }
+  return roles;
+}
+
+/** Builds every record of the plan, then writes them (batches.ts). */
+async function writeActions(kv: Deno.Kv, { orgId, classId }: RosterScope, actions: Action[]) {
+  // Every record is built before the first commit, so nothing can throw halfway through.
+  const writes: Write[] = [];
+  for (const a of actions) {
+    if (a.kind === "unchanged") continue;
+    const { line, name, email, studentNumber, role } = a.row;
+    const user = a.kind === "add"
+      ? a.user
+      : newUser({ orgId, name, email, studentNumber, role, joinedVia: "import" });
+    writes.push({ line, user, role, created: a.kind === "create" });
+  }
+  await writeRosterBatches(kv, classId, writes);
+}
