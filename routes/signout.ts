@@ -8,7 +8,10 @@ export const handler: Handlers = {
     const { actor, kv, config } = ctx.state;
     if (actor) await revokeSession(kv, actor.session);
     return redirect("/signin", {
-      "set-cookie": cookieHeader(SESSION_COOKIE, "", { maxAgeSeconds: 0, secure: config.secureCookies }),
+      "set-cookie": cookieHeader(SESSION_COOKIE, "", {
+        maxAgeSeconds: 0,
+        secure: config.secureCookies,
+      }),
     });
   },
 };

@@ -28,7 +28,15 @@ Deno.test("[auth] passwords - same password, different salts", async () => {
 Deno.test("[auth] passwords - weak or malformed hashes", async () => {
   const weak = await hashPassword("pw", 1000);
   assert.equal(needsRehash(weak), true);
-  for (const bad of ["", "plain", "md5$1$abc$def", "pbkdf2-sha256$0$AAAA$AAAA", "pbkdf2-sha256$x$AAAA$AAAA"]) {
+  for (
+    const bad of [
+      "",
+      "plain",
+      "md5$1$abc$def",
+      "pbkdf2-sha256$0$AAAA$AAAA",
+      "pbkdf2-sha256$x$AAAA$AAAA",
+    ]
+  ) {
     assert.equal(await verifyPassword("pw", bad), false, bad);
   }
 });

@@ -16,7 +16,12 @@ function windowKey(limit: Limit, id: string, now: number): Deno.KvKey {
 }
 
 /** Seconds until the limit lifts, or 0 when `id` may go on. */
-export async function retryAfter(kv: Deno.Kv, limit: Limit, id: string, now = Date.now()): Promise<number> {
+export async function retryAfter(
+  kv: Deno.Kv,
+  limit: Limit,
+  id: string,
+  now = Date.now(),
+): Promise<number> {
   const entry = await kv.get<Deno.KvU64>(windowKey(limit, id, now));
   if (!entry.value || Number(entry.value.value) < limit.max) return 0;
   const windowEnd = (Math.floor(now / limit.windowMs) + 1) * limit.windowMs;
@@ -33,6 +38,11 @@ export async function hit(kv: Deno.Kv, limit: Limit, id: string, now = Date.now(
 }
 
 /** Forgets the events in the current window (after a successful sign-in). */
-export async function clear(kv: Deno.Kv, limit: Limit, id: string, now = Date.now()): Promise<void> {
+export async function clear(
+  kv: Deno.Kv,
+  limit: Limit,
+  id: string,
+  now = Date.now(),
+): Promise<void> {
   await kv.delete(windowKey(limit, id, now));
 }

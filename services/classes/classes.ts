@@ -64,7 +64,10 @@ export async function createClass(kv: Deno.Kv, orgId: string, input: ClassInput)
     createdAt: now,
     updatedAt: now,
   };
-  const op = kv.atomic().set(["classes", cls.id], cls).set(["classes_by_org", orgId, cls.id], cls.id);
+  const op = kv.atomic().set(["classes", cls.id], cls).set(
+    ["classes_by_org", orgId, cls.id],
+    cls.id,
+  );
   for (const t of teachers) addMemberOps(op, cls.id, t, "teacher");
   await commit(op);
   return cls;

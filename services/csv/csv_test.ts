@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  CSV_BOM,
-  type CsvRecord,
-  CsvSyntaxError,
-  parseCsv,
-  toCsv,
-} from "./csv.ts";
+import { CSV_BOM, type CsvRecord, CsvSyntaxError, parseCsv, toCsv } from "./csv.ts";
 
 const parseCases: { name: string; input: string; expected: CsvRecord[] }[] = [
   { name: "empty input", input: "", expected: [] },
@@ -78,8 +72,7 @@ const parseCases: { name: string; input: string; expected: CsvRecord[] }[] = [
   },
   {
     name: "newline inside quotes shifts later line numbers",
-    input:
-      'id,note\n1,"line one\nline two\r\nline three"\n2,ok\r\n3,"a\rb"\n4,end',
+    input: 'id,note\n1,"line one\nline two\r\nline three"\n2,ok\r\n3,"a\rb"\n4,end',
     expected: [
       { line: 1, fields: ["id", "note"] },
       { line: 2, fields: ["1", "line one\nline two\nline three"] },

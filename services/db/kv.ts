@@ -76,12 +76,19 @@ export async function listPage<T>(
   opts: { cursor?: string; limit?: number; reverse?: boolean } = {},
 ): Promise<Page<Deno.KvEntry<T>>> {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
-  const iter = kv.list<T>({ prefix }, { cursor: opts.cursor || undefined, limit, reverse: opts.reverse });
+  const iter = kv.list<T>({ prefix }, {
+    cursor: opts.cursor || undefined,
+    limit,
+    reverse: opts.reverse,
+  });
   const items: Deno.KvEntry<T>[] = [];
   try {
     for await (const entry of iter) items.push(entry);
   } catch {
-    throw new AppError("bad_request", "The paging cursor is not valid. Start again from the first page.");
+    throw new AppError(
+      "bad_request",
+      "The paging cursor is not valid. Start again from the first page.",
+    );
   }
   return { items, cursor: items.length === limit ? iter.cursor : undefined };
 }

@@ -14,7 +14,15 @@ import type { Config } from "../../fresh.config.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { ApiEnv, ApiRoute } from "./api.ts";
 import { zodDetails } from "./api.ts";
-import type { AppProps, Handler, Handlers, Method, PageProps, RouteContext, State } from "./define.ts";
+import type {
+  AppProps,
+  Handler,
+  Handlers,
+  Method,
+  PageProps,
+  RouteContext,
+  State,
+} from "./define.ts";
 import { AppError, toAppError } from "./errors.ts";
 import { buildIslands, ISLANDS_PREFIX } from "./islands.ts";
 import { registerIslands, renderDocument } from "./render.tsx";
@@ -48,13 +56,17 @@ export function createApp({ kv, config, manifest }: AppOptions) {
   const files = Object.keys(manifest.routes).map(parseRouteFile);
   const mod = (f: RouteFile) => manifest.routes[f.file];
   const special = (name: RouteFile["special"]) => files.filter((f) => f.special === name);
-  const App = special("_app")[0] ? mod(special("_app")[0]).default as ComponentType<AppProps> : undefined;
+  const App = special("_app")[0]
+    ? mod(special("_app")[0]).default as ComponentType<AppProps>
+    : undefined;
   const layouts = special("_layout");
   const notFoundPage = special("_404")[0];
   const errorPage = special("_500")[0];
 
   const islandFiles = Object.fromEntries(
-    Object.keys(manifest.islands).map((f) => [islandName(f), fromFileUrl(new URL(f, manifest.baseUrl))]),
+    Object.keys(manifest.islands).map((
+      f,
+    ) => [islandName(f), fromFileUrl(new URL(f, manifest.baseUrl))]),
   );
   registerIslands(
     Object.fromEntries(
@@ -66,7 +78,11 @@ export function createApp({ kv, config, manifest }: AppOptions) {
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(result.error));
+        throw new AppError(
+          "validation_failed",
+          "Some fields are not valid.",
+          zodDetails(result.error),
+        );
       }
     },
   });
@@ -80,7 +96,12 @@ export function createApp({ kv, config, manifest }: AppOptions) {
   ): Promise<Response> {
     const state = c.var.state;
     const url = new URL(c.req.url);
-    const props: PageProps<unknown> = { data, url, params: c.req.param() as Record<string, string>, state };
+    const props: PageProps<unknown> = {
+      data,
+      url,
+      params: c.req.param() as Record<string, string>,
+      state,
+    };
     const dir = file?.dir ?? "";
     // Layouts from the outermost folder inwards.
     const chain = layouts
@@ -111,7 +132,11 @@ export function createApp({ kv, config, manifest }: AppOptions) {
     });
   }
 
-  function routeContext(c: Context<ApiEnv>, file: RouteFile | undefined, Page?: ComponentType<PageProps<unknown>>): RouteContext {
+  function routeContext(
+    c: Context<ApiEnv>,
+    file: RouteFile | undefined,
+    Page?: ComponentType<PageProps<unknown>>,
+  ): RouteContext {
     return {
       url: new URL(c.req.url),
       params: c.req.param() as Record<string, string>,
@@ -120,7 +145,8 @@ export function createApp({ kv, config, manifest }: AppOptions) {
         if (!Page) throw new Error(`${file?.file} has no page component to render`);
         return renderPage(c, file, Page, data, init);
       },
-      renderNotFound: () => renderStatusPage(c, notFoundPage, new AppError("not_found", "Not found")),
+      renderNotFound: () =>
+        renderStatusPage(c, notFoundPage, new AppError("not_found", "Not found")),
       next: () => {
         throw new Error("ctx.next() is only for _middleware");
       },
@@ -165,10 +191,13 @@ export function createApp({ kv, config, manifest }: AppOptions) {
       },
     });
   const csvLimit = limit(MAX_CSV_BYTES), jsonLimit = limit(MAX_JSON_BYTES);
-  app.use("/api/*", (c, next) =>
-    (c.req.header("content-type") ?? "").startsWith("text/csv")
-      ? csvLimit(c, next)
-      : jsonLimit(c, next));
+  app.use(
+    "/api/*",
+    (c, next) =>
+      (c.req.header("content-type") ?? "").startsWith("text/csv")
+        ? csvLimit(c, next)
+        : jsonLimit(c, next),
+  );
 
   app.get(`${ISLANDS_PREFIX}*`, async (c) => {
     const body = (await islands()).files.get(new URL(c.req.url).pathname);
@@ -212,9 +241,8 @@ export function createApp({ kv, config, manifest }: AppOptions) {
     app.all(f.pattern, async (c) => {
       const method = (c.req.method === "HEAD" ? "GET" : c.req.method) as Method;
       const ctx = routeContext(c, f, Page);
-      const fn: Handler | undefined = typeof handler === "function"
-        ? handler
-        : handler?.[method] ?? (method === "GET" && Page ? (_req, ctx) => ctx.render(undefined) : undefined);
+      const fn: Handler | undefined = typeof handler === "function" ? handler : handler?.[method] ??
+        (method === "GET" && Page ? (_req, ctx) => ctx.render(undefined) : undefined);
       if (!fn) throw new AppError("bad_request", `${c.req.method} is not allowed here.`);
       return await fn(c.req.raw, ctx);
     });

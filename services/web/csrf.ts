@@ -21,7 +21,9 @@ function sameOrigin(req: Request): boolean {
 
 async function formToken(req: Request): Promise<string | null> {
   const type = req.headers.get("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) {
+  if (
+    !type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")
+  ) {
     return null;
   }
   try {

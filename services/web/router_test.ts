@@ -7,7 +7,12 @@ Deno.test("[web] router - file names become patterns", () => {
     ["./routes/signin.tsx", "/signin", "/signin", undefined],
     ["./routes/classes/[classId].tsx", "/classes/:classId", "/classes/{classId}", undefined],
     ["./routes/classes/index.tsx", "/classes", "/classes", undefined],
-    ["./routes/api/v1/classes/[classId]/roster.ts", "/api/v1/classes/:classId/roster", "/api/v1/classes/{classId}/roster", undefined],
+    [
+      "./routes/api/v1/classes/[classId]/roster.ts",
+      "/api/v1/classes/:classId/roster",
+      "/api/v1/classes/{classId}/roster",
+      undefined,
+    ],
     ["./routes/docs/[...path].tsx", "/docs/*", "/docs/{path}", undefined],
     ["./routes/(marketing)/about.tsx", "/about", "/about", undefined],
     ["./routes/_app.tsx", "/", "/", "_app"],
@@ -31,7 +36,13 @@ Deno.test("[web] router - static segments are tried before parameters and catch-
     { pattern: "/classes" },
     { pattern: "/classes/:id/roster" },
   ]).map((r) => r.pattern);
-  assert.deepEqual(sorted, ["/classes", "/classes/new", "/classes/:id", "/classes/:id/roster", "/*"]);
+  assert.deepEqual(sorted, [
+    "/classes",
+    "/classes/new",
+    "/classes/:id",
+    "/classes/:id/roster",
+    "/*",
+  ]);
 });
 
 Deno.test("[web] router - island names come from file names", () => {

@@ -37,36 +37,45 @@ Deno.test({
         classUrl = admin.url();
       });
 
-      await t.step("the preview shows the bad row with its line, and Import stays off", async () => {
-        const csv = admin.getByLabel("Or paste CSV text");
-        await csv.fill(BAD);
-        await admin.getByRole("button", { name: "Preview" }).click();
-        const alert = admin.locator('.roster-import [role="alert"]');
-        await alert.waitFor();
-        const text = await alert.innerText();
-        assert.match(text, /\b3\b/, `the error names line 3: ${text}`);
-        assert.match(text, /email/i);
-        assert.equal(await admin.getByRole("button", { name: "Import", exact: true }).isDisabled(), true);
-      });
+      await t.step(
+        "the preview shows the bad row with its line, and Import stays off",
+        async () => {
+          const csv = admin.getByLabel("Or paste CSV text");
+          await csv.fill(BAD);
+          await admin.getByRole("button", { name: "Preview" }).click();
+          const alert = admin.locator('.roster-import [role="alert"]');
+          await alert.waitFor();
+          const text = await alert.innerText();
+          assert.match(text, /\b3\b/, `the error names line 3: ${text}`);
+          assert.match(text, /email/i);
+          assert.equal(
+            await admin.getByRole("button", { name: "Import", exact: true }).isDisabled(),
+            true,
+          );
+        },
+      );
 
-      await t.step("after the fix, the import goes through and the roster shows the names", async () => {
-        await admin.getByLabel("Or paste CSV text").fill(BAD.replace("(at)", "@"));
-        await admin.getByRole("button", { name: "Preview" }).click();
-        const importButton = admin.getByRole("button", { name: "Import", exact: true });
-        await admin.waitForFunction(() => {
-          const b = [...document.querySelectorAll(".roster-import button")]
-            .find((el) => el.textContent?.trim() === "Import") as HTMLButtonElement | undefined;
-          return b && !b.disabled;
-        });
-        await importButton.click();
-        await admin.getByText("Imported: 3 new, 0 added, 0 unchanged.").waitFor();
-        const page = await browser.newPage();
-        await page.context().addCookies(await admin.context().cookies());
-        const classId = classUrl.split("/").pop();
-        await page.goto(`${server.url}/classes/${classId}?q=%EB%B0%95%EC%84%9C%EC%A4%80`);
-        assert.ok((await page.content()).includes("seojun.park@example.org"));
-        await page.close();
-      });
+      await t.step(
+        "after the fix, the import goes through and the roster shows the names",
+        async () => {
+          await admin.getByLabel("Or paste CSV text").fill(BAD.replace("(at)", "@"));
+          await admin.getByRole("button", { name: "Preview" }).click();
+          const importButton = admin.getByRole("button", { name: "Import", exact: true });
+          await admin.waitForFunction(() => {
+            const b = [...document.querySelectorAll(".roster-import button")]
+              .find((el) => el.textContent?.trim() === "Import") as HTMLButtonElement | undefined;
+            return b && !b.disabled;
+          });
+          await importButton.click();
+          await admin.getByText("Imported: 3 new, 0 added, 0 unchanged.").waitFor();
+          const page = await browser.newPage();
+          await page.context().addCookies(await admin.context().cookies());
+          const classId = classUrl.split("/").pop();
+          await page.goto(`${server.url}/classes/${classId}?q=%EB%B0%95%EC%84%9C%EC%A4%80`);
+          assert.ok((await page.content()).includes("seojun.park@example.org"));
+          await page.close();
+        },
+      );
 
       let link = "";
       await t.step("the join-links island creates a link on click", async () => {
