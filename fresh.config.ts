@@ -7,6 +7,19 @@ import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
+/** File types students and teachers may upload by default (checked by content). */
+export const DEFAULT_UPLOAD_TYPES = [
+  "application/pdf",
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "text/plain",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+];
+
 const EnvSchema = z.object({
   MIRAE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -17,6 +30,8 @@ const EnvSchema = z.object({
   MIRAE_SECRET: z.string().min(32, "MIRAE_SECRET must be at least 32 characters").optional(),
   MIRAE_SEED_DEMO: bool.default(true),
   MIRAE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  MIRAE_UPLOAD_MAX_MB: z.coerce.number().positive().max(1024).default(25),
+  MIRAE_UPLOAD_TYPES: z.string().default(DEFAULT_UPLOAD_TYPES.join(",")),
   LIVEKIT_URL: z.url().optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(32).optional(),
@@ -35,6 +50,8 @@ export interface Config {
   secret?: string;
   seedDemo: boolean;
   sessionTtlMs: number;
+  /** Uploads: the largest file, in bytes, and the MIME types accepted (found by content). */
+  upload: { maxBytes: number; types: string[] };
   /** Secure cookies: on when the public URL is https. */
   secureCookies: boolean;
   livekit?: { url: string; apiKey: string; apiSecret: string };
@@ -70,6 +87,10 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     secret: e.MIRAE_SECRET,
     seedDemo: e.MIRAE_SEED_DEMO,
     sessionTtlMs: e.MIRAE_SESSION_TTL_HOURS * 3_600_000,
+    upload: {
+      maxBytes: Math.round(e.MIRAE_UPLOAD_MAX_MB * 1024 * 1024),
+      types: e.MIRAE_UPLOAD_TYPES.split(",").map((t) => t.trim()).filter(Boolean),
+    },
     secureCookies: publicUrl.startsWith("https:"),
     livekit: e.LIVEKIT_URL
       ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }

@@ -94,6 +94,8 @@ export async function listUserClassRoles(
 export interface RosterQuery {
   /** Matches name, email or student number, case-insensitively. */
   q?: string;
+  /** Match `q` against names only (for askers who may not see emails and numbers). */
+  namesOnly?: boolean;
   role?: MemberRole;
   /** Offset of the first row (rosters are sorted by name, so paging is by position). */
   offset?: number;
@@ -115,8 +117,8 @@ export async function listClassMembers(
     const m = e.value;
     if (query.role && m.role !== query.role) continue;
     if (
-      q && !m.name.toLowerCase().includes(q) && !m.email?.includes(q) &&
-      !m.studentNumber?.toLowerCase().includes(q)
+      q && !m.name.toLowerCase().includes(q) &&
+      (query.namesOnly || (!m.email?.includes(q) && !m.studentNumber?.toLowerCase().includes(q)))
     ) continue;
     rows.push(m);
   }

@@ -1,12 +1,13 @@
 /**
- * Roster CSV columns and rows: finds the known columns by header, and turns each data record
- * into a normalised row or the problems that stop it. Pure functions; the KV side (matching
- * existing people, writing) is in import.ts.
+ * Roster CSV files: decoding an upload, finding the known columns by header, and turning each
+ * data record into a normalised row or the problems that stop it. Pure functions; the KV side
+ * (matching existing people, writing) is in import.ts.
  * @module
  */
 import { z } from "zod";
 import type { CsvRecord } from "../csv/csv.ts";
 import { normalizeEmail } from "../orgs/users.ts";
+import { AppError } from "../web/errors.ts";
 
 /** The columns a roster file may have, by their canonical header. */
 export const ROSTER_COLUMNS = ["name", "email", "student_number", "role"] as const;
@@ -44,6 +45,32 @@ const ALIASES: Record<string, RosterColumn> = {
 };
 
 const EmailSchema = z.email().max(254);
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The text of an uploaded roster: 415 unless the content type is `text/csv` (UTF-8, the only
+ * charset accepted), 400 when the bytes are not UTF-8 (Excel's plain "CSV" on Korean Windows
+ * is EUC-KR). A BOM is dropped.
+ */
+export function decodeCsvUpload(contentType: string | undefined, bytes: ArrayBuffer): string {
+  const [type, ...params] = (contentType ?? "").toLowerCase().split(";");
+  const charset = params.map((p) => p.trim()).find((p) => p.startsWith("charset="));
+  if (type.trim() !== "text/csv" || (charset && !/^charset="?utf-?8"?$/.test(charset))) {
+    throw new AppError(
+      "unsupported_media_type",
+      "Send the roster as Content-Type: text/csv, encoded as UTF-8.",
+    );
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new AppError(
+      "bad_request",
+      'The file is not UTF-8 text. In Excel, save it as "CSV UTF-8" and upload it again.',
+    );
+  }
+}
 
 /** `Student Number`, ` student-number `, `STUDENT_NUMBER` all read as `student_number`. */
 function headerKey(raw: string): string {

@@ -10,12 +10,15 @@
  * A big file takes hundreds of KV commits (one holds at most 1,000 mutations and 100 checks), so
  * the import is not one transaction:
  * - A per-school lock (`["roster_locks", orgId]`, expiring after 10 minutes) keeps two imports
- *   from interleaving. Student numbers are written only by imports under that lock, so only new
- *   emails are checked (unused) in each commit.
- * - When a commit fails (someone signed up with one of the emails meanwhile), the commits
- *   already made are deleted again, key by key, and the import fails with 409 naming the line.
- * - If the process dies mid-import, the commits made so far stay. Running the same import again
- *   completes it: the rows already written match as "unchanged" and only the rest is written.
+ *   from interleaving. Apart from the demo seed, only imports give out student numbers, so
+ *   only new emails (which people also take by signing up) are checked unused in each commit.
+ *   Anything else that comes to set student numbers must take this lock too.
+ * - Two commits are in flight at a time (batches.ts). When one fails (someone signed up with
+ *   one of the emails meanwhile), the others are waited for, every batch that was written is
+ *   deleted again, key by key, and the import fails with 409 naming the line.
+ * - If the process dies mid-import, the commits made so far stay (and the lock, until it
+ *   expires). Running the same import again completes it: the rows already written match as
+ *   "unchanged" and only the rest is written.
  * @module
  */
 import { z } from "zod";
@@ -107,11 +110,14 @@ export async function analyzeRoster(
  * Imports a roster file: nothing when any row has a problem (400 `validation_failed` with
  * line details), else every new person and membership (see the module doc for how a big file
  * is written). 409 while another import for the school runs, or when a commit fails.
+ * `commitsInFlight` (default 2) bounds the commits handed to KV at once; 1 writes strictly one
+ * after another.
  */
 export async function importRoster(
   kv: Deno.Kv,
   scope: RosterScope,
   csvText: string,
+  opts: { commitsInFlight?: number } = {},
 ): Promise<RosterReport & { committed: boolean }> {
   const release = await lockRosterImports(kv, scope.orgId);
   try {
@@ -124,7 +130,7 @@ export async function importRoster(
         plan.report.errors.map(({ line, message }) => ({ line, message })),
       );
     }
-    await writeActions(kv, scope, plan.actions);
+    await writeActions(kv, scope, plan.actions, opts.commitsInFlight);
     return { ...plan.report, committed: true };
   } finally {
     await release();
@@ -338,7 +344,12 @@ async function loadMemberRoles(kv: Deno.Kv, classId: string) {
 }
 
 /** Builds every record of the plan, then writes them (batches.ts). */
-async function writeActions(kv: Deno.Kv, { orgId, classId }: RosterScope, actions: Action[]) {
+async function writeActions(
+  kv: Deno.Kv,
+  { orgId, classId }: RosterScope,
+  actions: Action[],
+  commitsInFlight?: number,
+) {
   // Every record is built before the first commit, so nothing can throw halfway through.
   const writes: Write[] = [];
   for (const a of actions) {
@@ -349,5 +360,5 @@ async function writeActions(kv: Deno.Kv, { orgId, classId }: RosterScope, action
       : newUser({ orgId, name, email, studentNumber, role, joinedVia: "import" });
     writes.push({ line, user, role, created: a.kind === "create" });
   }
-  await writeRosterBatches(kv, classId, writes);
+  await writeRosterBatches(kv, classId, writes, commitsInFlight);
 }

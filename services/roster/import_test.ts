@@ -50,6 +50,7 @@ async function snapshot(kv: Deno.Kv, orgId: string, classId: string) {
   return {
     users: await countKeys(kv, ["users"]),
     usersByOrg: await countKeys(kv, ["users_by_org", orgId]),
+    usersByOrgRole: await countKeys(kv, ["users_by_org_role", orgId]),
     usersByEmail: await countKeys(kv, ["users_by_email"]),
     usersByNumber: await countKeys(kv, ["users_by_number", orgId]),
     members: await countKeys(kv, ["class_members", classId]),
@@ -451,6 +452,7 @@ Deno.test("[roster] importRoster - writes people and memberships; the same file 
     assert.deepEqual(after, {
       users: before.users + 3,
       usersByOrg: before.usersByOrg + 3,
+      usersByOrgRole: before.usersByOrgRole + 3,
       usersByEmail: before.usersByEmail + 2,
       usersByNumber: before.usersByNumber + 2,
       members: before.members + 3,
@@ -543,25 +545,31 @@ function racingKv(kv: Deno.Kv, email: string, takenBy: string): Deno.Kv {
   });
 }
 
-Deno.test("[roster] importRoster - an email taken mid-import undoes the batches already written", async () => {
-  await withWorld(async (kv, w) => {
-    const lines = ["name,email,student_number"];
-    // 250 people need three commits (100 email checks each); the race hits the third.
-    for (let i = 0; i < 250; i++) lines.push(`P${i},p${i}@example.org,N-${i}`);
-    lines.push("Other Class Student,nonmember@school.example,N1");
-    const before = await snapshot(kv, w.org.id, w.cls.id);
-    const racing = racingKv(kv, "p230@example.org", "someone-else");
-    const err = await rejection(() =>
-      importRoster(racing, { orgId: w.org.id, classId: w.cls.id }, lines.join("\n"))
-    );
-    assert.equal(err.status, 409);
-    assert.deepEqual(err.details?.map((d) => d.line), [232]);
-    assert.match(err.message, /^Line 232: this email was taken by another account/);
-    const after = await snapshot(kv, w.org.id, w.cls.id);
-    assert.deepEqual(after, { ...before, usersByEmail: before.usersByEmail + 1 });
-    assert.equal((await kv.get(["users_by_email", "p230@example.org"])).value, "someone-else");
-    assert.equal(await findUserByEmail(kv, "p0@example.org"), null);
-    assert.equal(await getMemberRole(kv, w.cls.id, w.nonMember.id), null);
-    assert.equal((await kv.get(["roster_locks", w.org.id])).value, null, "lock released");
+for (const inFlight of [1, 2, 3]) {
+  Deno.test(`[roster] importRoster - an email taken mid-import undoes every batch written (${inFlight} in flight)`, async () => {
+    await withWorld(async (kv, w) => {
+      const lines = ["name,email,student_number"];
+      // 350 people need four commits (100 email checks each); the race hits the second, so
+      // with more than one in flight the third is written too and must be undone as well.
+      for (let i = 0; i < 350; i++) lines.push(`P${i},p${i}@example.org,N-${i}`);
+      lines.push("Other Class Student,nonmember@school.example,N1");
+      const before = await snapshot(kv, w.org.id, w.cls.id);
+      const racing = racingKv(kv, "p130@example.org", "someone-else");
+      const scope = { orgId: w.org.id, classId: w.cls.id };
+      const err = await rejection(() =>
+        importRoster(racing, scope, lines.join("\n"), { commitsInFlight: inFlight })
+      );
+      assert.equal(err.status, 409);
+      assert.deepEqual(err.details?.map((d) => d.line), [132]);
+      assert.match(err.message, /^Line 132: this email was taken by another account/);
+      const after = await snapshot(kv, w.org.id, w.cls.id);
+      assert.deepEqual(after, { ...before, usersByEmail: before.usersByEmail + 1 });
+      assert.equal((await kv.get(["users_by_email", "p130@example.org"])).value, "someone-else");
+      for (const email of ["p0@example.org", "p250@example.org", "p349@example.org"]) {
+        assert.equal(await findUserByEmail(kv, email), null, email);
+      }
+      assert.equal(await getMemberRole(kv, w.cls.id, w.nonMember.id), null);
+      assert.equal((await kv.get(["roster_locks", w.org.id])).value, null, "lock released");
+    });
   });
-});
+}

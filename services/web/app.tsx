@@ -191,13 +191,12 @@ export function createApp({ kv, config, manifest }: AppOptions) {
       },
     });
   const csvLimit = limit(MAX_CSV_BYTES), jsonLimit = limit(MAX_JSON_BYTES);
-  app.use(
-    "/api/*",
-    (c, next) =>
-      (c.req.header("content-type") ?? "").startsWith("text/csv")
-        ? csvLimit(c, next)
-        : jsonLimit(c, next),
-  );
+  app.use("/api/*", (c, next) => {
+    const type = c.req.header("content-type") ?? "";
+    // File uploads stream into the file store, which enforces the configured size itself.
+    if (type.startsWith("application/octet-stream")) return next();
+    return type.startsWith("text/csv") ? csvLimit(c, next) : jsonLimit(c, next);
+  });
 
   app.get(`${ISLANDS_PREFIX}*`, async (c) => {
     const body = (await islands()).files.get(new URL(c.req.url).pathname);

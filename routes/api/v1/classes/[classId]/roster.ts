@@ -10,6 +10,7 @@ import {
   importRoster,
   RosterReportSchema,
 } from "../../../../../services/roster/import.ts";
+import { decodeCsvUpload } from "../../../../../services/roster/columns.ts";
 import { listRosterView, RosterPageSchema } from "../../../../../services/roster/view.ts";
 import {
   defineApi,
@@ -17,7 +18,6 @@ import {
   ErrorResponseSchema,
   json,
 } from "../../../../../services/web/api.ts";
-import { AppError } from "../../../../../services/web/errors.ts";
 import { ClassParamsSchema } from "../../../../../services/web/schemas.ts";
 
 /** One page of the roster: contact details for admins and teachers, names for students. */
@@ -47,8 +47,6 @@ export const GET = defineApi({
   });
   return c.json(page, 200);
 });
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Imports people into the class from CSV; `?dryRun=true` only reports what it would do. */
 export const POST = defineApi({
@@ -81,24 +79,7 @@ export const POST = defineApi({
   const { classId } = c.req.valid("param");
   const actor = requireActor(c.var.state);
   await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
-  const [type, ...params] = (c.req.header("content-type") ?? "").toLowerCase().split(";");
-  const charset = params.map((p) => p.trim()).find((p) => p.startsWith("charset="));
-  if (type.trim() !== "text/csv" || (charset && !/^charset="?utf-?8"?$/.test(charset))) {
-    throw new AppError(
-      "unsupported_media_type",
-      "Send the roster as Content-Type: text/csv, encoded as UTF-8.",
-    );
-  }
-  const bytes = await c.req.arrayBuffer();
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new AppError(
-      "bad_request",
-      'The file is not UTF-8 text. In Excel, save it as "CSV UTF-8" and upload it again.',
-    );
-  }
+  const text = decodeCsvUpload(c.req.header("content-type"), await c.req.arrayBuffer());
   const scope = { orgId: actor.user.orgId, classId };
   if (c.req.valid("query").dryRun === "true") {
     return c.json({ ...await analyzeRoster(kv, scope, text), committed: false }, 200);
