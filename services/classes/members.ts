@@ -21,6 +21,14 @@ export const ClassMemberSchema = z.object({
 });
 export type ClassMember = z.infer<typeof ClassMemberSchema>;
 
+/**
+ * A key rewritten with every membership change of a class: its versionstamp tells a cached
+ * roster whether it is still current.
+ */
+function rosterRevKey(classId: string): Deno.KvKey {
+  return ["class_roster_rev", classId];
+}
+
 /** Adds the writes that put `user` in a class with `role` to `op`. */
 export function addMemberOps(
   op: Deno.AtomicOperation,
@@ -39,7 +47,8 @@ export function addMemberOps(
   };
   return op
     .set(["class_members", classId, user.id], member)
-    .set(["classes_by_user", user.id, classId], role);
+    .set(["classes_by_user", user.id, classId], role)
+    .set(rosterRevKey(classId), true);
 }
 
 /** Adds the writes that take a user out of a class to `op`. */
@@ -48,12 +57,22 @@ export function removeMemberOps(
   classId: string,
   userId: string,
 ): Deno.AtomicOperation {
-  return op.delete(["class_members", classId, userId]).delete(["classes_by_user", userId, classId]);
+  return op
+    .delete(["class_members", classId, userId])
+    .delete(["classes_by_user", userId, classId])
+    .set(rosterRevKey(classId), true);
 }
 
-/** The keys `addMemberOps` writes, for undoing a partly written bulk import. */
+/**
+ * The keys `addMemberOps` writes, for undoing a partly written bulk import (deleting the
+ * roster revision too, so cached rosters are rebuilt).
+ */
 export function memberKeys(classId: string, userId: string): Deno.KvKey[] {
-  return [["class_members", classId, userId], ["classes_by_user", userId, classId]];
+  return [
+    ["class_members", classId, userId],
+    ["classes_by_user", userId, classId],
+    rosterRevKey(classId),
+  ];
 }
 
 /** A user's role in a class, or null when not a member. */
@@ -102,7 +121,49 @@ export interface RosterQuery {
   limit?: number;
 }
 
-/** One page of a class roster sorted by name, with the total that matched. */
+const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+
+/** Rosters sorted once (teachers first, then by name), per KV handle, with their revision. */
+const rosterCache = new WeakMap<Deno.Kv, Map<string, { rev: string; rows: ClassMember[] }>>();
+/** Members kept in the cache across all classes before the least recently used are dropped. */
+const ROSTER_CACHE_ROWS = 200_000;
+
+/**
+ * A class's whole roster, sorted. Rebuilt from KV when the class's roster revision changed
+ * (so several app instances stay correct); otherwise served from memory, because the class
+ * page of a 2,000-student lecture is read far more often than its roster changes.
+ */
+async function sortedRoster(kv: Deno.Kv, classId: string): Promise<ClassMember[]> {
+  let cache = rosterCache.get(kv);
+  if (!cache) rosterCache.set(kv, cache = new Map());
+  // Read the revision before the scan: a change during the scan makes the next read rebuild.
+  const rev = (await kv.get(rosterRevKey(classId))).versionstamp ?? "none";
+  const hit = cache.get(classId);
+  if (hit && hit.rev === rev) {
+    cache.delete(classId);
+    cache.set(classId, hit); // most recently used last
+    return hit.rows;
+  }
+  const rows: ClassMember[] = [];
+  for await (const e of kv.list<ClassMember>({ prefix: ["class_members", classId] })) {
+    rows.push(e.value);
+  }
+  const keyed = rows.map((m) => ({ m, rank: m.role === "teacher" ? 0 : 1 }));
+  keyed.sort((a, b) => a.rank - b.rank || collator.compare(a.m.name, b.m.name));
+  const sorted = keyed.map((k) => k.m);
+  cache.delete(classId);
+  cache.set(classId, { rev, rows: sorted });
+  let total = 0;
+  for (const entry of cache.values()) total += entry.rows.length;
+  for (const [id, entry] of cache) {
+    if (total <= ROSTER_CACHE_ROWS || id === classId) break;
+    cache.delete(id);
+    total -= entry.rows.length;
+  }
+  return sorted;
+}
+
+/** One page of a class roster (teachers first, then by name), with the total that matched. */
 export async function listClassMembers(
   kv: Deno.Kv,
   classId: string,
@@ -111,20 +172,12 @@ export async function listClassMembers(
   const q = query.q?.trim().toLowerCase();
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const offset = Math.max(query.offset ?? 0, 0);
-  const rows: ClassMember[] = [];
-  // A class holds at most a few thousand members: one prefix scan, filter and sort in memory.
-  for await (const e of kv.list<ClassMember>({ prefix: ["class_members", classId] })) {
-    const m = e.value;
-    if (query.role && m.role !== query.role) continue;
-    if (
-      q && !m.name.toLowerCase().includes(q) &&
-      (query.namesOnly || (!m.email?.includes(q) && !m.studentNumber?.toLowerCase().includes(q)))
-    ) continue;
-    rows.push(m);
-  }
-  const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
-  rows.sort((a, b) =>
-    a.role === b.role ? collator.compare(a.name, b.name) : a.role === "teacher" ? -1 : 1
+  const all = await sortedRoster(kv, classId);
+  const rows = !q && !query.role ? all : all.filter((m) =>
+    (!query.role || m.role === query.role) &&
+    (!q || m.name.toLowerCase().includes(q) ||
+      (!query.namesOnly &&
+        (!!m.email?.includes(q) || !!m.studentNumber?.toLowerCase().includes(q))))
   );
   return { items: rows.slice(offset, offset + limit), total: rows.length, offset, limit };
 }
