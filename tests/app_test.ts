@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../fresh.config.ts";
 import { manifestSource } from "../scripts/manifest.ts";
 import { negotiateLocale } from "../services/i18n/i18n.ts";
-import { testApp } from "./helpers.ts";
+import { browserSessionFor, randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
 
 Deno.test("[app] fresh.gen.ts lists every route and island (run `deno task manifest`)", async () => {
   const committed = await Deno.readTextFile(new URL("../fresh.gen.ts", import.meta.url));
@@ -95,4 +95,26 @@ Deno.test("[app] HTML pages carry security headers; static files are served", as
   const missing = await t.app.request("/no-such-page");
   assert.equal(missing.status, 404);
   assert.match(await missing.text(), /Page not found/);
+});
+
+Deno.test("[app] island bundles are content-hashed and cached for a year", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv);
+  const admin = await randomUser(t.kv, org.id, "admin");
+  const cls = await randomClass(t.kv, org.id);
+  const { cookie } = await browserSessionFor(t.kv, admin);
+  const html = await (await t.app.request(`/admin/classes/${cls.id}`, { headers: { cookie } }))
+    .text();
+  assert.match(html, /<mirae-island data-island="RosterImport" data-props="[^"]*classId/);
+  const boot = html.match(
+    /<script type="module" src="(\/_islands\/boot-[A-Z0-9]+\.js)"><\/script>/,
+  );
+  assert.ok(boot, "the page loads the hashed boot script");
+  const res = await t.app.request(boot[1]);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type")!, /javascript/);
+  assert.equal(res.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  const js = await res.text();
+  assert.ok(js.includes("mirae-island"), "the boot script hydrates island elements");
+  assert.equal((await t.app.request("/_islands/boot-NOPE.js")).status, 404);
 });
