@@ -7,25 +7,50 @@ import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
 import * as $4 from "./routes/admin/classes/[classId].tsx";
 import * as $5 from "./routes/admin/index.tsx";
-import * as $6 from "./routes/api/v1/classes/[classId]/archive.ts";
-import * as $7 from "./routes/api/v1/classes/[classId]/index.ts";
-import * as $8 from "./routes/api/v1/classes/[classId]/join-links/[linkId].ts";
-import * as $9 from "./routes/api/v1/classes/[classId]/join-links/index.ts";
-import * as $10 from "./routes/api/v1/classes/[classId]/roster.ts";
-import * as $11 from "./routes/api/v1/classes/index.ts";
-import * as $12 from "./routes/api/v1/me.ts";
-import * as $13 from "./routes/api/v1/members.ts";
-import * as $14 from "./routes/api/v1/sessions/current.ts";
-import * as $15 from "./routes/api/v1/sessions/index.ts";
-import * as $16 from "./routes/classes/[classId].tsx";
-import * as $17 from "./routes/classes/index.tsx";
-import * as $18 from "./routes/index.tsx";
-import * as $19 from "./routes/join/[token].tsx";
-import * as $20 from "./routes/locale.ts";
-import * as $21 from "./routes/signin.tsx";
-import * as $22 from "./routes/signout.ts";
-import * as $$0 from "./islands/JoinLinks.tsx";
-import * as $$1 from "./islands/RosterImport.tsx";
+import * as $6 from "./routes/api/v1/assignments/[assignmentId]/close.ts";
+import * as $7 from "./routes/api/v1/assignments/[assignmentId]/grades/[studentId].ts";
+import * as $8 from "./routes/api/v1/assignments/[assignmentId]/grades/index.ts";
+import * as $9 from "./routes/api/v1/assignments/[assignmentId]/index.ts";
+import * as $10 from "./routes/api/v1/assignments/[assignmentId]/nudge.ts";
+import * as $11 from "./routes/api/v1/assignments/[assignmentId]/publish.ts";
+import * as $12 from "./routes/api/v1/assignments/[assignmentId]/submissions/[studentId].ts";
+import * as $13 from "./routes/api/v1/assignments/[assignmentId]/submissions/index.ts";
+import * as $14 from "./routes/api/v1/classes/[classId]/archive.ts";
+import * as $15 from "./routes/api/v1/classes/[classId]/assignments.ts";
+import * as $16 from "./routes/api/v1/classes/[classId]/gradebook.csv.ts";
+import * as $17 from "./routes/api/v1/classes/[classId]/gradebook.ts";
+import * as $18 from "./routes/api/v1/classes/[classId]/index.ts";
+import * as $19 from "./routes/api/v1/classes/[classId]/join-links/[linkId].ts";
+import * as $20 from "./routes/api/v1/classes/[classId]/join-links/index.ts";
+import * as $21 from "./routes/api/v1/classes/[classId]/roster.ts";
+import * as $22 from "./routes/api/v1/classes/index.ts";
+import * as $23 from "./routes/api/v1/files/[fileId].ts";
+import * as $24 from "./routes/api/v1/files/index.ts";
+import * as $25 from "./routes/api/v1/me.ts";
+import * as $26 from "./routes/api/v1/me/grades.ts";
+import * as $27 from "./routes/api/v1/me/notifications.ts";
+import * as $28 from "./routes/api/v1/members.ts";
+import * as $29 from "./routes/api/v1/sessions/current.ts";
+import * as $30 from "./routes/api/v1/sessions/index.ts";
+import * as $31 from "./routes/classes/[classId].tsx";
+import * as $32 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $33 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $34 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $35 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $36 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $37 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $38 from "./routes/classes/index.tsx";
+import * as $39 from "./routes/grades.tsx";
+import * as $40 from "./routes/index.tsx";
+import * as $41 from "./routes/join/[token].tsx";
+import * as $42 from "./routes/locale.ts";
+import * as $43 from "./routes/notifications.tsx";
+import * as $44 from "./routes/signin.tsx";
+import * as $45 from "./routes/signout.ts";
+import * as $$0 from "./islands/AssignmentEditor.tsx";
+import * as $$1 from "./islands/JoinLinks.tsx";
+import * as $$2 from "./islands/RosterImport.tsx";
+import * as $$3 from "./islands/SubmitWork.tsx";
 
 import type { Manifest } from "./services/web/app.tsx";
 
@@ -37,27 +62,52 @@ const manifest: Manifest = {
     "./routes/_middleware.ts": $3,
     "./routes/admin/classes/[classId].tsx": $4,
     "./routes/admin/index.tsx": $5,
-    "./routes/api/v1/classes/[classId]/archive.ts": $6,
-    "./routes/api/v1/classes/[classId]/index.ts": $7,
-    "./routes/api/v1/classes/[classId]/join-links/[linkId].ts": $8,
-    "./routes/api/v1/classes/[classId]/join-links/index.ts": $9,
-    "./routes/api/v1/classes/[classId]/roster.ts": $10,
-    "./routes/api/v1/classes/index.ts": $11,
-    "./routes/api/v1/me.ts": $12,
-    "./routes/api/v1/members.ts": $13,
-    "./routes/api/v1/sessions/current.ts": $14,
-    "./routes/api/v1/sessions/index.ts": $15,
-    "./routes/classes/[classId].tsx": $16,
-    "./routes/classes/index.tsx": $17,
-    "./routes/index.tsx": $18,
-    "./routes/join/[token].tsx": $19,
-    "./routes/locale.ts": $20,
-    "./routes/signin.tsx": $21,
-    "./routes/signout.ts": $22,
+    "./routes/api/v1/assignments/[assignmentId]/close.ts": $6,
+    "./routes/api/v1/assignments/[assignmentId]/grades/[studentId].ts": $7,
+    "./routes/api/v1/assignments/[assignmentId]/grades/index.ts": $8,
+    "./routes/api/v1/assignments/[assignmentId]/index.ts": $9,
+    "./routes/api/v1/assignments/[assignmentId]/nudge.ts": $10,
+    "./routes/api/v1/assignments/[assignmentId]/publish.ts": $11,
+    "./routes/api/v1/assignments/[assignmentId]/submissions/[studentId].ts": $12,
+    "./routes/api/v1/assignments/[assignmentId]/submissions/index.ts": $13,
+    "./routes/api/v1/classes/[classId]/archive.ts": $14,
+    "./routes/api/v1/classes/[classId]/assignments.ts": $15,
+    "./routes/api/v1/classes/[classId]/gradebook.csv.ts": $16,
+    "./routes/api/v1/classes/[classId]/gradebook.ts": $17,
+    "./routes/api/v1/classes/[classId]/index.ts": $18,
+    "./routes/api/v1/classes/[classId]/join-links/[linkId].ts": $19,
+    "./routes/api/v1/classes/[classId]/join-links/index.ts": $20,
+    "./routes/api/v1/classes/[classId]/roster.ts": $21,
+    "./routes/api/v1/classes/index.ts": $22,
+    "./routes/api/v1/files/[fileId].ts": $23,
+    "./routes/api/v1/files/index.ts": $24,
+    "./routes/api/v1/me.ts": $25,
+    "./routes/api/v1/me/grades.ts": $26,
+    "./routes/api/v1/me/notifications.ts": $27,
+    "./routes/api/v1/members.ts": $28,
+    "./routes/api/v1/sessions/current.ts": $29,
+    "./routes/api/v1/sessions/index.ts": $30,
+    "./routes/classes/[classId].tsx": $31,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $32,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $33,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $34,
+    "./routes/classes/[classId]/assignments/index.tsx": $35,
+    "./routes/classes/[classId]/assignments/new.tsx": $36,
+    "./routes/classes/[classId]/gradebook.tsx": $37,
+    "./routes/classes/index.tsx": $38,
+    "./routes/grades.tsx": $39,
+    "./routes/index.tsx": $40,
+    "./routes/join/[token].tsx": $41,
+    "./routes/locale.ts": $42,
+    "./routes/notifications.tsx": $43,
+    "./routes/signin.tsx": $44,
+    "./routes/signout.ts": $45,
   },
   islands: {
-    "./islands/JoinLinks.tsx": $$0,
-    "./islands/RosterImport.tsx": $$1,
+    "./islands/AssignmentEditor.tsx": $$0,
+    "./islands/JoinLinks.tsx": $$1,
+    "./islands/RosterImport.tsx": $$2,
+    "./islands/SubmitWork.tsx": $$3,
   },
   baseUrl: import.meta.url,
 };

@@ -7,6 +7,7 @@ import { loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { openKv } from "./services/db/kv.ts";
 import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
+import { handleQueueMessage } from "./services/jobs/queue.ts";
 import { isEmpty } from "./services/orgs/orgs.ts";
 import { createApp } from "./services/web/app.tsx";
 
@@ -19,6 +20,8 @@ if (config.seedDemo && config.env !== "production" && await isEmpty(kv)) {
 }
 
 const app = createApp({ kv, config, manifest });
+// Reminders before due times, clean-up of interrupted uploads.
+kv.listenQueue((msg) => handleQueueMessage(kv, msg));
 
 const server = Deno.serve({
   port: config.port,

@@ -22,6 +22,8 @@ export default function App({ Component, state, url }: AppProps) {
           <nav aria-label="Main">
             {actor?.user.role === "admin" && <a href="/admin">{t("nav.dashboard")}</a>}
             {actor && <a href="/classes">{t("nav.myClasses")}</a>}
+            {actor?.user.role === "student" && <a href="/grades">{t("coursework.nav.grades")}</a>}
+            {actor && <a href="/notifications">{t("coursework.nav.notifications")}</a>}
           </nav>
           <div class="topbar-end">
             <LocaleSwitch state={state} url={url} />

@@ -1,4 +1,5 @@
 import { JoinLinksCard, RosterImportCard } from "../../components/ClassTools.tsx";
+import { CourseworkLinks } from "../../components/CourseworkLinks.tsx";
 import {
   ROSTER_PAGE_SIZE,
   type RosterPage,
@@ -57,6 +58,7 @@ export default function ClassPage({ data, state }: PageProps<Data>) {
         </div>
         <div class="page-actions">
           <span class={`badge role-${role}`}>{t(`classes.you.${role}`)}</span>
+          <CourseworkLinks state={state} classId={cls.id} role={role} />
           {role === "admin" && (
             <a class="button" href={`/admin/classes/${cls.id}`}>{t("classes.manage")}</a>
           )}

@@ -15,15 +15,24 @@ function windowKey(limit: Limit, id: string, now: number): Deno.KvKey {
   return ["rate_limits", limit.scope, id, Math.floor(now / limit.windowMs)];
 }
 
-/** Seconds until the limit lifts, or 0 when `id` may go on. */
+/**
+ * Seconds until the limit lifts, or 0 when `id` may go on. Sliding-window estimate: this
+ * window's count plus the previous window's, weighted by how much of it still overlaps, so a
+ * burst across a window boundary gets no second allowance.
+ */
 export async function retryAfter(
   kv: Deno.Kv,
   limit: Limit,
   id: string,
   now = Date.now(),
 ): Promise<number> {
-  const entry = await kv.get<Deno.KvU64>(windowKey(limit, id, now));
-  if (!entry.value || Number(entry.value.value) < limit.max) return 0;
+  const [cur, prev] = await kv.getMany<Deno.KvU64[]>([
+    windowKey(limit, id, now),
+    windowKey(limit, id, now - limit.windowMs),
+  ]);
+  const elapsed = (now % limit.windowMs) / limit.windowMs;
+  const count = Number(cur.value?.value ?? 0n) + Number(prev.value?.value ?? 0n) * (1 - elapsed);
+  if (count < limit.max) return 0;
   const windowEnd = (Math.floor(now / limit.windowMs) + 1) * limit.windowMs;
   return Math.max(1, Math.ceil((windowEnd - now) / 1000));
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { AppError, notFound } from "../web/errors.ts";
+import { AppError, notFound, validateInput } from "../web/errors.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
 import { getUsers, type User } from "../orgs/users.ts";
 import { addMemberOps, listMemberIds, removeMemberOps } from "./members.ts";
@@ -51,7 +51,7 @@ async function requireTeachers(kv: Deno.Kv, orgId: string, ids: string[]): Promi
 
 /** Creates a class with its teachers in one commit. */
 export async function createClass(kv: Deno.Kv, orgId: string, input: ClassInput): Promise<Class> {
-  const data = ClassInputSchema.parse(input);
+  const data = validateInput(ClassInputSchema, input);
   const teachers = await requireTeachers(kv, orgId, data.teacherIds ?? []);
   const now = new Date().toISOString();
   const cls: Class = {
@@ -80,6 +80,19 @@ export async function getClass(kv: Deno.Kv, orgId: string, id: string): Promise<
   return cls;
 }
 
+/** 409 unless the class is active: an archived class's records are read-only. */
+export async function requireActiveClass(kv: Deno.Kv, classId: string): Promise<Class> {
+  const cls = await getRecord(kv, ClassSchema, ["classes", classId]);
+  if (!cls) throw notFound("Class not found");
+  if (cls.archived) {
+    throw new AppError(
+      "conflict",
+      "This class is archived: its records can be read but not changed.",
+    );
+  }
+  return cls;
+}
+
 /**
  * Edits a class: the fields given, and (when `teacherIds` is given) its set of teachers, in
  * one commit. An empty grade or subject clears it.
@@ -90,7 +103,7 @@ export async function updateClass(
   id: string,
   input: ClassPatch,
 ): Promise<Class> {
-  const data = ClassPatchSchema.parse(input);
+  const data = validateInput(ClassPatchSchema, input);
   const entry = await kv.get<Class>(["classes", id]);
   if (!entry.value || entry.value.orgId !== orgId) throw notFound("Class not found");
   const cls: Class = { ...entry.value, updatedAt: new Date().toISOString() };

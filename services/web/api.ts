@@ -8,7 +8,6 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { State } from "./define.ts";
-import type { ErrorDetail } from "./errors.ts";
 
 /** Hono environment of API handlers: `c.var.state` is the request state. */
 export type ApiEnv = { Variables: { state: State } };
@@ -54,13 +53,3 @@ export const errorResponses = {
   403: json(ErrorResponseSchema, "Not allowed"),
   404: json(ErrorResponseSchema, "Not found, or belongs to another organization"),
 } as const;
-
-/** Converts zod issues to error details with field paths. */
-export function zodDetails(error: z.ZodError): ErrorDetail[] {
-  return error.issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-    message: i.code === "unrecognized_keys"
-      ? `Unknown field${i.keys.length > 1 ? "s" : ""}: ${i.keys.join(", ")}`
-      : i.message,
-  }));
-}

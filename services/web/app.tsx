@@ -13,7 +13,6 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Config } from "../../fresh.config.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { ApiEnv, ApiRoute } from "./api.ts";
-import { zodDetails } from "./api.ts";
 import type {
   AppProps,
   Handler,
@@ -23,7 +22,7 @@ import type {
   RouteContext,
   State,
 } from "./define.ts";
-import { AppError, toAppError } from "./errors.ts";
+import { AppError, toAppError, zodDetails } from "./errors.ts";
 import { buildIslands, ISLANDS_PREFIX } from "./islands.ts";
 import { registerIslands, renderDocument } from "./render.tsx";
 import { islandName, parseRouteFile, type RouteFile, sortRoutes } from "./router.ts";

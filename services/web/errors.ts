@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { z } from "zod";
+
 /** Machine-readable error codes and the HTTP status each maps to. */
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -86,4 +88,27 @@ export function toAppError(err: unknown): AppError {
   }
   console.error("internal error:", err);
   return new AppError("internal", "internal error");
+}
+
+/** Converts zod issues to error details with field paths. */
+export function zodDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
+    message: i.code === "unrecognized_keys"
+      ? `Unknown field${i.keys.length > 1 ? "s" : ""}: ${i.keys.join(", ")}`
+      : i.message,
+  }));
+}
+
+/**
+ * Validates input a person sent (a body, a form, service arguments) with a schema: 400 with
+ * field paths when it does not fit. (Stored records are parsed with `schema.parse`: a record
+ * that does not fit its schema is a 500.)
+ */
+export function validateInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(r.error));
+  }
+  return r.data;
 }

@@ -1,8 +1,7 @@
 /** Small helpers for HTML form handlers. @module */
 import { z } from "zod";
 import { CSRF_FIELD } from "./csrf.ts";
-import { AppError } from "./errors.ts";
-import { zodDetails } from "./api.ts";
+import { AppError, validateInput } from "./errors.ts";
 
 /** Reads a urlencoded or multipart form as string fields (the CSRF field removed). */
 export async function readForm(req: Request): Promise<Record<string, string>> {
@@ -22,11 +21,7 @@ export function parseForm<S extends z.ZodType>(
   schema: S,
   fields: Record<string, string | undefined>,
 ): z.infer<S> {
-  const r = schema.safeParse(fields);
-  if (!r.success) {
-    throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(r.error));
-  }
-  return r.data;
+  return validateInput(schema, fields);
 }
 
 /** A local path to go to after a form, never another site (open-redirect safe). */

@@ -1,0 +1,140 @@
+import { formatWhen, relativeTime } from "../components/Coursework.tsx";
+import { CsrfField } from "../components/CsrfField.tsx";
+import { requireActor } from "../services/auth/access.ts";
+import type { Notification } from "../services/coursework/model.ts";
+import {
+  listNotifications,
+  markRead,
+  type NotificationPage,
+} from "../services/coursework/notifications.ts";
+import { getOrg } from "../services/orgs/orgs.ts";
+import type { Handlers, PageProps } from "../services/web/define.ts";
+import { readForm, redirect, safeNext } from "../services/web/forms.ts";
+
+/** Notifications per page. */
+const PAGE_SIZE = 20;
+
+interface Data {
+  page: NotificationPage;
+  timeZone: string;
+  /** Whether this is a later page (reached with a cursor). */
+  later: boolean;
+}
+
+function cursorParam(url: URL): string | undefined {
+  return url.searchParams.get("cursor")?.slice(0, 500) || undefined;
+}
+
+/** The signed-in person's notifications (reminders, nudges, releases), newest first. */
+export const handler: Handlers<Data> = {
+  async GET(_req, ctx) {
+    const { kv, t } = ctx.state;
+    const { user } = requireActor(ctx.state);
+    const cursor = cursorParam(ctx.url);
+    const [page, org] = await Promise.all([
+      listNotifications(kv, user.id, { cursor, limit: PAGE_SIZE }),
+      getOrg(kv, user.orgId),
+    ]);
+    ctx.state.title = t("coursework.notif.title");
+    return ctx.render({ page, timeZone: org.timeZone, later: !!cursor });
+  },
+
+  /** `intent`: read (with `id`) or readAll; back to the page it came from. */
+  async POST(req, ctx) {
+    const { kv } = ctx.state;
+    const { user } = requireActor(ctx.state);
+    const fields = await readForm(req);
+    if (fields.intent === "readAll") await markRead(kv, user.id, "all");
+    else if (fields.id) await markRead(kv, user.id, [fields.id.slice(0, 40)]);
+    return redirect(safeNext(fields.next, "/notifications"));
+  },
+};
+
+/** A notification's link, only when it is a path in this app. */
+function localLink(n: Notification): string | undefined {
+  return n.link.startsWith("/") && !n.link.startsWith("//") && !n.link.startsWith("/\\")
+    ? n.link
+    : undefined;
+}
+
+export default function NotificationsPage({ data, state, url }: PageProps<Data>) {
+  const { t } = state;
+  const { page } = data;
+  const here = url.pathname + url.search;
+  return (
+    <>
+      <header class="page-head">
+        <div>
+          <h1>{t("coursework.notif.title")}</h1>
+          <p class="muted" aria-live="polite">
+            {t("coursework.notif.unread", { n: page.unread })}
+          </p>
+        </div>
+        {page.unread > 0 && (
+          <form method="post" action="/notifications" class="page-actions">
+            <CsrfField state={state} />
+            <input type="hidden" name="intent" value="readAll" />
+            <input type="hidden" name="next" value={here} />
+            <button type="submit">{t("coursework.notif.readAll")}</button>
+          </form>
+        )}
+      </header>
+      <section class="card" aria-labelledby="notif-title">
+        <h2 id="notif-title" class="sr-only">{t("coursework.notif.title")}</h2>
+        {page.items.length === 0
+          ? <p class="empty">{t("coursework.notif.empty")}</p>
+          : (
+            <ul class="notifications">
+              {page.items.map((n) => {
+                const link = localLink(n);
+                return (
+                  <li key={n.id} class={n.readAt ? "read" : "unread"}>
+                    <div class="notif-main">
+                      <span class={`badge kind-${n.kind}`}>
+                        {t(`coursework.notif.kind.${n.kind}`)}
+                      </span>
+                      {!n.readAt && <span class="sr-only">{t("coursework.notif.new")}</span>}
+                      <strong>{link ? <a href={link}>{n.title}</a> : n.title}</strong>
+                      <p>{n.body}</p>
+                      <small class="muted">
+                        <time
+                          datetime={n.createdAt}
+                          title={formatWhen(state, n.createdAt, data.timeZone)}
+                        >
+                          {relativeTime(state, n.createdAt)}
+                        </time>
+                      </small>
+                    </div>
+                    {!n.readAt && (
+                      <form method="post" action="/notifications">
+                        <CsrfField state={state} />
+                        <input type="hidden" name="intent" value="read" />
+                        <input type="hidden" name="id" value={n.id} />
+                        <input type="hidden" name="next" value={here} />
+                        <button
+                          type="submit"
+                          aria-label={`${t("coursework.notif.markRead")}: ${n.title}`}
+                        >
+                          {t("coursework.notif.markRead")}
+                        </button>
+                      </form>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        {(data.later || page.cursor) && (
+          <nav class="pager" aria-label={t("classes.pager.label")}>
+            {data.later ? <a href="/notifications">{t("coursework.notif.newest")}</a> : <span />}
+            {page.cursor && (
+              <a href={`/notifications?cursor=${encodeURIComponent(page.cursor)}`} rel="next">
+                {t("coursework.notif.older")}
+              </a>
+            )}
+          </nav>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,495 @@
+/**
+ * Assignments: a teacher writes one for a class (draft), publishes it (students see it, get
+ * notified and later reminded), edits it (submissions stay; grades are re-scored), and closes
+ * it. `["assignments", id]` Assignment; `["assignments_by_class", classId, id]` -> id.
+ *
+ * Due times are given as a wall-clock date and time in the school's time zone and stored as a
+ * UTC instant (`dueAt`) with the zone (`timeZone`) for display.
+ * @module
+ */
+import { z } from "zod";
+import { requireActiveClass } from "../classes/classes.ts";
+import { classAccess, type ClassRole } from "../auth/access.ts";
+import type { Class } from "../classes/classes.ts";
+import { listMemberIds } from "../classes/members.ts";
+import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
+import { getOrg } from "../orgs/orgs.ts";
+import type { Actor } from "../web/define.ts";
+import { AppError, type ErrorDetail, forbidden, notFound, validateInput } from "../web/errors.ts";
+import {
+  lateDays,
+  maxGivenPoints,
+  rescoreGrades,
+  StudentGradeSchema,
+  studentGradeView,
+} from "./grading.ts";
+import { renderMarkdown } from "./markdown.ts";
+import {
+  type Assignment,
+  AssignmentSchema,
+  type FileRef,
+  FileRefSchema,
+  type Grade,
+  GradeSchema,
+  LatePolicySchema,
+  type StudentStatus,
+  StudentStatusSchema,
+  type Submission,
+  SubmissionSchema,
+} from "./model.ts";
+import { notify } from "./notifications.ts";
+import { dueLabel, scheduleReminders } from "./reminders.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Time zones
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall-clock time in `timeZone` at instant `t`, as if that wall clock were UTC (ms). */
+function wallClock(t: number, timeZone: string): number {
+  const p: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(t))) {
+    if (part.type !== "literal") p[part.type] = Number(part.value);
+  }
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+}
+
+/** The zone's offset from UTC at instant `t`, in ms (Asia/Seoul: +9 h). */
+export function zoneOffsetMs(t: number, timeZone: string): number {
+  return wallClock(t, timeZone) - Math.floor(t / 1000) * 1000;
+}
+
+/**
+ * The UTC instant of a wall-clock date ("YYYY-MM-DD") and time ("HH:MM") in `timeZone`.
+ * Like Temporal's "compatible" rule: a time that happens twice (clocks go back) is the earlier
+ * one; a time that does not exist (clocks go forward) moves forward by the gap.
+ */
+export function zonedTimeToUtc(date: string, time: string, timeZone: string): Date {
+  const [y, m, d] = date.split("-").map(Number);
+  const [h, min] = time.split(":").map(Number);
+  const local = Date.UTC(y, m - 1, d, h, min);
+  // The offsets a day before and after cover the one transition that can be near.
+  const before = zoneOffsetMs(local - DAY_MS, timeZone);
+  const after = zoneOffsetMs(local + DAY_MS, timeZone);
+  const fits = [...new Set([before, after])]
+    .map((o) => local - o)
+    .filter((t) => wallClock(t, timeZone) === local);
+  return new Date(fits.length ? Math.min(...fits) : local - before);
+}
+
+/** The wall-clock date and time of an instant in `timeZone`. */
+export function utcToZonedTime(instant: string | Date, timeZone: string): Due {
+  const iso = new Date(wallClock(new Date(instant).getTime(), timeZone)).toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
+/** True for a real calendar date "YYYY-MM-DD" (no 2026-02-30). */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+/** Path parameters of `/assignments/{assignmentId}/...`. */
+export const AssignmentParamsSchema = z.object({ assignmentId: z.string().min(1).max(40) });
+
+/** A due date and time on the school's wall clock. */
+export const DueSchema = z.strictObject({
+  date: z.string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the form YYYY-MM-DD.")
+    .refine(isCalendarDate, "This date does not exist.")
+    .refine((s) => s >= "2000-01-01" && s <= "2999-12-31", "The year must be 2000 to 2999."),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use the form HH:MM (24-hour)."),
+});
+export type Due = z.infer<typeof DueSchema>;
+
+const fields = {
+  title: z.string().trim().min(1, "Title is required").max(200),
+  /** Markdown; stored as written, rendered with raw HTML escaped. */
+  instructions: z.string().max(20_000),
+  /** Ids of files uploaded for this class with purpose "attachment". */
+  attachmentIds: z.array(z.string().min(1).max(40)).max(10),
+  points: z.number().min(0, "Points cannot be negative").max(1000).multipleOf(0.01),
+  due: DueSchema,
+  latePolicy: LatePolicySchema,
+  reminderHours: z.array(z.number().positive().max(24 * 14)).max(5),
+};
+
+/** What a teacher sends to create an assignment. */
+export const AssignmentInputSchema = z.strictObject({
+  ...fields,
+  instructions: fields.instructions.default(""),
+  attachmentIds: fields.attachmentIds.default([]),
+  latePolicy: fields.latePolicy.default({ kind: "accept", penaltyPerDayPct: 0 }),
+  reminderHours: fields.reminderHours.default([24, 1]),
+});
+export type AssignmentInput = z.input<typeof AssignmentInputSchema>;
+
+/** What an edit may change; absent fields stay as they are. */
+export const AssignmentPatchSchema = z.strictObject(fields).partial();
+export type AssignmentPatch = z.input<typeof AssignmentPatchSchema>;
+
+function invalid(details: ErrorDetail[]): AppError {
+  return new AppError("validation_failed", "Some fields are not valid.", details);
+}
+
+/** What this code needs of a stored file (services/files/ owns the full record). */
+const StoredFileSchema = z.object({
+  classId: z.string().optional(),
+  purpose: z.string(),
+  name: z.string(),
+  size: z.number(),
+  type: z.string(),
+  sha256: z.string(),
+});
+
+/** Looks up attachment ids: each must be a file uploaded to this class as an attachment. */
+async function attachmentRefs(kv: Deno.Kv, classId: string, ids: string[]): Promise<FileRef[]> {
+  const unique = [...new Set(ids)];
+  const refs: FileRef[] = [];
+  const details: ErrorDetail[] = [];
+  for (let i = 0; i < unique.length; i += 10) {
+    const entries = await kv.getMany(unique.slice(i, i + 10).map((id) => ["files", id]));
+    entries.forEach((e, j) => {
+      const id = unique[i + j];
+      const file = StoredFileSchema.safeParse(e.value);
+      const ref = file.success
+        ? FileRefSchema.safeParse({ id, ...file.data })
+        : { success: false as const };
+      if (
+        !file.success || !ref.success || file.data.classId !== classId ||
+        file.data.purpose !== "attachment"
+      ) {
+        details.push({
+          path: ["attachmentIds", ids.indexOf(id)],
+          message: `No attachment ${id} was uploaded to this class.`,
+        });
+      } else refs.push(ref.data);
+    });
+  }
+  if (details.length) throw invalid(details);
+  return refs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+/** Creates a draft assignment in a class; the due time is read in the school's time zone. */
+export async function createAssignment(
+  kv: Deno.Kv,
+  cls: Class,
+  input: AssignmentInput,
+  createdBy: string,
+): Promise<Assignment> {
+  const data = validateInput(AssignmentInputSchema, input);
+  if (cls.archived) throw new AppError("conflict", "This class is archived.");
+  const { timeZone } = await getOrg(kv, cls.orgId);
+  const now = new Date().toISOString();
+  const assignment: Assignment = AssignmentSchema.parse({
+    id: newId(),
+    orgId: cls.orgId,
+    classId: cls.id,
+    title: data.title,
+    instructions: data.instructions,
+    attachments: await attachmentRefs(kv, cls.id, data.attachmentIds),
+    points: data.points,
+    dueAt: zonedTimeToUtc(data.due.date, data.due.time, timeZone).toISOString(),
+    timeZone,
+    latePolicy: data.latePolicy,
+    status: "draft",
+    reminderHours: [...new Set(data.reminderHours)].sort((a, b) => b - a),
+    createdBy,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await commit(
+    kv.atomic()
+      .check({ key: ["assignments", assignment.id], versionstamp: null })
+      .set(["assignments", assignment.id], assignment)
+      .set(["assignments_by_class", cls.id, assignment.id], assignment.id),
+  );
+  return assignment;
+}
+
+/** Reads an assignment of one organization; 404 when missing or another organization's. */
+export async function getAssignment(kv: Deno.Kv, orgId: string, id: string): Promise<Assignment> {
+  const a = await getRecord(kv, AssignmentSchema, ["assignments", id]);
+  if (!a || a.orgId !== orgId) throw notFound("Assignment not found");
+  return a;
+}
+
+/**
+ * Loads an assignment for the actor with their role in its class: 404 for another school,
+ * a class they are not in, or (for students) a draft.
+ */
+export async function assignmentAccess(
+  kv: Deno.Kv,
+  actor: Actor,
+  id: string,
+): Promise<{ assignment: Assignment; cls: Class; role: ClassRole }> {
+  const assignment = await getAssignment(kv, actor.user.orgId, id);
+  const { cls, role } = await classAccess(kv, actor, assignment.classId);
+  if (role === "student" && assignment.status === "draft") throw notFound("Assignment not found");
+  return { assignment, cls, role };
+}
+
+/** 403 unless the role manages the class's coursework (its teachers, school admins). */
+export function requireManager(role: ClassRole): void {
+  if (role === "student") {
+    throw forbidden("Only this class's teachers and school admins can do this.");
+  }
+}
+
+/**
+ * Edits an assignment. Submissions are untouched; when the points, late policy or due time
+ * change, existing grades are re-scored; when a published assignment's due time or reminder
+ * hours change, reminders are scheduled again (the old ones become stale).
+ */
+export async function updateAssignment(
+  kv: Deno.Kv,
+  orgId: string,
+  id: string,
+  input: AssignmentPatch,
+  now = new Date(),
+): Promise<Assignment> {
+  const data = validateInput(AssignmentPatchSchema, input);
+  const entry = await kv.get<Assignment>(["assignments", id]);
+  if (!entry.value || entry.value.orgId !== orgId) throw notFound("Assignment not found");
+  const prev = AssignmentSchema.parse(entry.value);
+  await requireActiveClass(kv, prev.classId);
+  const next: Assignment = { ...prev, updatedAt: now.toISOString() };
+  if (data.title !== undefined) next.title = data.title;
+  if (data.instructions !== undefined) next.instructions = data.instructions;
+  if (data.latePolicy !== undefined) next.latePolicy = data.latePolicy;
+  if (data.reminderHours !== undefined) {
+    next.reminderHours = [...new Set(data.reminderHours)].sort((a, b) => b - a);
+  }
+  if (data.due !== undefined) {
+    next.dueAt = zonedTimeToUtc(data.due.date, data.due.time, prev.timeZone).toISOString();
+  }
+  if (data.points !== undefined) {
+    const given = await maxGivenPoints(kv, id);
+    if (data.points < given) {
+      throw invalid([{
+        path: ["points"],
+        message: `A grade already gives ${given} points; lower it first.`,
+      }]);
+    }
+    next.points = data.points;
+  }
+  if (data.attachmentIds !== undefined) {
+    next.attachments = await attachmentRefs(kv, prev.classId, data.attachmentIds);
+  }
+  await commit(kv.atomic().check(entry).set(entry.key, AssignmentSchema.parse(next)));
+
+  if (
+    next.points !== prev.points || next.dueAt !== prev.dueAt ||
+    JSON.stringify(next.latePolicy) !== JSON.stringify(prev.latePolicy)
+  ) {
+    await rescoreGrades(kv, next);
+  }
+  if (
+    next.status === "published" &&
+    (next.dueAt !== prev.dueAt || next.reminderHours.join() !== prev.reminderHours.join())
+  ) {
+    await scheduleReminders(kv, next, now);
+  }
+  return next;
+}
+
+async function setStatus(
+  kv: Deno.Kv,
+  orgId: string,
+  id: string,
+  from: Assignment["status"][],
+  to: Assignment["status"],
+  now: Date,
+): Promise<{ prev: Assignment; next: Assignment }> {
+  const entry = await kv.get<Assignment>(["assignments", id]);
+  if (!entry.value || entry.value.orgId !== orgId) throw notFound("Assignment not found");
+  const prev = AssignmentSchema.parse(entry.value);
+  await requireActiveClass(kv, prev.classId);
+  if (!from.includes(prev.status)) {
+    throw new AppError("conflict", `This assignment is ${prev.status}; it cannot become ${to}.`);
+  }
+  const next: Assignment = { ...prev, status: to, updatedAt: now.toISOString() };
+  if (to === "published") next.publishedAt ??= now.toISOString();
+  await commit(kv.atomic().check(entry).set(entry.key, next));
+  return { prev, next };
+}
+
+/**
+ * Publishes a draft (or reopens a closed assignment): students see it, reminders are
+ * scheduled, and on the first publish every student of the class is notified.
+ */
+export async function publishAssignment(
+  kv: Deno.Kv,
+  orgId: string,
+  id: string,
+  now = new Date(),
+): Promise<Assignment> {
+  const { prev, next } = await setStatus(kv, orgId, id, ["draft", "closed"], "published", now);
+  await scheduleReminders(kv, next, now);
+  if (!prev.publishedAt) {
+    await notify(kv, await listMemberIds(kv, next.classId, "student"), {
+      kind: "assignment_published",
+      title: `New assignment: ${next.title}`,
+      body: `Due ${dueLabel(next)}.`,
+      link: `/classes/${next.classId}/assignments/${next.id}`,
+    });
+  }
+  return next;
+}
+
+/** Closes a published assignment: no more reminders (and no more work, see submissions). */
+export async function closeAssignment(
+  kv: Deno.Kv,
+  orgId: string,
+  id: string,
+  now = new Date(),
+): Promise<Assignment> {
+  return (await setStatus(kv, orgId, id, ["published"], "closed", now)).next;
+}
+
+/** A class's assignments by due time; drafts only when asked (never for students). */
+export async function listAssignmentsByClass(
+  kv: Deno.Kv,
+  classId: string,
+  opts: { includeDrafts?: boolean } = {},
+): Promise<Assignment[]> {
+  const ids: string[] = [];
+  for await (const e of kv.list<string>({ prefix: ["assignments_by_class", classId] })) {
+    ids.push(e.value);
+  }
+  const all = await getRecords(kv, AssignmentSchema, ids.map((id) => ["assignments", id]));
+  return all
+    .filter((a): a is Assignment => !!a && (opts.includeDrafts || a.status !== "draft"))
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What students see
+
+/**
+ * A student's status on an assignment. Only a released grade counts (a draft is invisible):
+ * excused, missing (marked), or graded; otherwise late or submitted by the latest submission;
+ * otherwise missing once the due time has passed, else not started.
+ */
+export function studentStatus(
+  assignment: Pick<Assignment, "dueAt">,
+  latestSubmission: Pick<Submission, "submittedAt"> | null | undefined,
+  grade: Pick<Grade, "status" | "mark"> | null | undefined,
+  now = new Date(),
+): StudentStatus {
+  if (grade?.status === "released") {
+    if (grade.mark === "excused") return "excused";
+    if (grade.mark === "missing") return "missing";
+    return "graded";
+  }
+  if (latestSubmission) {
+    return lateDays(assignment.dueAt, latestSubmission.submittedAt) > 0 ? "late" : "submitted";
+  }
+  return now.getTime() > Date.parse(assignment.dueAt) ? "missing" : "not_started";
+}
+
+/** An assignment as the API shows it: the stored record, the due time on the school's clock. */
+export const AssignmentSummarySchema = AssignmentSchema.omit({ instructions: true }).extend({
+  due: z.object({ date: z.string(), time: z.string() }),
+  /** The asker's status, for students. */
+  myStatus: StudentStatusSchema.optional(),
+  /** The asker's released grade, for students (null until released). */
+  myGrade: StudentGradeSchema.nullable().optional(),
+});
+export type AssignmentSummary = z.infer<typeof AssignmentSummarySchema>;
+
+/** One assignment with its instructions, raw and rendered. */
+export const AssignmentViewSchema = AssignmentSummarySchema.extend({
+  instructions: z.string(),
+  /** The instructions as safe HTML. */
+  instructionsHtml: z.string(),
+});
+export type AssignmentView = z.infer<typeof AssignmentViewSchema>;
+
+function summary(a: Assignment): AssignmentSummary {
+  const { instructions: _, ...rest } = a;
+  return { ...rest, due: utcToZonedTime(a.dueAt, a.timeZone) };
+}
+
+/** One student's latest submission of each assignment (null where none), batched. */
+async function latestSubmissionsOf(
+  kv: Deno.Kv,
+  assignments: Assignment[],
+  student: string,
+): Promise<(Submission | null)[]> {
+  const versions: (number | null)[] = [];
+  for (let i = 0; i < assignments.length; i += 10) {
+    const keys = assignments.slice(i, i + 10).map((a) => ["submission_latest", a.id, student]);
+    for (const e of await kv.getMany<number[]>(keys)) versions.push(e.value);
+  }
+  const keys = assignments.map((a, i) =>
+    versions[i] === null ? null : ["submissions", a.id, student, versions[i]!]
+  );
+  const found = await getRecords(kv, SubmissionSchema, keys.filter((k) => k !== null));
+  let j = 0;
+  return keys.map((k) => (k === null ? null : found[j++]));
+}
+
+/**
+ * The assignments as one person sees them: students get their status and released grade on
+ * each (one getMany per ten assignments for submissions and grades).
+ */
+export async function assignmentSummaries(
+  kv: Deno.Kv,
+  assignments: Assignment[],
+  student?: string,
+  now = new Date(),
+): Promise<AssignmentSummary[]> {
+  if (!student) return assignments.map(summary);
+  const subs = await latestSubmissionsOf(kv, assignments, student);
+  const grades = await getRecords(
+    kv,
+    GradeSchema,
+    assignments.map((a) => ["grades", a.id, student]),
+  );
+  return assignments.map((a, i) => ({
+    ...summary(a),
+    myStatus: studentStatus(a, subs[i], grades[i], now),
+    myGrade: studentGradeView(grades[i]),
+  }));
+}
+
+/** One assignment for one person: rendered instructions, and for a student their standing. */
+export async function assignmentView(
+  kv: Deno.Kv,
+  a: Assignment,
+  student?: string,
+  now = new Date(),
+): Promise<AssignmentView> {
+  const [s] = await assignmentSummaries(kv, [a], student, now);
+  return { ...s, instructions: a.instructions, instructionsHtml: renderMarkdown(a.instructions) };
+}

@@ -1,0 +1,184 @@
+/**
+ * Students' work on assignments. Every submission is a new version, and every version is kept:
+ * `["submissions", assignmentId, studentId, version]`, with the latest version number at
+ * `["submission_latest", assignmentId, studentId]`. A student may submit again until the due
+ * time, or after it while the assignment takes late work.
+ * @module
+ */
+import { z } from "zod";
+import { requireActiveClass } from "../classes/classes.ts";
+import { getMemberRole } from "../classes/members.ts";
+import { getRecord, getRecords } from "../db/kv.ts";
+import { type FileMeta, type FileStore, toFileRef } from "../files/store.ts";
+import type { User } from "../orgs/users.ts";
+import { AppError, type ErrorDetail, notFound } from "../web/errors.ts";
+import { type Assignment, AssignmentSchema, type Submission, SubmissionSchema } from "./model.ts";
+import { lateDays } from "./grading.ts";
+
+export const MAX_SUBMISSION_TEXT = 50_000;
+export const MAX_SUBMISSION_FILES = 10;
+
+/** What a student sends: text and/or the ids of files they uploaded for this class. */
+export const SubmissionInputSchema = z.strictObject({
+  text: z.string().max(MAX_SUBMISSION_TEXT).default(""),
+  fileIds: z.array(z.string().max(40)).max(MAX_SUBMISSION_FILES).default([]),
+});
+
+/** Input of `submitWork`. */
+export interface SubmitWork {
+  assignment: Assignment;
+  student: Pick<User, "id" | "orgId">;
+  text: string;
+  fileIds: string[];
+  /** The time of the submission (tests pass their own). */
+  now?: Date;
+}
+
+/** The uploads named by `fileIds`, each checked to be the student's, for this class's work. */
+async function ownFiles(
+  store: FileStore,
+  assignment: Assignment,
+  studentId: string,
+  fileIds: string[],
+): Promise<FileMeta[]> {
+  const metas = await Promise.all(fileIds.map((id) => store.get(id)));
+  const details: ErrorDetail[] = [];
+  metas.forEach((meta, i) => {
+    const path = ["fileIds", i];
+    // Someone else's file is described like a missing one: its name must not leak.
+    if (!meta || meta.ownerId !== studentId || meta.orgId !== assignment.orgId) {
+      details.push({ path, message: `File ${fileIds[i]} is not one of your uploads.` });
+    } else if (meta.purpose !== "submission" || meta.classId !== assignment.classId) {
+      details.push({
+        path,
+        message: `“${meta.name}” was not uploaded for work in this class; upload it again here.`,
+      });
+    }
+  });
+  if (details.length) {
+    throw new AppError(
+      "validation_failed",
+      "Some files cannot be part of this submission.",
+      details,
+    );
+  }
+  return metas as FileMeta[];
+}
+
+/**
+ * Saves a new version of a student's work on a published assignment. 404 for a draft, 409
+ * when it is closed or its due time passed and it takes no late work, 400 for bad input (too
+ * long, too many files, nothing at all, files that are not the student's uploads for this
+ * class). Versions count from 1; two submissions at once both get their own version, or the
+ * second one a clean 409.
+ */
+export async function submitWork(
+  kv: Deno.Kv,
+  store: FileStore,
+  input: SubmitWork,
+): Promise<Submission> {
+  await requireActiveClass(kv, input.assignment.classId);
+  const { assignment, student } = input;
+  const now = input.now ?? new Date();
+  if (assignment.status === "draft") throw notFound("Assignment not found");
+  if (assignment.status === "closed") throw new AppError("conflict", "This assignment is closed");
+  const late = lateDays(assignment.dueAt, now.toISOString());
+  if (late > 0 && assignment.latePolicy.kind === "close") {
+    throw new AppError(
+      "conflict",
+      "The due time has passed and this assignment does not take late work.",
+    );
+  }
+
+  const parsed = SubmissionInputSchema.safeParse({ text: input.text, fileIds: input.fileIds });
+  if (!parsed.success) {
+    throw new AppError(
+      "validation_failed",
+      "Some fields are not valid.",
+      parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })),
+    );
+  }
+  const text = parsed.data.text;
+  const fileIds = [...new Set(parsed.data.fileIds)];
+  if (!text.trim() && !fileIds.length) {
+    throw new AppError("validation_failed", "Write an answer or attach a file.", [
+      { path: ["text"], message: "Write an answer or attach a file." },
+    ]);
+  }
+  if (
+    student.orgId !== assignment.orgId ||
+    await getMemberRole(kv, assignment.classId, student.id) !== "student"
+  ) {
+    throw new AppError("forbidden", "Only students of this class can submit work.");
+  }
+  const files = (await ownFiles(store, assignment, student.id, fileIds)).map(toFileRef);
+
+  const latestKey = ["submission_latest", assignment.id, student.id];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const latest = await kv.get<number>(latestKey);
+    const version = (latest.value ?? 0) + 1;
+    const submission: Submission = {
+      assignmentId: assignment.id,
+      studentId: student.id,
+      classId: assignment.classId,
+      orgId: assignment.orgId,
+      version,
+      text,
+      files,
+      submittedAt: now.toISOString(),
+      daysLate: late,
+    };
+    const res = await kv.atomic()
+      .check(latest)
+      .check({ key: ["submissions", assignment.id, student.id, version], versionstamp: null })
+      .set(["submissions", assignment.id, student.id, version], submission)
+      .set(latestKey, version)
+      .commit();
+    if (res.ok) return submission;
+  }
+  throw new AppError(
+    "conflict",
+    "Another submission of yours was saved at the same moment. Reload and try again.",
+  );
+}
+
+/** A student's latest submission of an assignment, or null when they submitted nothing. */
+export async function getLatestSubmission(
+  kv: Deno.Kv,
+  assignmentId: string,
+  studentId: string,
+): Promise<Submission | null> {
+  const latest = await kv.get<number>(["submission_latest", assignmentId, studentId]);
+  if (latest.value === null) return null;
+  return await getRecord(kv, SubmissionSchema, [
+    "submissions",
+    assignmentId,
+    studentId,
+    latest.value,
+  ]);
+}
+
+/** Every version of a student's work on an assignment, oldest first. */
+export async function listSubmissionVersions(
+  kv: Deno.Kv,
+  assignmentId: string,
+  studentId: string,
+): Promise<Submission[]> {
+  const out: Submission[] = [];
+  for await (const e of kv.list({ prefix: ["submissions", assignmentId, studentId] })) {
+    out.push(SubmissionSchema.parse(e.value));
+  }
+  return out;
+}
+
+/** The latest submission of every student who submitted (one prefix scan, then getMany). */
+export async function listLatestSubmissions(
+  kv: Deno.Kv,
+  assignmentId: string,
+): Promise<Submission[]> {
+  const keys: Deno.KvKey[] = [];
+  for await (const e of kv.list<number>({ prefix: ["submission_latest", assignmentId] })) {
+    keys.push(["submissions", assignmentId, e.key[2], e.value]);
+  }
+  return (await getRecords(kv, SubmissionSchema, keys)).filter((s): s is Submission => !!s);
+}
