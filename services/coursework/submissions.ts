@@ -12,7 +12,7 @@ import { getRecord, getRecords } from "../db/kv.ts";
 import { type FileMeta, type FileStore, toFileRef } from "../files/store.ts";
 import type { User } from "../orgs/users.ts";
 import { AppError, type ErrorDetail, notFound } from "../web/errors.ts";
-import { type Assignment, AssignmentSchema, type Submission, SubmissionSchema } from "./model.ts";
+import { type Assignment, type Submission, SubmissionSchema } from "./model.ts";
 import { lateDays } from "./grading.ts";
 
 export const MAX_SUBMISSION_TEXT = 50_000;
