@@ -5,58 +5,20 @@
  * Run by `deno task bench coursework`, or directly: `deno run -A scripts/bench/_gradebook.ts`.
  * @module
  */
-import { addMemberOps } from "../../services/classes/members.ts";
-import { createClass } from "../../services/classes/classes.ts";
 import { createAssignment } from "../../services/coursework/assignments.ts";
 import { gradebookCsv, gradebookPage } from "../../services/coursework/gradebook.ts";
 import type { Assignment, Grade } from "../../services/coursework/model.ts";
 import { commit } from "../../services/db/kv.ts";
-import { createOrg } from "../../services/orgs/orgs.ts";
-import { createUser, createUserOps, newUser, type User } from "../../services/orgs/users.ts";
+import { measure, seedClass, withFileKv } from "./_lib.ts";
 
 const STUDENTS = 2_000;
 const ASSIGNMENTS = 40;
 const GRADES_PER_COMMIT = 400;
 
-const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
-
 /** Seeds the class, then measures the CSV export; prints `BENCH` lines. */
 export async function benchGradebook(): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "mirae-bench-gradebook-" });
-  const kv = await Deno.openKv(`${dir}/kv.sqlite3`);
-  try {
-    const org = await createOrg(kv, {
-      name: "Bench School",
-      kind: "school",
-      slug: "bench-gradebook",
-      timeZone: "Asia/Seoul",
-    });
-    const teacher = await createUser(
-      kv,
-      newUser({
-        orgId: org.id,
-        name: "Teacher",
-        email: "gb-teacher@bench.example.org",
-        role: "teacher",
-      }),
-    );
-    const cls = await createClass(kv, org.id, { name: "Bench class", teacherIds: [teacher.id] });
-    const students: User[] = [];
-    for (let i = 0; i < STUDENTS; i += 100) {
-      const op = kv.atomic();
-      for (let j = i; j < Math.min(i + 100, STUDENTS); j++) {
-        const s = newUser({
-          orgId: org.id,
-          name: j % 2 ? `김민준 ${j}` : `Student, ${j}`,
-          email: `gb-student${j}@bench.example.org`,
-          studentNumber: `G${String(j).padStart(5, "0")}`,
-          role: "student",
-        });
-        addMemberOps(createUserOps(op, s, false), cls.id, s, "student");
-        students.push(s);
-      }
-      await commit(op);
-    }
+  await withFileKv("gradebook", async (kv) => {
+    const { teacher, cls, students } = await seedClass(kv, "bench-gradebook", STUDENTS);
     const assignments: Assignment[] = [];
     for (let i = 0; i < ASSIGNMENTS; i++) {
       const a = await createAssignment(kv, cls, {
@@ -98,26 +60,13 @@ export async function benchGradebook(): Promise<void> {
     }
     if (pending) await commit(op);
 
-    const before = Deno.memoryUsage().rss;
-    let peak = before;
-    let heapPeak = Deno.memoryUsage().heapUsed;
-    const sampler = setInterval(() => {
-      const m = Deno.memoryUsage();
-      peak = Math.max(peak, m.rss);
-      heapPeak = Math.max(heapPeak, m.heapUsed);
-    }, 50);
-    let bytes = 0, lines = 0, seconds: number;
-    const started = performance.now();
-    try {
+    let bytes = 0, lines = 0;
+    const { seconds, peakMb, beforeMb } = await measure(async () => {
       for await (const chunk of gradebookCsv(kv, cls)) {
         bytes += chunk.byteLength;
         for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a) lines++;
       }
-      seconds = (performance.now() - started) / 1000;
-    } finally {
-      clearInterval(sampler);
-    }
-    peak = Math.max(peak, Deno.memoryUsage().rss);
+    });
     if (lines !== STUDENTS + 1) throw new Error(`expected ${STUDENTS + 1} lines, got ${lines}`);
 
     const pageStarted = performance.now();
@@ -129,16 +78,12 @@ export async function benchGradebook(): Promise<void> {
 
     console.log(`# gradebook csv: ${lines} lines, ${(bytes / 1048576).toFixed(2)} MiB`);
     console.log(`BENCH gradebook_csv_s=${seconds.toFixed(2)} s`);
-    console.log(`BENCH gradebook_peak_mb=${mb(peak)} MB`);
-    // For reading the peak: RSS before the export, and the JS heap's peak during it (KV's
-    // SQLite page cache accounts for most of the rest).
-    console.log(`BENCH gradebook_rss_before_mb=${mb(before)} MB`);
-    console.log(`BENCH gradebook_heap_peak_mb=${mb(heapPeak)} MB`);
+    console.log(`BENCH gradebook_peak_mb=${peakMb.toFixed(0)} MB`);
+    // For reading the peak: RSS before the export (KV's SQLite page cache accounts for most
+    // of the growth during it; the JS heap stays flat).
+    console.log(`BENCH gradebook_rss_before_mb=${beforeMb.toFixed(0)} MB`);
     console.log(`BENCH gradebook_page_s=${pageSeconds.toFixed(2)} s`);
-  } finally {
-    kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 }
 
 if (import.meta.main) await benchGradebook();

@@ -2,17 +2,15 @@
  * `deno task bench coursework`: 1,000 students each upload a 1 MB file (streamed into the
  * file store in 64 KiB pieces) and submit it, 8 at a time, into a file-backed KV. Prints the
  * wall time and the peak RSS: memory must not grow with the file size or the count.
- * Then the gradebook figures from `_gradebook.ts`, when that file exists.
+ * Then the gradebook figures from `_gradebook.ts`.
  * @module
  */
-import { addMemberOps } from "../../services/classes/members.ts";
-import { createClass } from "../../services/classes/classes.ts";
 import type { Assignment } from "../../services/coursework/model.ts";
 import { listLatestSubmissions, submitWork } from "../../services/coursework/submissions.ts";
 import { commit, newId } from "../../services/db/kv.ts";
 import { KvFileStore } from "../../services/files/store.ts";
-import { createOrg } from "../../services/orgs/orgs.ts";
-import { createUser, createUserOps, newUser, type User } from "../../services/orgs/users.ts";
+import { benchGradebook } from "./_gradebook.ts";
+import { measure, seedClass, withFileKv } from "./_lib.ts";
 import { DEFAULT_UPLOAD_TYPES } from "../../fresh.config.ts";
 
 const STUDENTS = 1_000;
@@ -37,36 +35,8 @@ function fileStream(): ReadableStream<Uint8Array> {
   }, { highWaterMark: 0 });
 }
 
-const dir = await Deno.makeTempDir({ prefix: "mirae-bench-coursework-" });
-const kv = await Deno.openKv(`${dir}/kv.sqlite3`);
-try {
-  const org = await createOrg(kv, { name: "Bench School", kind: "school", slug: "bench-cw" });
-  const teacher = await createUser(
-    kv,
-    newUser({
-      orgId: org.id,
-      name: "Teacher",
-      email: "teacher@bench.example.org",
-      role: "teacher",
-    }),
-  );
-  const cls = await createClass(kv, org.id, { name: "Bench class", teacherIds: [teacher.id] });
-  const students: User[] = [];
-  for (let i = 0; i < STUDENTS; i += 100) {
-    const op = kv.atomic();
-    for (let j = i; j < Math.min(i + 100, STUDENTS); j++) {
-      const s = newUser({
-        orgId: org.id,
-        name: `Student ${j}`,
-        studentNumber: `S${String(j).padStart(5, "0")}`,
-        role: "student",
-      });
-      createUserOps(op, s);
-      addMemberOps(op, cls.id, s, "student");
-      students.push(s);
-    }
-    await commit(op);
-  }
+await withFileKv("coursework", async (kv) => {
+  const { org, teacher, cls, students } = await seedClass(kv, "bench-cw", STUDENTS);
   const now = new Date().toISOString();
   const assignment: Assignment = {
     id: newId(),
@@ -118,17 +88,9 @@ try {
     }
   };
 
-  let peak = Deno.memoryUsage().rss;
-  const sampler = setInterval(() => peak = Math.max(peak, Deno.memoryUsage().rss), 50);
-  const started = performance.now();
-  let seconds: number;
-  try {
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    seconds = (performance.now() - started) / 1000;
-  } finally {
-    clearInterval(sampler);
-  }
-  peak = Math.max(peak, Deno.memoryUsage().rss);
+  const { seconds, peakMb } = await measure(() =>
+    Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  );
 
   const latest = await listLatestSubmissions(kv, assignment.id);
   if (latest.length !== STUDENTS || latest.some((s) => s.files.length !== 1)) {
@@ -136,17 +98,8 @@ try {
   }
 
   console.log(`BENCH submissions_1k_s=${seconds.toFixed(2)} s`);
-  console.log(`BENCH submissions_peak_mb=${(peak / 1048576).toFixed(0)} MB`);
-} finally {
-  kv.close();
-  await Deno.remove(dir, { recursive: true });
-}
+  console.log(`BENCH submissions_peak_mb=${peakMb.toFixed(0)} MB`);
+});
 
-// The gradebook group lives in its own file (another area); it prints its own BENCH lines.
-let benchGradebook: (() => Promise<void>) | undefined;
-try {
-  benchGradebook = (await import("./_gradebook.ts")).benchGradebook;
-} catch {
-  // Not there (yet): nothing to print for it.
-}
-if (benchGradebook) await benchGradebook();
+// The gradebook export, in the same group (its memory figures include this run's).
+await benchGradebook();

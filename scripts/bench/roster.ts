@@ -8,6 +8,7 @@ import { createClass } from "../../services/classes/classes.ts";
 import { createOrg } from "../../services/orgs/orgs.ts";
 import { createUser, newUser } from "../../services/orgs/users.ts";
 import { importRoster } from "../../services/roster/import.ts";
+import { measure, withFileKv } from "./_lib.ts";
 
 const ROWS = 50_000;
 const FAMILY = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임"];
@@ -25,9 +26,7 @@ function generateCsv(rows: number): string {
   return lines.join("\r\n") + "\r\n";
 }
 
-const dir = await Deno.makeTempDir({ prefix: "mirae-bench-roster-" });
-const kv = await Deno.openKv(`${dir}/kv.sqlite3`);
-try {
+await withFileKv("roster", async (kv) => {
   const org = await createOrg(kv, { name: "Bench School", kind: "school", slug: "bench-roster" });
   await createUser(
     kv,
@@ -36,21 +35,12 @@ try {
   const cls = await createClass(kv, org.id, { name: "Bench class" });
   const csv = generateCsv(ROWS);
 
-  let peak = Deno.memoryUsage().rss;
-  const sampler = setInterval(() => peak = Math.max(peak, Deno.memoryUsage().rss), 50);
-  const started = performance.now();
-  let seconds: number;
-  try {
-    const report = await importRoster(kv, { orgId: org.id, classId: cls.id }, csv);
-    seconds = (performance.now() - started) / 1000;
-    if (report.counts.create !== ROWS) {
-      throw new Error(`expected ${ROWS} new people, the report says ${report.counts.create}`);
-    }
-  } finally {
-    clearInterval(sampler);
+  const { result: report, seconds, peakMb } = await measure(() =>
+    importRoster(kv, { orgId: org.id, classId: cls.id }, csv)
+  );
+  if (report.counts.create !== ROWS) {
+    throw new Error(`expected ${ROWS} new people, the report says ${report.counts.create}`);
   }
-  peak = Math.max(peak, Deno.memoryUsage().rss);
-
   let students = 0;
   for await (const e of kv.list<{ role: string }>({ prefix: ["class_members", cls.id] })) {
     if (e.value.role === "student") students++;
@@ -60,8 +50,5 @@ try {
   }
 
   console.log(`BENCH roster_import_50k_s=${seconds.toFixed(2)} s`);
-  console.log(`BENCH roster_import_peak_mb=${(peak / 1048576).toFixed(0)} MB`);
-} finally {
-  kv.close();
-  await Deno.remove(dir, { recursive: true });
-}
+  console.log(`BENCH roster_import_peak_mb=${peakMb.toFixed(0)} MB`);
+});

@@ -1,42 +1,12 @@
 import assert from "node:assert/strict";
-import { createClass } from "../classes/classes.ts";
+import { randomClass, randomOrg, randomUser } from "../../tests/fixtures.ts";
+
 import { addMemberOps } from "../classes/members.ts";
-import { createOrg } from "../orgs/orgs.ts";
-import { createUser, newUser, type Role, type User } from "../orgs/users.ts";
+
 import { parseCsv } from "../csv/csv.ts";
 import { createAssignment, publishAssignment } from "./assignments.ts";
 import { gradebookCsv, gradebookPage, listMyGrades } from "./gradebook.ts";
 import { releaseGrade, saveGradeDraft } from "./grading.ts";
-
-// Fixtures built from the services alone, so these unit tests do not load the web app.
-const rand = () => crypto.randomUUID().slice(0, 8);
-const randomOrg = (kv: Deno.Kv, o: { timeZone?: string } = {}) =>
-  createOrg(kv, { name: `School ${rand()}`, kind: "school", slug: `s-${rand()}`, ...o });
-const randomUser = (kv: Deno.Kv, orgId: string, role: Role, o: Partial<User> = {}) =>
-  createUser(
-    kv,
-    newUser({
-      orgId,
-      name: `${role} ${rand()}`,
-      email: `${role}-${rand()}@example.org`,
-      role,
-      ...o,
-    }),
-  );
-async function randomClass(
-  kv: Deno.Kv,
-  orgId: string,
-  opts: { teachers?: User[]; students?: User[] } = {},
-) {
-  const cls = await createClass(kv, orgId, {
-    name: `Class ${rand()}`,
-    teacherIds: (opts.teachers ?? []).map((t) => t.id),
-  });
-  const op = kv.atomic();
-  for (const s of opts.students ?? []) addMemberOps(op, cls.id, s, "student");
-  await op.commit();
-  return cls;
-}
 
 async function world(kv: Deno.Kv) {
   const org = await randomOrg(kv, { timeZone: "UTC" });

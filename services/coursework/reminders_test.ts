@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { createClass } from "../classes/classes.ts";
+import { randomClass, randomOrg, randomUser } from "../../tests/fixtures.ts";
+
 import { addMemberOps } from "../classes/members.ts";
-import { createOrg } from "../orgs/orgs.ts";
-import { createUser, createUserOps, newUser, type Role, type User } from "../orgs/users.ts";
+
+import { createUserOps, newUser } from "../orgs/users.ts";
 import {
   closeAssignment,
   createAssignment,
@@ -20,36 +21,6 @@ import {
   type ReminderMessage,
   scheduleReminders,
 } from "./reminders.ts";
-
-// Fixtures built from the services alone, so these unit tests do not load the web app.
-const rand = () => crypto.randomUUID().slice(0, 8);
-const randomOrg = (kv: Deno.Kv, o: { timeZone?: string } = {}) =>
-  createOrg(kv, { name: `School ${rand()}`, kind: "school", slug: `s-${rand()}`, ...o });
-const randomUser = (kv: Deno.Kv, orgId: string, role: Role, o: Partial<User> = {}) =>
-  createUser(
-    kv,
-    newUser({
-      orgId,
-      name: `${role} ${rand()}`,
-      email: `${role}-${rand()}@example.org`,
-      role,
-      ...o,
-    }),
-  );
-async function randomClass(
-  kv: Deno.Kv,
-  orgId: string,
-  opts: { teachers?: User[]; students?: User[] } = {},
-) {
-  const cls = await createClass(kv, orgId, {
-    name: `Class ${rand()}`,
-    teacherIds: (opts.teachers ?? []).map((t) => t.id),
-  });
-  const op = kv.atomic();
-  for (const s of opts.students ?? []) addMemberOps(op, cls.id, s, "student");
-  await op.commit();
-  return cls;
-}
 
 const DUE = "2026-12-01T00:00:00.000Z";
 const HOUR = 3_600_000;
