@@ -6,8 +6,8 @@ import type { Class } from "../../../../../services/classes/classes.ts";
 import {
   assignmentAccess,
   requireManager,
-  utcToZonedTime,
 } from "../../../../../services/coursework/assignments.ts";
+import { utcToZonedTime } from "../../../../../services/coursework/due_time.ts";
 import type { Handlers, PageProps } from "../../../../../services/web/define.ts";
 import { notFound } from "../../../../../services/web/errors.ts";
 
