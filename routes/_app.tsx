@@ -16,7 +16,7 @@ export default function App({ Component, state, url }: AppProps) {
         <link rel="stylesheet" href="/styles.css" />
       </head>
       <body>
-        <a class="skip-link" href="#main">Skip to content</a>
+        <a class="skip-link" href="#main">{t("nav.skip")}</a>
         <header class="topbar">
           <a class="brand" href={actor ? home : "/"}>{t("app.name")}</a>
           <nav aria-label="Main">

@@ -9,6 +9,7 @@ export default defineMessages({
     "nav.dashboard": "Dashboard",
     "nav.myClasses": "My classes",
     "nav.language": "Language",
+    "nav.skip": "Skip to content",
     "error.notFound.title": "Page not found",
     "error.notFound.body":
       "The page you asked for does not exist, or you do not have access to it.",
@@ -28,6 +29,7 @@ export default defineMessages({
     "nav.dashboard": "대시보드",
     "nav.myClasses": "내 수업",
     "nav.language": "언어",
+    "nav.skip": "본문으로 건너뛰기",
     "error.notFound.title": "페이지를 찾을 수 없습니다",
     "error.notFound.body": "요청한 페이지가 없거나 접근 권한이 없습니다.",
     "error.internal.title": "문제가 발생했습니다",
@@ -46,6 +48,7 @@ export default defineMessages({
     "nav.dashboard": "管理面板",
     "nav.myClasses": "我的班级",
     "nav.language": "语言",
+    "nav.skip": "跳到正文",
     "error.notFound.title": "页面未找到",
     "error.notFound.body": "您请求的页面不存在，或您没有访问权限。",
     "error.internal.title": "出错了",
