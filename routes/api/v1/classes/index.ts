@@ -20,6 +20,7 @@ export const GET = defineApi({
   },
   responses: {
     200: json(z.object({ items: z.array(ClassViewSchema) }), "Classes"),
+    400: errorResponses[400],
     401: errorResponses[401],
   },
 }, async (c) => {
