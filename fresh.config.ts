@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   MIRAE_SECRET: z.string().min(32, "MIRAE_SECRET must be at least 32 characters").optional(),
   MIRAE_SEED_DEMO: bool.default(true),
   MIRAE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  MIRAE_TRUST_PROXY: bool.default(false),
+  MIRAE_SIGNIN_IP_LIMIT: z.coerce.number().int().min(5).max(100_000).default(300),
   MIRAE_UPLOAD_MAX_MB: z.coerce.number().positive().max(1024).default(25),
   MIRAE_UPLOAD_TYPES: z.string().default(DEFAULT_UPLOAD_TYPES.join(",")),
   LIVEKIT_URL: z.url().optional(),
@@ -50,6 +52,10 @@ export interface Config {
   secret?: string;
   seedDemo: boolean;
   sessionTtlMs: number;
+  /** Take the client address from X-Forwarded-For (set by a reverse proxy we trust). */
+  trustProxy: boolean;
+  /** Failed sign-ins allowed per client address in 15 minutes (a school behind one NAT needs many). */
+  signInIpLimit: number;
   /** Uploads: the largest file, in bytes, and the MIME types accepted (found by content). */
   upload: { maxBytes: number; types: string[] };
   /** Secure cookies: on when the public URL is https. */
@@ -87,6 +93,8 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     secret: e.MIRAE_SECRET,
     seedDemo: e.MIRAE_SEED_DEMO,
     sessionTtlMs: e.MIRAE_SESSION_TTL_HOURS * 3_600_000,
+    trustProxy: e.MIRAE_TRUST_PROXY,
+    signInIpLimit: e.MIRAE_SIGNIN_IP_LIMIT,
     upload: {
       maxBytes: Math.round(e.MIRAE_UPLOAD_MAX_MB * 1024 * 1024),
       types: e.MIRAE_UPLOAD_TYPES.split(",").map((t) => t.trim()).filter(Boolean),

@@ -40,9 +40,13 @@ const server = Deno.serve({
     }
   },
 }, (req, info) => {
-  // The client address for rate limiting; a header sent by the client is never trusted.
+  // The client address for rate limiting; a header sent by the client is never trusted,
+  // except X-Forwarded-For's last hop when a reverse proxy in front is (MIRAE_TRUST_PROXY).
   const headers = new Headers(req.headers);
-  headers.set("x-mirae-client-ip", info.remoteAddr.hostname);
+  const forwarded = config.trustProxy
+    ? req.headers.get("x-forwarded-for")?.split(",").pop()?.trim()
+    : undefined;
+  headers.set("x-mirae-client-ip", forwarded || info.remoteAddr.hostname);
   return app.fetch(new Request(req, { headers }));
 });
 

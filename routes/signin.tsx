@@ -27,6 +27,7 @@ export const handler: Handlers<Data> = {
       });
       const { token, session } = await signIn(state.kv, input, {
         ip: clientIp(req),
+        ipLimit: state.config.signInIpLimit,
         ttlMs: state.config.sessionTtlMs,
       });
       const maxAge = (Date.parse(session.expiresAt) - Date.now()) / 1000;

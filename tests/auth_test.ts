@@ -124,7 +124,7 @@ Deno.test("[auth] sign-in - 5 failures lock the account for a while, with Retry-
 });
 
 Deno.test("[auth] sign-in - one IP trying many accounts is throttled", async () => {
-  await using t = await testApp();
+  await using t = await testApp({ MIRAE_SIGNIN_IP_LIMIT: "30" });
   let last = 0;
   for (let i = 0; i < 31; i++) {
     const res = await t.app.request("/api/v1/sessions", {

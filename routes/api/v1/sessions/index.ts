@@ -22,6 +22,7 @@ export const POST = defineApi({
   const state = c.var.state;
   const { user, token, session } = await signIn(state.kv, c.req.valid("json"), {
     ip: clientIp(c.req.raw),
+    ipLimit: state.config.signInIpLimit,
     ttlMs: state.config.sessionTtlMs,
     kind: "api",
   });
