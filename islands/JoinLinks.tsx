@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { csrfToken, fill } from "../components/island_client.ts";
 
 /** The strings this island shows; the page passes them translated (see `labels`). */
 export const JOIN_LINKS_LABELS = [
@@ -52,14 +53,6 @@ const EXPIRY_CHOICES = [
   { hours: 168, label: "day7" },
   { hours: 720, label: "day30" },
 ] as const;
-
-function fill(text: string, params: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m));
-}
-
-function csrfToken(): string {
-  return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? "";
-}
 
 /** The API's error message, or a generic one when the answer is not the error shape. */
 async function errorMessage(res: Response, fallback: string): Promise<string> {

@@ -1,4 +1,5 @@
 import { useRef, useState } from "preact/hooks";
+import { csrfToken, fill, formatSize } from "../components/island_client.ts";
 
 /** The strings this island shows; the page passes them translated (see `labels`). */
 export const ROSTER_IMPORT_LABELS = [
@@ -89,20 +90,6 @@ const SHOW_ERRORS = 200;
 const EXAMPLE = "name,email,student_number,role\nKim Minjun,minjun@example.org,2026101,student";
 const TEMPLATE = "data:text/csv;charset=utf-8," +
   encodeURIComponent("name,email,student_number,role\r\n");
-
-function fill(text: string, params: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m));
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function csrfToken(): string {
-  return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? "";
-}
 
 function isReport(body: unknown): body is RosterReport {
   return !!body && typeof body === "object" && "counts" in body && "totalRows" in body;

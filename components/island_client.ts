@@ -1,5 +1,5 @@
 /**
- * Browser helpers the coursework islands share: the CSRF header, the API's error shape, JSON
+ * Browser helpers every island shares: the CSRF header, the API's error shape, JSON
  * calls, and file uploads through XMLHttpRequest (for real upload progress). Imports nothing
  * from the server: islands bundle this file.
  * @module
