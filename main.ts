@@ -7,7 +7,8 @@ import { loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { openKv } from "./services/db/kv.ts";
 import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
-import { handleQueueMessage } from "./services/jobs/queue.ts";
+import { startQueue } from "./services/jobs/queue.ts";
+import { queueModeFor, setQueueMode } from "./services/jobs/schedule.ts";
 import { isEmpty } from "./services/orgs/orgs.ts";
 import { createApp } from "./services/web/app.tsx";
 
@@ -20,8 +21,11 @@ if (config.seedDemo && config.env !== "production" && await isEmpty(kv)) {
 }
 
 const app = createApp({ kv, config, manifest });
-// Reminders before due times, clean-up of interrupted uploads.
-kv.listenQueue((msg) => handleQueueMessage(kv, msg));
+// Reminders before due times, clean-up of interrupted uploads: KV's queue, or (KV Connect has
+// no queues) a table of due jobs that every instance polls.
+const queueMode = queueModeFor(config.kvLocation);
+setQueueMode(kv, queueMode);
+startQueue(kv, queueMode);
 
 const server = Deno.serve({
   port: config.port,

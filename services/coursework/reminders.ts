@@ -9,10 +9,11 @@
  * offsetHours, studentId]`) is written in the same atomic as that student's notification, and
  * `["reminders_sent", assignmentId, dueAt, offsetHours]` once all are done.
  *
- * The server wires `kv.listenQueue((msg) => handleCourseworkMessage(kv, msg))`.
+ * Delivered through services/jobs (KV's queue, or a polled table of due jobs).
  * @module
  */
 import { z } from "zod";
+import { enqueue } from "../jobs/schedule.ts";
 import { requireActiveClass } from "../classes/classes.ts";
 import { listMemberIds } from "../classes/members.ts";
 import { getRecord } from "../db/kv.ts";
@@ -58,7 +59,7 @@ export async function scheduleReminders(
       dueAt: assignment.dueAt,
       offsetHours,
     };
-    await kv.enqueue(msg, { delay: Math.min(delay, MAX_QUEUE_DELAY_MS) });
+    await enqueue(kv, msg, Math.min(delay, MAX_QUEUE_DELAY_MS));
     n++;
   }
   return n;
@@ -121,7 +122,7 @@ export async function handleReminder(
   }
   const fireAt = due - msg.offsetHours * HOUR_MS;
   if (now.getTime() < fireAt - 60_000) {
-    await kv.enqueue(msg, { delay: Math.min(fireAt - now.getTime(), MAX_QUEUE_DELAY_MS) });
+    await enqueue(kv, msg, Math.min(fireAt - now.getTime(), MAX_QUEUE_DELAY_MS));
     return { status: "rescheduled", notified: 0 };
   }
   const doneKey = ["reminders_sent", a.id, msg.dueAt, msg.offsetHours];

@@ -70,16 +70,31 @@ async function reminders(kv: Deno.Kv, userId: string): Promise<Notification[]> {
   return (await listNotifications(kv, userId)).items.filter((n) => n.kind === "reminder");
 }
 
-/** A KV whose enqueue calls are recorded instead of queued. */
+/** A KV whose scheduled messages (`atomic().enqueue`) are recorded instead of queued. */
 function recordingKv(kv: Deno.Kv) {
   const sent: { msg: unknown; delay?: number }[] = [];
-  const enqueue = (m: unknown, o?: { delay?: number }) => {
-    sent.push({ msg: m, delay: o?.delay });
-    return Promise.resolve({ ok: true as const, versionstamp: "0" });
+  const recordingOp = (real: Deno.AtomicOperation): Deno.AtomicOperation => {
+    const wrapped: Deno.AtomicOperation = new Proxy(real, {
+      get(target, prop) {
+        if (prop === "enqueue") {
+          return (m: unknown, o?: { delay?: number }) => {
+            sent.push({ msg: m, delay: o?.delay });
+            return wrapped;
+          };
+        }
+        const v = Reflect.get(target, prop, target);
+        if (typeof v !== "function") return v;
+        return (...args: unknown[]) => {
+          const r = v.apply(target, args);
+          return r === target ? wrapped : r;
+        };
+      },
+    });
+    return wrapped;
   };
   const fake = new Proxy(kv, {
     get(target, prop) {
-      if (prop === "enqueue") return enqueue;
+      if (prop === "atomic") return () => recordingOp(target.atomic());
       const v = Reflect.get(target, prop, target);
       return typeof v === "function" ? v.bind(target) : v;
     },

@@ -15,6 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { enqueueOps } from "../jobs/schedule.ts";
 import { type FileRef, FileRefSchema } from "../coursework/model.ts";
 import { commit, getRecord, newId } from "../db/kv.ts";
 import { AppError, notFound } from "../web/errors.ts";
@@ -183,9 +184,12 @@ export class KvFileStore implements FileStore {
       const op = kv.atomic();
       // Scheduled with the first chunks: if the process dies mid-upload, this deletes them.
       if (stored === 0) {
-        op.enqueue({ type: "file_cleanup", fileId: id } satisfies FileCleanupMessage, {
-          delay: this.options.cleanupDelayMs ?? CLEANUP_DELAY_MS,
-        });
+        enqueueOps(
+          this.kv,
+          op,
+          { type: "file_cleanup", fileId: id } satisfies FileCleanupMessage,
+          this.options.cleanupDelayMs ?? CLEANUP_DELAY_MS,
+        );
       }
       batch.forEach((c, i) => op.set(["file_chunks", id, stored + i], c));
       tried = true;
