@@ -1,4 +1,4 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { csrfToken, fill, formatSize } from "../components/island_client.ts";
 
 /** The strings this island shows; the page passes them translated (see `labels`). */
@@ -124,7 +124,10 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<RosterReport["counts"] | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const busy = phase !== "idle";
+  // Until hydrated the controls stay off, so nothing typed before the script runs is lost.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const busy = !hydrated || phase !== "idle";
   const id = (s: string) => `roster-import-${classId}-${s}`;
 
   function reset() {
@@ -226,7 +229,7 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
   const hasColumns = errors.some((e) => e.column);
 
   return (
-    <div class="roster-import">
+    <div class="roster-import" data-hydrated={hydrated ? "" : undefined}>
       <p class="muted">
         {L.intro} <a href={TEMPLATE} download="roster-template.csv">{L.template}</a>
       </p>
