@@ -124,43 +124,65 @@ export interface RosterQuery {
 const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
 
 /** Rosters sorted once (teachers first, then by name), per KV handle, with their revision. */
-const rosterCache = new WeakMap<Deno.Kv, Map<string, { rev: string; rows: ClassMember[] }>>();
+interface CachedRoster {
+  rev: string;
+  /** Shared by every request that asks while it is being built (no herd of rebuilds). */
+  rows: Promise<ClassMember[]>;
+  size: number;
+}
+
+/** Rosters sorted once (teachers first, then by name), per KV handle, with their revision. */
+const rosterCache = new WeakMap<Deno.Kv, Map<string, CachedRoster>>();
 /** Members kept in the cache across all classes before the least recently used are dropped. */
 const ROSTER_CACHE_ROWS = 200_000;
 
-/**
- * A class's whole roster, sorted. Rebuilt from KV when the class's roster revision changed
- * (so several app instances stay correct); otherwise served from memory, because the class
- * page of a 2,000-student lecture is read far more often than its roster changes.
- */
-async function sortedRoster(kv: Deno.Kv, classId: string): Promise<ClassMember[]> {
-  let cache = rosterCache.get(kv);
-  if (!cache) rosterCache.set(kv, cache = new Map());
-  // Read the revision before the scan: a change during the scan makes the next read rebuild.
-  const rev = (await kv.get(rosterRevKey(classId))).versionstamp ?? "none";
-  const hit = cache.get(classId);
-  if (hit && hit.rev === rev) {
-    cache.delete(classId);
-    cache.set(classId, hit); // most recently used last
-    return hit.rows;
-  }
+async function buildRoster(kv: Deno.Kv, classId: string): Promise<ClassMember[]> {
   const rows: ClassMember[] = [];
   for await (const e of kv.list<ClassMember>({ prefix: ["class_members", classId] })) {
     rows.push(e.value);
   }
   const keyed = rows.map((m) => ({ m, rank: m.role === "teacher" ? 0 : 1 }));
   keyed.sort((a, b) => a.rank - b.rank || collator.compare(a.m.name, b.m.name));
-  const sorted = keyed.map((k) => k.m);
-  cache.delete(classId);
-  cache.set(classId, { rev, rows: sorted });
-  let total = 0;
-  for (const entry of cache.values()) total += entry.rows.length;
-  for (const [id, entry] of cache) {
-    if (total <= ROSTER_CACHE_ROWS || id === classId) break;
-    cache.delete(id);
-    total -= entry.rows.length;
+  return keyed.map((k) => k.m);
+}
+
+/**
+ * A class's whole roster, sorted. Rebuilt from KV when the class's roster revision changed
+ * (so several app instances stay correct); otherwise served from memory, because the class
+ * page of a 2,000-student lecture is read far more often than its roster changes. Requests
+ * that arrive while a rebuild runs share it.
+ */
+async function sortedRoster(kv: Deno.Kv, classId: string): Promise<ClassMember[]> {
+  let cache = rosterCache.get(kv);
+  if (!cache) rosterCache.set(kv, cache = new Map());
+  // Read the revision before the scan: a change during the scan makes the next read rebuild.
+  const rev = (await kv.get(rosterRevKey(classId))).versionstamp ?? "none";
+  let entry = cache.get(classId);
+  if (!entry || entry.rev !== rev) {
+    const built: CachedRoster = { rev, rows: buildRoster(kv, classId), size: 0 };
+    entry = built;
+    built.rows.then((rows) => {
+      built.size = rows.length;
+      evict(cache, classId);
+    }, () => {
+      if (cache.get(classId) === built) cache.delete(classId);
+    });
   }
-  return sorted;
+  cache.delete(classId);
+  cache.set(classId, entry); // most recently used last
+  return await entry.rows;
+}
+
+/** Drops the least recently used rosters while the cache holds too many members. */
+function evict(cache: Map<string, CachedRoster>, keep: string): void {
+  let total = 0;
+  for (const entry of cache.values()) total += entry.size;
+  for (const [id, entry] of cache) {
+    if (total <= ROSTER_CACHE_ROWS) break;
+    if (id === keep) continue;
+    cache.delete(id);
+    total -= entry.size;
+  }
 }
 
 /** One page of a class roster (teachers first, then by name), with the total that matched. */

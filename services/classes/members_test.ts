@@ -59,3 +59,27 @@ Deno.test("[classes] roster - every membership change shows at once (the cache f
     kv.close();
   }
 });
+
+Deno.test("[classes] roster - readers that arrive during a rebuild share it", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const org = await randomOrg(kv);
+    const students = await Promise.all(
+      [1, 2, 3].map(() => randomUser(kv, org.id, "student")),
+    );
+    const cls = await randomClass(kv, org.id, { students });
+    const list = kv.list.bind(kv);
+    let scans = 0;
+    kv.list = ((selector: Deno.KvListSelector, options?: Deno.KvListOptions) => {
+      if ("prefix" in selector && selector.prefix[0] === "class_members") scans++;
+      return list(selector, options);
+    }) as typeof kv.list;
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () => listClassMembers(kv, cls.id)),
+    );
+    assert.ok(pages.every((p) => p.total === 3));
+    assert.equal(scans, 1);
+  } finally {
+    kv.close();
+  }
+});
