@@ -12,7 +12,7 @@ export const handler: Handlers<Data> = {
   async GET(_req, ctx) {
     const { kv, t } = ctx.state;
     const { user } = requireActor(ctx.state);
-    const { classes } = await listMyGrades(kv, user.id);
+    const { classes } = await listMyGrades(kv, user);
     ctx.state.title = t("coursework.grades.title");
     return ctx.render({ classes });
   },

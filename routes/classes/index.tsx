@@ -1,6 +1,6 @@
 import { requireActor } from "../../services/auth/access.ts";
-import { type Class, getClasses } from "../../services/classes/classes.ts";
-import { listUserClassRoles, type MemberRole } from "../../services/classes/members.ts";
+import { type Class, listUserClasses } from "../../services/classes/classes.ts";
+import type { MemberRole } from "../../services/classes/members.ts";
 import type { Handlers, PageProps } from "../../services/web/define.ts";
 
 interface Data {
@@ -14,13 +14,9 @@ export const handler: Handlers<Data> = {
   async GET(_req, ctx) {
     const { state } = ctx;
     const { user } = requireActor(state);
-    const roles = await listUserClassRoles(state.kv, user.id);
-    const role = new Map(roles.map((r) => [r.classId, r.role]));
     const collator = new Intl.Collator(state.locale, { sensitivity: "base", numeric: true });
-    const classes = (await getClasses(state.kv, roles.map((r) => r.classId)))
-      .filter((c) => c.orgId === user.orgId && !c.archived)
-      .sort((a, b) => collator.compare(a.name, b.name))
-      .map((cls) => ({ cls, role: role.get(cls.id)! }));
+    const classes = (await listUserClasses(state.kv, user))
+      .sort((a, b) => collator.compare(a.cls.name, b.cls.name));
     state.title = state.t("myClasses.title");
     return ctx.render({
       classes,

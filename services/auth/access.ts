@@ -40,6 +40,17 @@ export async function classAccess(
   return { cls, role };
 }
 
+/** 403 unless `role` (from `classAccess`) is one of `allowed`. */
+export function requireRoleIn(role: ClassRole, allowed: ClassRole[]): void {
+  if (!allowed.includes(role)) {
+    throw forbidden(
+      allowed.includes("teacher")
+        ? "Only this class's teachers and school admins can do this."
+        : "Only school admins can do this.",
+    );
+  }
+}
+
 /** Like `classAccess`, and 403 unless the actor's role is one of `allowed`. */
 export async function requireClassRole(
   kv: Deno.Kv,
@@ -48,12 +59,6 @@ export async function requireClassRole(
   allowed: ClassRole[],
 ): Promise<{ cls: Class; role: ClassRole }> {
   const access = await classAccess(kv, actor, classId);
-  if (!allowed.includes(access.role)) {
-    throw forbidden(
-      allowed.includes("teacher")
-        ? "Only this class's teachers and school admins can do this."
-        : "Only school admins can do this.",
-    );
-  }
+  requireRoleIn(access.role, allowed);
   return access;
 }

@@ -7,7 +7,13 @@ import { z } from "zod";
 import { AppError, notFound, validateInput } from "../web/errors.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
 import { getUsers, type User } from "../orgs/users.ts";
-import { addMemberOps, listMemberIds, removeMemberOps } from "./members.ts";
+import {
+  addMemberOps,
+  listMemberIds,
+  listUserClassRoles,
+  type MemberRole,
+  removeMemberOps,
+} from "./members.ts";
 
 export const ClassSchema = z.object({
   id: z.string(),
@@ -146,6 +152,23 @@ export async function listClassesByOrg(
   for await (const e of kv.list<string>({ prefix: ["classes_by_org", orgId] })) ids.push(e.value);
   const classes = await getRecords(kv, ClassSchema, ids.map((id) => ["classes", id]));
   return classes.filter((c): c is Class => !!c && (opts.includeArchived || !c.archived));
+}
+
+/**
+ * The classes a user is a member of in their own organization, with their role in each
+ * (archived ones only when asked).
+ */
+export async function listUserClasses(
+  kv: Deno.Kv,
+  user: Pick<User, "id" | "orgId">,
+  opts: { includeArchived?: boolean } = {},
+): Promise<{ cls: Class; role: MemberRole }[]> {
+  const roles = await listUserClassRoles(kv, user.id);
+  const role = new Map(roles.map((r) => [r.classId, r.role]));
+  const classes = await getClasses(kv, roles.map((r) => r.classId));
+  return classes
+    .filter((cls) => cls.orgId === user.orgId && (opts.includeArchived || !cls.archived))
+    .map((cls) => ({ cls, role: role.get(cls.id)! }));
 }
 
 /** Reads classes by id (missing ones dropped). */

@@ -15,7 +15,7 @@ import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/
 import { createSession, DEVICE_SESSION_MS, type Session } from "../auth/sessions.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
 import { createUserOps, findUserByEmail, newUser, type User } from "../orgs/users.ts";
-import { AppError, notFound } from "../web/errors.ts";
+import { AppError, notFound, validateInput } from "../web/errors.ts";
 import { type Class, ClassSchema } from "./classes.ts";
 import { addMemberOps } from "./members.ts";
 
@@ -336,18 +336,7 @@ export async function joinWithLink(
   input: JoinInput,
   opts: { ttlMs: number },
 ): Promise<{ user: User; cls: Class; token: string; session: Session }> {
-  const parsed = JoinInputSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError(
-      "validation_failed",
-      "Some fields are not valid.",
-      parsed.error.issues.map((i) => ({
-        path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-        message: i.message,
-      })),
-    );
-  }
-  const data = parsed.data;
+  const data = validateInput(JoinInputSchema, input);
   const { entry, cls } = await resolveEntry(kv, secret, token, Date.now());
   // Checked again in the commit; asking first spares a slow password hash.
   if (data.email && await findUserByEmail(kv, data.email)) throw emailTaken();

@@ -9,13 +9,13 @@
  */
 import { z } from "zod";
 import { requireActiveClass } from "../classes/classes.ts";
-import { classAccess, type ClassRole } from "../auth/access.ts";
+import { classAccess, type ClassRole, requireRoleIn } from "../auth/access.ts";
 import type { Class } from "../classes/classes.ts";
 import { listMemberIds } from "../classes/members.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
 import { getOrg } from "../orgs/orgs.ts";
 import type { Actor } from "../web/define.ts";
-import { AppError, type ErrorDetail, forbidden, notFound, validateInput } from "../web/errors.ts";
+import { AppError, type ErrorDetail, notFound, validateInput } from "../web/errors.ts";
 import {
   lateDays,
   maxGivenPoints,
@@ -179,9 +179,7 @@ export async function assignmentAccess(
 
 /** 403 unless the role manages the class's coursework (its teachers, school admins). */
 export function requireManager(role: ClassRole): void {
-  if (role === "student") {
-    throw forbidden("Only this class's teachers and school admins can do this.");
-  }
+  requireRoleIn(role, ["admin", "teacher"]);
 }
 
 /**

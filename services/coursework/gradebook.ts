@@ -9,8 +9,9 @@
  * @module
  */
 import { z } from "zod";
-import { type Class, getClasses } from "../classes/classes.ts";
-import { type ClassMember, listClassMembers, listUserClassRoles } from "../classes/members.ts";
+import { type Class, listUserClasses } from "../classes/classes.ts";
+import { type ClassMember, listClassMembers } from "../classes/members.ts";
+import type { User } from "../orgs/users.ts";
 import { CSV_BOM, toCsv } from "../csv/csv.ts";
 import {
   assignmentSummaries,
@@ -235,14 +236,17 @@ export type MyGrades = z.infer<typeof MyGradesSchema>;
  * A student's own grade page: every class they study in, its published and closed assignments
  * with their status, and released grades only (drafts are never shown).
  */
-export async function listMyGrades(kv: Deno.Kv, studentId: string, now = new Date()) {
-  const roles = await listUserClassRoles(kv, studentId);
-  const classes = await getClasses(
-    kv,
-    roles.filter((r) => r.role === "student").map((r) => r.classId),
-  );
+export async function listMyGrades(
+  kv: Deno.Kv,
+  student: Pick<User, "id" | "orgId">,
+  now = new Date(),
+) {
+  const studentId = student.id;
+  const classes = (await listUserClasses(kv, student))
+    .filter((c) => c.role === "student")
+    .map((c) => c.cls);
   const out: MyGrades["classes"] = [];
-  for (const cls of classes.filter((c) => !c.archived)) {
+  for (const cls of classes) {
     const assignments = await listAssignmentsByClass(kv, cls.id);
     const items = await assignmentSummaries(kv, assignments, studentId, now);
     const total = { points: 0, possible: 0 };

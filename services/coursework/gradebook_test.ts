@@ -111,7 +111,7 @@ Deno.test("[gradebook] JSON page: students by name, drafts visible to teachers, 
 Deno.test("[gradebook] a student's own grades: released only", async () => {
   await using kv = await Deno.openKv(":memory:");
   const { students: [chloe, ann], quiz } = await world(kv);
-  const mine = await listMyGrades(kv, chloe.id);
+  const mine = await listMyGrades(kv, chloe);
   assert.equal(mine.classes.length, 1);
   const [essayRow, quizRow] = mine.classes[0].assignments;
   assert.equal(essayRow.myGrade, null); // a draft
@@ -119,7 +119,7 @@ Deno.test("[gradebook] a student's own grades: released only", async () => {
   assert.equal(quizRow.myGrade?.finalPoints, 7.5);
   assert.equal(quizRow.myStatus, "graded");
   assert.deepEqual(mine.classes[0].total, { points: 7.5, possible: 10 });
-  const hers = await listMyGrades(kv, ann.id);
+  const hers = await listMyGrades(kv, ann);
   assert.ok(hers.classes[0].assignments.every((a) => a.myGrade === null));
   assert.ok(!JSON.stringify(hers).includes("excused"));
 });

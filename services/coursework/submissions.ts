@@ -11,7 +11,7 @@ import { getMemberRole } from "../classes/members.ts";
 import { getRecord, getRecords } from "../db/kv.ts";
 import { type FileMeta, type FileStore, toFileRef } from "../files/store.ts";
 import type { User } from "../orgs/users.ts";
-import { AppError, type ErrorDetail, notFound } from "../web/errors.ts";
+import { AppError, type ErrorDetail, notFound, validateInput } from "../web/errors.ts";
 import { type Assignment, type Submission, SubmissionSchema } from "./model.ts";
 import { lateDays } from "./grading.ts";
 
@@ -90,16 +90,9 @@ export async function submitWork(
     );
   }
 
-  const parsed = SubmissionInputSchema.safeParse({ text: input.text, fileIds: input.fileIds });
-  if (!parsed.success) {
-    throw new AppError(
-      "validation_failed",
-      "Some fields are not valid.",
-      parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })),
-    );
-  }
-  const text = parsed.data.text;
-  const fileIds = [...new Set(parsed.data.fileIds)];
+  const parsed = validateInput(SubmissionInputSchema, { text: input.text, fileIds: input.fileIds });
+  const text = parsed.text;
+  const fileIds = [...new Set(parsed.fileIds)];
   if (!text.trim() && !fileIds.length) {
     throw new AppError("validation_failed", "Write an answer or attach a file.", [
       { path: ["text"], message: "Write an answer or attach a file." },

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { requireActor } from "../../../services/auth/access.ts";
-import { getClasses } from "../../../services/classes/classes.ts";
-import { listUserClassRoles } from "../../../services/classes/members.ts";
+import { listUserClasses } from "../../../services/classes/classes.ts";
 import { getOrg, OrgSchema } from "../../../services/orgs/orgs.ts";
 import { defineApi, errorResponses, json } from "../../../services/web/api.ts";
 import { ClassViewSchema, publicUser, PublicUserSchema } from "../../../services/web/schemas.ts";
@@ -21,15 +20,10 @@ export const GET = defineApi({
 }, async (c) => {
   const { kv } = c.var.state;
   const { user } = requireActor(c.var.state);
-  const roles = await listUserClassRoles(kv, user.id);
-  const classes = await getClasses(kv, roles.map((r) => r.classId));
-  const role = new Map(roles.map((r) => [r.classId, r.role]));
+  const classes = await listUserClasses(kv, user);
   return c.json({
     user: publicUser(user),
     org: await getOrg(kv, user.orgId),
-    classes: classes.filter((cl) => !cl.archived).map((cl) => ({
-      ...cl,
-      myRole: role.get(cl.id)!,
-    })),
+    classes: classes.map(({ cls, role }) => ({ ...cls, myRole: role })),
   }, 200);
 });

@@ -3,10 +3,9 @@ import { requireActor, requireAdmin } from "../../../../services/auth/access.ts"
 import {
   ClassInputSchema,
   createClass,
-  getClasses,
   listClassesByOrg,
+  listUserClasses,
 } from "../../../../services/classes/classes.ts";
-import { listUserClassRoles } from "../../../../services/classes/members.ts";
 import { defineApi, errorResponses, json } from "../../../../services/web/api.ts";
 import { ClassViewSchema } from "../../../../services/web/schemas.ts";
 
@@ -31,11 +30,8 @@ export const GET = defineApi({
     const classes = await listClassesByOrg(kv, user.orgId, { includeArchived });
     return c.json({ items: classes.map((cl) => ({ ...cl, myRole: "admin" as const })) }, 200);
   }
-  const roles = await listUserClassRoles(kv, user.id);
-  const role = new Map(roles.map((r) => [r.classId, r.role]));
-  const classes = (await getClasses(kv, roles.map((r) => r.classId)))
-    .filter((cl) => cl.orgId === user.orgId && (includeArchived || !cl.archived));
-  return c.json({ items: classes.map((cl) => ({ ...cl, myRole: role.get(cl.id)! })) }, 200);
+  const classes = await listUserClasses(kv, user, { includeArchived });
+  return c.json({ items: classes.map(({ cls, role }) => ({ ...cls, myRole: role })) }, 200);
 });
 
 export const POST = defineApi({

@@ -13,5 +13,5 @@ export const GET = defineApi({
 }, async (c) => {
   const { kv } = c.var.state;
   const { user } = requireActor(c.var.state);
-  return c.json(await listMyGrades(kv, user.id), 200);
+  return c.json(await listMyGrades(kv, user), 200);
 });
