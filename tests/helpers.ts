@@ -8,6 +8,7 @@ import manifest from "../fresh.gen.ts";
 import { createSession } from "../services/auth/sessions.ts";
 import type { User } from "../services/orgs/users.ts";
 import { createApp } from "../services/web/app.tsx";
+import type { LiveKitLink } from "../services/livekit/link.ts";
 
 export * from "./fixtures.ts";
 
@@ -21,10 +22,13 @@ export function testConfig(overrides: Record<string, string> = {}) {
 }
 
 /** A fresh in-memory KV and app; close with `ctx.close()` (or `await using`). */
-export async function testApp(overrides: Record<string, string> = {}) {
+export async function testApp(
+  overrides: Record<string, string> = {},
+  opts: { livekit?: LiveKitLink } = {},
+) {
   const kv = await Deno.openKv(":memory:");
   const config = testConfig(overrides);
-  const app = createApp({ kv, config, manifest });
+  const app = createApp({ kv, config, manifest, livekit: opts.livekit });
   return {
     kv,
     config,

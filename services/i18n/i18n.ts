@@ -10,8 +10,10 @@ import classes from "./catalog/classes.ts";
 import common from "./catalog/common.ts";
 import coursework from "./catalog/coursework.ts";
 import join from "./catalog/join.ts";
+import lectures from "./catalog/lectures.ts";
+import attendance from "./catalog/attendance.ts";
 
-const AREAS = [common, join, admin, classes, coursework] as const;
+const AREAS = [common, join, admin, classes, coursework, lectures, attendance] as const;
 
 // Every key of every area: `keyof` of the union alone would keep only the keys all areas share.
 type KeysOf<T> = T extends unknown ? keyof T : never;

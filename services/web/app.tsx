@@ -12,6 +12,7 @@ import { type ComponentType, h, type VNode } from "preact";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Config } from "../../fresh.config.ts";
 import { translator } from "../i18n/i18n.ts";
+import { LiveKitLink } from "../livekit/link.ts";
 import type { ApiEnv, ApiRoute } from "./api.ts";
 import type {
   AppProps,
@@ -41,6 +42,8 @@ export interface AppOptions {
   kv: Deno.Kv;
   config: Config;
   manifest: Manifest;
+  /** Live video; by default the server named by LIVEKIT_URL, if any. */
+  livekit?: LiveKitLink;
 }
 
 /** Largest request bodies: CSV rosters may be big, everything else is small. */
@@ -50,7 +53,8 @@ export const MAX_CSV_BYTES = 20 << 20;
 const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /** Creates the app. Nothing is opened or started here: `kv` comes from the caller. */
-export function createApp({ kv, config, manifest }: AppOptions) {
+export function createApp({ kv, config, manifest, livekit }: AppOptions) {
+  const lk = livekit ?? LiveKitLink.fromConfig(config);
   const root = fromFileUrl(new URL(".", manifest.baseUrl));
   const files = Object.keys(manifest.routes).map(parseRouteFile);
   const mod = (f: RouteFile) => manifest.routes[f.file];
@@ -174,7 +178,7 @@ export function createApp({ kv, config, manifest }: AppOptions) {
 
   // Request state first: every later step (middleware files, pages, API) reads it.
   app.use("*", async (c, next) => {
-    c.set("state", { kv, config, locale: "en", t: translator("en") } satisfies State);
+    c.set("state", { kv, config, livekit: lk, locale: "en", t: translator("en") } satisfies State);
     await next();
   });
 

@@ -10,6 +10,7 @@ import type { Config } from "../../fresh.config.ts";
 import type { Session } from "../auth/sessions.ts";
 import type { User } from "../orgs/users.ts";
 import type { Locale, Translate } from "../i18n/i18n.ts";
+import type { LiveKitLink } from "../livekit/link.ts";
 
 /** Who is asking: the signed-in user and their session. */
 export interface Actor {
@@ -21,6 +22,8 @@ export interface Actor {
 export interface State {
   kv: Deno.Kv;
   config: Config;
+  /** The LiveKit deployment for live lectures (or why there is none). */
+  livekit: LiveKitLink;
   actor?: Actor;
   locale: Locale;
   t: Translate;

@@ -1,0 +1,226 @@
+/**
+ * Lectures: a teacher schedules one for a class, opens it (the LiveKit room is created with
+ * the lecture's metadata and timeouts) and ends it (the room is deleted, which disconnects
+ * everyone). Reading a lecture goes through the class's access rules.
+ * @module
+ */
+import { z } from "zod";
+import { classAccess, type ClassRole, requireRoleIn } from "../auth/access.ts";
+import type { Class } from "../classes/classes.ts";
+import { requireActiveClass } from "../classes/classes.ts";
+import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
+import type { LiveKitServer } from "../livekit/link.ts";
+import type { Actor } from "../web/define.ts";
+import { AppError, notFound, validateInput } from "../web/errors.ts";
+import {
+  AttendanceRulesSchema,
+  DEFAULT_ATTENDANCE_RULES,
+  type Lecture,
+  LectureSchema,
+  roomNameFor,
+} from "./model.ts";
+
+/** What a teacher sets when scheduling a lecture. */
+export const LectureInputSchema = z.strictObject({
+  title: z.string().trim().min(1, "Title is required").max(200),
+  startsAt: z.iso.datetime({
+    offset: true,
+    message: "Use an ISO date-time, e.g. 2026-12-01T08:00:00Z",
+  }),
+  attendance: AttendanceRulesSchema.partial().optional(),
+});
+export type LectureInput = z.input<typeof LectureInputSchema>;
+
+/** What an edit may change (scheduled or live lectures). */
+export const LecturePatchSchema = LectureInputSchema.partial();
+export type LecturePatch = z.input<typeof LecturePatchSchema>;
+
+/** An empty room closes after this long (s): a teacher's reload must not end the lecture. */
+export const ROOM_EMPTY_TIMEOUT_S = 10 * 60;
+/** After the last participant leaves, the room closes after this long (s). */
+export const ROOM_DEPARTURE_TIMEOUT_S = 5 * 60;
+
+/** Schedules a lecture for an active class. */
+export async function scheduleLecture(
+  kv: Deno.Kv,
+  cls: Class,
+  createdBy: string,
+  input: LectureInput,
+): Promise<Lecture> {
+  const data = validateInput(LectureInputSchema, input);
+  await requireActiveClass(kv, cls.id);
+  const id = newId();
+  const lecture: Lecture = {
+    id,
+    orgId: cls.orgId,
+    classId: cls.id,
+    title: data.title,
+    startsAt: new Date(data.startsAt).toISOString(),
+    status: "scheduled",
+    roomName: roomNameFor(id),
+    createdBy,
+    createdAt: new Date().toISOString(),
+    attendance: { ...DEFAULT_ATTENDANCE_RULES, ...data.attendance },
+  };
+  await commit(
+    kv.atomic()
+      .check({ key: ["lectures", id], versionstamp: null })
+      .set(["lectures", id], lecture)
+      .set(["lectures_by_class", cls.id, id], id),
+  );
+  return lecture;
+}
+
+/** A lecture of one organization; 404 for a missing one or another organization's. */
+export async function getLecture(kv: Deno.Kv, orgId: string, id: string): Promise<Lecture> {
+  const lecture = await getRecord(kv, LectureSchema, ["lectures", id]);
+  if (!lecture || lecture.orgId !== orgId) throw notFound("Lecture not found");
+  return lecture;
+}
+
+/** A lecture and the asker's role in its class (404 if they may not know it exists). */
+export async function lectureAccess(
+  kv: Deno.Kv,
+  actor: Actor,
+  lectureId: string,
+  allowed?: ClassRole[],
+): Promise<{ lecture: Lecture; cls: Class; role: ClassRole }> {
+  const lecture = await getLecture(kv, actor.user.orgId, lectureId);
+  const { cls, role } = await classAccess(kv, actor, lecture.classId).catch((err) => {
+    throw err instanceof AppError && err.code === "not_found" ? notFound("Lecture not found") : err;
+  });
+  if (allowed) requireRoleIn(role, allowed);
+  return { lecture, cls, role };
+}
+
+/** A class's lectures: live first, then upcoming (soonest first), then past (latest first). */
+export async function listClassLectures(kv: Deno.Kv, classId: string): Promise<Lecture[]> {
+  const keys: Deno.KvKey[] = [];
+  for await (const e of kv.list<string>({ prefix: ["lectures_by_class", classId] })) {
+    keys.push(["lectures", e.value]);
+  }
+  const lectures = (await getRecords(kv, LectureSchema, keys)).filter((l) => l !== null);
+  const rank = { live: 0, scheduled: 1, ended: 2 } as const;
+  return lectures.sort((a, b) =>
+    rank[a.status] - rank[b.status] ||
+    (a.status === "ended"
+      ? b.startsAt.localeCompare(a.startsAt)
+      : a.startsAt.localeCompare(b.startsAt))
+  );
+}
+
+async function saveLecture(kv: Deno.Kv, entry: Deno.KvEntryMaybe<unknown>, next: Lecture) {
+  await commit(
+    kv.atomic().check(entry).set(["lectures", next.id], next),
+    "The lecture was changed at the same time. Reload and try again.",
+  );
+}
+
+async function lectureEntry(kv: Deno.Kv, id: string) {
+  const entry = await kv.get(["lectures", id]);
+  if (entry.value === null) throw notFound("Lecture not found");
+  return { entry, lecture: LectureSchema.parse(entry.value) };
+}
+
+/** Edits a lecture's title, start or attendance rules (not once it has ended). */
+export async function updateLecture(
+  kv: Deno.Kv,
+  id: string,
+  input: LecturePatch,
+): Promise<Lecture> {
+  const data = validateInput(LecturePatchSchema, input);
+  const { entry, lecture } = await lectureEntry(kv, id);
+  if (lecture.status === "ended") {
+    throw new AppError("conflict", "This lecture has ended; it can no longer be changed.");
+  }
+  const next: Lecture = {
+    ...lecture,
+    ...(data.title ? { title: data.title } : {}),
+    ...(data.startsAt ? { startsAt: new Date(data.startsAt).toISOString() } : {}),
+    attendance: { ...lecture.attendance, ...data.attendance },
+  };
+  await saveLecture(kv, entry, next);
+  return next;
+}
+
+/**
+ * Opens a lecture: creates (or re-creates) its LiveKit room and marks it live. Opening a live
+ * lecture again is harmless (a teacher who reloads resumes it).
+ */
+export async function openLecture(
+  kv: Deno.Kv,
+  server: LiveKitServer,
+  id: string,
+): Promise<Lecture> {
+  const { entry, lecture } = await lectureEntry(kv, id);
+  if (lecture.status === "ended") {
+    throw new AppError("gone", "This lecture has ended. Schedule a new one to go live again.");
+  }
+  await requireActiveClass(kv, lecture.classId);
+  await server.rooms.createRoom({
+    name: lecture.roomName,
+    emptyTimeout: ROOM_EMPTY_TIMEOUT_S,
+    departureTimeout: ROOM_DEPARTURE_TIMEOUT_S,
+    metadata: JSON.stringify({ lectureId: lecture.id, classId: lecture.classId }),
+  });
+  if (lecture.status === "live") return lecture;
+  const next: Lecture = { ...lecture, status: "live", openedAt: new Date().toISOString() };
+  await saveLecture(kv, entry, next);
+  return next;
+}
+
+/**
+ * Ends a lecture: marks it ended, then deletes its room, which disconnects everyone. The
+ * chat and attendance stay readable.
+ */
+export async function endLecture(
+  kv: Deno.Kv,
+  server: LiveKitServer,
+  id: string,
+): Promise<Lecture> {
+  const { entry, lecture } = await lectureEntry(kv, id);
+  if (lecture.status === "ended") return lecture;
+  const next: Lecture = {
+    ...lecture,
+    status: "ended",
+    openedAt: lecture.openedAt ?? new Date().toISOString(),
+    endedAt: new Date().toISOString(),
+  };
+  await saveLecture(kv, entry, next);
+  await deleteRoomQuietly(server, lecture.roomName);
+  return next;
+}
+
+/** Deletes a room; a room that is already gone is fine. */
+export async function deleteRoomQuietly(server: LiveKitServer, roomName: string): Promise<void> {
+  try {
+    await server.rooms.deleteRoom(roomName);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+/** True for the server API's "not found" (a room or participant that is not there). */
+export function isNotFound(err: unknown): boolean {
+  const e = err as { status?: number; code?: string; message?: string };
+  return e?.status === 404 || e?.code === "not_found" || /not found|does not exist/i.test(
+    e?.message ?? "",
+  );
+}
+
+/**
+ * Marks a live lecture ended at `at` because its room closed on the media server (everyone
+ * left and the room's timeout passed). A scheduled or ended lecture is left as it is.
+ */
+export async function markLectureEnded(kv: Deno.Kv, id: string, at: Date): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const entry = await kv.get(["lectures", id]);
+    if (entry.value === null) return;
+    const lecture = LectureSchema.parse(entry.value);
+    if (lecture.status !== "live") return;
+    const next: Lecture = { ...lecture, status: "ended", endedAt: at.toISOString() };
+    const res = await kv.atomic().check(entry).set(["lectures", id], next).commit();
+    if (res.ok) return;
+  }
+  throw new AppError("conflict", "The lecture kept changing while it was being ended.");
+}

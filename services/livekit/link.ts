@@ -1,0 +1,90 @@
+/**
+ * The app's link to its LiveKit deployment: a local server started by main.ts, or an existing
+ * server / LiveKit Cloud from LIVEKIT_URL and keys. Pages ask it for the status (to say what
+ * to install or configure); services ask it for the server (503 until there is one).
+ * @module
+ */
+import { RoomServiceClient, WebhookReceiver } from "livekit-server-sdk";
+import type { Config } from "../../fresh.config.ts";
+import { AppError } from "../web/errors.ts";
+import { INSTALL_HELP } from "./local.ts";
+
+/** Whether live video can be used now, and what to tell people when it cannot. */
+export type LiveKitStatus =
+  | { state: "ready" }
+  | { state: "starting" | "unavailable"; message: string };
+
+/** A LiveKit deployment the app can use. */
+export interface LiveKitServer {
+  /** ws(s):// URL browsers connect to. */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  rooms: RoomServiceClient;
+  webhooks: WebhookReceiver;
+}
+
+/** http(s):// for the server API, from the ws(s):// URL clients use. */
+export function apiUrl(url: string): string {
+  return url.replace(/^ws(s?):\/\//, "http$1://");
+}
+
+/** ws(s):// for clients, from either form. */
+export function clientUrl(url: string): string {
+  return url.replace(/^http(s?):\/\//, "ws$1://");
+}
+
+export class LiveKitLink {
+  #server: LiveKitServer | null = null;
+  #status: LiveKitStatus;
+
+  constructor(status: LiveKitStatus = { state: "unavailable", message: "" }) {
+    this.#status = status;
+  }
+
+  /** A link to the server named by the configuration (LIVEKIT_URL…), or a pending one. */
+  static fromConfig(config: Pick<Config, "livekit">): LiveKitLink {
+    const link = new LiveKitLink({ state: "unavailable", message: INSTALL_HELP });
+    if (config.livekit) link.connect(config.livekit);
+    return link;
+  }
+
+  /** Uses the server at `url` with these keys from now on. */
+  connect(creds: { url: string; apiKey: string; apiSecret: string }): void {
+    this.#server = {
+      url: clientUrl(creds.url),
+      apiKey: creds.apiKey,
+      apiSecret: creds.apiSecret,
+      rooms: new RoomServiceClient(apiUrl(creds.url), creds.apiKey, creds.apiSecret),
+      webhooks: new WebhookReceiver(creds.apiKey, creds.apiSecret),
+    };
+    this.#status = { state: "ready" };
+  }
+
+  /** No server (any more): say why, in words a person can act on. */
+  fail(state: "starting" | "unavailable", message: string): void {
+    this.#server = null;
+    this.#status = { state, message };
+  }
+
+  status(): LiveKitStatus {
+    return this.#status;
+  }
+
+  /** The server, or 503 with the reason when live video is not available. */
+  require(): LiveKitServer {
+    if (this.#server) return this.#server;
+    const s = this.#status;
+    throw new AppError(
+      "unavailable",
+      s.state === "ready" ? "Live video is not available." : s.message,
+      undefined,
+      s.state === "starting" ? { "retry-after": "5" } : undefined,
+    );
+  }
+
+  /** The server when there is one (webhook verification may run before status is ready). */
+  get server(): LiveKitServer | null {
+    return this.#server;
+  }
+}
