@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   LIVEKIT_URL: z.url().optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(32).optional(),
+  MIRAE_LIVEKIT_PORT: z.coerce.number().int().min(0).max(65535).default(7880),
 });
 
 /** The validated configuration the app runs with. */
@@ -61,6 +62,8 @@ export interface Config {
   /** Secure cookies: on when the public URL is https. */
   secureCookies: boolean;
   livekit?: { url: string; apiKey: string; apiSecret: string };
+  /** Without `livekit`: the HTTP port of the local LiveKit server main.ts starts (0 = any). */
+  localLiveKitPort: number;
 }
 
 /**
@@ -103,5 +106,6 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     livekit: e.LIVEKIT_URL
       ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }
       : undefined,
+    localLiveKitPort: e.MIRAE_LIVEKIT_PORT,
   };
 }

@@ -22,31 +22,43 @@ import * as $17 from "./routes/api/v1/classes/[classId]/gradebook.ts";
 import * as $18 from "./routes/api/v1/classes/[classId]/index.ts";
 import * as $19 from "./routes/api/v1/classes/[classId]/join-links/[linkId].ts";
 import * as $20 from "./routes/api/v1/classes/[classId]/join-links/index.ts";
-import * as $21 from "./routes/api/v1/classes/[classId]/roster.ts";
-import * as $22 from "./routes/api/v1/classes/index.ts";
-import * as $23 from "./routes/api/v1/files/[fileId].ts";
-import * as $24 from "./routes/api/v1/files/index.ts";
-import * as $25 from "./routes/api/v1/me.ts";
-import * as $26 from "./routes/api/v1/me/grades.ts";
-import * as $27 from "./routes/api/v1/me/notifications.ts";
-import * as $28 from "./routes/api/v1/members.ts";
-import * as $29 from "./routes/api/v1/sessions/current.ts";
-import * as $30 from "./routes/api/v1/sessions/index.ts";
-import * as $31 from "./routes/classes/[classId].tsx";
-import * as $32 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $33 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $34 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $35 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $36 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $37 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $38 from "./routes/classes/index.tsx";
-import * as $39 from "./routes/grades.tsx";
-import * as $40 from "./routes/index.tsx";
-import * as $41 from "./routes/join/[token].tsx";
-import * as $42 from "./routes/locale.ts";
-import * as $43 from "./routes/notifications.tsx";
-import * as $44 from "./routes/signin.tsx";
-import * as $45 from "./routes/signout.ts";
+import * as $21 from "./routes/api/v1/classes/[classId]/lectures.ts";
+import * as $22 from "./routes/api/v1/classes/[classId]/roster.ts";
+import * as $23 from "./routes/api/v1/classes/index.ts";
+import * as $24 from "./routes/api/v1/files/[fileId].ts";
+import * as $25 from "./routes/api/v1/files/index.ts";
+import * as $26 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
+import * as $27 from "./routes/api/v1/lectures/[lectureId]/end.ts";
+import * as $28 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
+import * as $29 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
+import * as $30 from "./routes/api/v1/lectures/[lectureId]/index.ts";
+import * as $31 from "./routes/api/v1/lectures/[lectureId]/open.ts";
+import * as $32 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
+import * as $33 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
+import * as $34 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
+import * as $35 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
+import * as $36 from "./routes/api/v1/lectures/[lectureId]/token.ts";
+import * as $37 from "./routes/api/v1/me.ts";
+import * as $38 from "./routes/api/v1/me/grades.ts";
+import * as $39 from "./routes/api/v1/me/notifications.ts";
+import * as $40 from "./routes/api/v1/members.ts";
+import * as $41 from "./routes/api/v1/sessions/current.ts";
+import * as $42 from "./routes/api/v1/sessions/index.ts";
+import * as $43 from "./routes/classes/[classId].tsx";
+import * as $44 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $45 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $46 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $47 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $48 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $49 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $50 from "./routes/classes/index.tsx";
+import * as $51 from "./routes/grades.tsx";
+import * as $52 from "./routes/index.tsx";
+import * as $53 from "./routes/join/[token].tsx";
+import * as $54 from "./routes/locale.ts";
+import * as $55 from "./routes/notifications.tsx";
+import * as $56 from "./routes/signin.tsx";
+import * as $57 from "./routes/signout.ts";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/RosterImport.tsx";
@@ -77,31 +89,43 @@ const manifest: Manifest = {
     "./routes/api/v1/classes/[classId]/index.ts": $18,
     "./routes/api/v1/classes/[classId]/join-links/[linkId].ts": $19,
     "./routes/api/v1/classes/[classId]/join-links/index.ts": $20,
-    "./routes/api/v1/classes/[classId]/roster.ts": $21,
-    "./routes/api/v1/classes/index.ts": $22,
-    "./routes/api/v1/files/[fileId].ts": $23,
-    "./routes/api/v1/files/index.ts": $24,
-    "./routes/api/v1/me.ts": $25,
-    "./routes/api/v1/me/grades.ts": $26,
-    "./routes/api/v1/me/notifications.ts": $27,
-    "./routes/api/v1/members.ts": $28,
-    "./routes/api/v1/sessions/current.ts": $29,
-    "./routes/api/v1/sessions/index.ts": $30,
-    "./routes/classes/[classId].tsx": $31,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $32,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $33,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $34,
-    "./routes/classes/[classId]/assignments/index.tsx": $35,
-    "./routes/classes/[classId]/assignments/new.tsx": $36,
-    "./routes/classes/[classId]/gradebook.tsx": $37,
-    "./routes/classes/index.tsx": $38,
-    "./routes/grades.tsx": $39,
-    "./routes/index.tsx": $40,
-    "./routes/join/[token].tsx": $41,
-    "./routes/locale.ts": $42,
-    "./routes/notifications.tsx": $43,
-    "./routes/signin.tsx": $44,
-    "./routes/signout.ts": $45,
+    "./routes/api/v1/classes/[classId]/lectures.ts": $21,
+    "./routes/api/v1/classes/[classId]/roster.ts": $22,
+    "./routes/api/v1/classes/index.ts": $23,
+    "./routes/api/v1/files/[fileId].ts": $24,
+    "./routes/api/v1/files/index.ts": $25,
+    "./routes/api/v1/lectures/[lectureId]/chat.ts": $26,
+    "./routes/api/v1/lectures/[lectureId]/end.ts": $27,
+    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $28,
+    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $29,
+    "./routes/api/v1/lectures/[lectureId]/index.ts": $30,
+    "./routes/api/v1/lectures/[lectureId]/open.ts": $31,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $32,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $33,
+    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $34,
+    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $35,
+    "./routes/api/v1/lectures/[lectureId]/token.ts": $36,
+    "./routes/api/v1/me.ts": $37,
+    "./routes/api/v1/me/grades.ts": $38,
+    "./routes/api/v1/me/notifications.ts": $39,
+    "./routes/api/v1/members.ts": $40,
+    "./routes/api/v1/sessions/current.ts": $41,
+    "./routes/api/v1/sessions/index.ts": $42,
+    "./routes/classes/[classId].tsx": $43,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $44,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $45,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $46,
+    "./routes/classes/[classId]/assignments/index.tsx": $47,
+    "./routes/classes/[classId]/assignments/new.tsx": $48,
+    "./routes/classes/[classId]/gradebook.tsx": $49,
+    "./routes/classes/index.tsx": $50,
+    "./routes/grades.tsx": $51,
+    "./routes/index.tsx": $52,
+    "./routes/join/[token].tsx": $53,
+    "./routes/locale.ts": $54,
+    "./routes/notifications.tsx": $55,
+    "./routes/signin.tsx": $56,
+    "./routes/signout.ts": $57,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

@@ -9,6 +9,8 @@ import { openKv } from "./services/db/kv.ts";
 import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
 import { startQueue } from "./services/jobs/queue.ts";
 import { queueModeFor, setQueueMode } from "./services/jobs/schedule.ts";
+import { LiveKitLink, startLinkedLiveKit } from "./services/livekit/link.ts";
+import type { LocalLiveKit } from "./services/livekit/local.ts";
 import { isEmpty } from "./services/orgs/orgs.ts";
 import { createApp } from "./services/web/app.tsx";
 
@@ -20,7 +22,10 @@ if (config.seedDemo && config.env !== "production" && await isEmpty(kv)) {
   await seedDemo(kv);
 }
 
-const app = createApp({ kv, config, manifest });
+// Live video: the server named by LIVEKIT_URL, or a local one started once we listen.
+const livekit = LiveKitLink.fromConfig(config);
+let localLiveKit: Promise<LocalLiveKit | null> = Promise.resolve(null);
+const app = createApp({ kv, config, manifest, livekit });
 // Reminders before due times, clean-up of interrupted uploads: KV's queue, or (KV Connect has
 // no queues) a table of due jobs that every instance polls.
 const queueMode = queueModeFor(config.kvLocation);
@@ -35,6 +40,17 @@ const server = Deno.serve({
       ? config.publicUrl.replace(`:${config.port}`, `:${port}`)
       : config.publicUrl;
     console.log(`Mirae is running at ${url} (listening on ${hostname}:${port})`);
+    if (!config.livekit) {
+      const kvDir = /^https?:/.test(config.kvLocation)
+        ? "./data"
+        : config.kvLocation.replace(/[/\\][^/\\]*$/, "") || ".";
+      const hookHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+      localLiveKit = startLinkedLiveKit(livekit, {
+        dir: `${kvDir}/livekit`,
+        webhookUrl: `http://${hookHost}:${port}/api/v1/livekit/webhook`,
+        port: config.localLiveKitPort,
+      });
+    }
     if (config.env !== "production" && await hasDemo(kv)) {
       const d = demoInfo();
       console.log(`Demo sign-in (password for all: ${d.password}):`);
@@ -57,6 +73,7 @@ const server = Deno.serve({
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
     await server.shutdown();
+    await (await localLiveKit)?.stop();
     kv.close();
     Deno.exit(0);
   });

@@ -38,6 +38,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Run
       MIRAE_PUBLIC_URL: `http://127.0.0.1:${port}`,
       MIRAE_SECRET: "spawned-server-secret-0123456789abcdef",
       NO_COLOR: "1",
+      MIRAE_LIVEKIT_PORT: "0",
       ...env,
     },
     stdout: "piped",
@@ -49,7 +50,10 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Run
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream) {
       log += decoder.decode(chunk);
-      if (log.includes("Mirae is running at")) ready.resolve();
+      // Ready when it listens and its live video server is up (or known to be off).
+      const liveKitSettled = env.LIVEKIT_URL ||
+        /LiveKit server ready|Live lectures are off/.test(log);
+      if (log.includes("Mirae is running at") && liveKitSettled) ready.resolve();
     }
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);

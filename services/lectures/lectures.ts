@@ -224,3 +224,23 @@ export async function markLectureEnded(kv: Deno.Kv, id: string, at: Date): Promi
   }
   throw new AppError("conflict", "The lecture kept changing while it was being ended.");
 }
+
+/** Path parameters of the lecture routes. */
+export const LectureParamsSchema = z.object({ lectureId: z.string().min(1).max(40) });
+export const LectureUserParamsSchema = LectureParamsSchema.extend({
+  userId: z.string().min(1).max(40),
+});
+
+/** A lecture as the API shows it. */
+export const LectureViewSchema = LectureSchema.omit({ orgId: true, createdBy: true });
+export type LectureView = z.infer<typeof LectureViewSchema>;
+
+export function lectureView(lecture: Lecture): LectureView {
+  const { orgId: _o, createdBy: _c, ...rest } = lecture;
+  return rest;
+}
+
+/** 403 unless the asker runs lectures in this class (its teachers and school admins). */
+export function requireHost(role: ClassRole): void {
+  requireRoleIn(role, ["admin", "teacher"]);
+}

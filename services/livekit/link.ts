@@ -7,7 +7,7 @@
 import { RoomServiceClient, WebhookReceiver } from "livekit-server-sdk";
 import type { Config } from "../../fresh.config.ts";
 import { AppError } from "../web/errors.ts";
-import { INSTALL_HELP } from "./local.ts";
+import { INSTALL_HELP, isInstalled, type LocalLiveKit, startLocalLiveKit } from "./local.ts";
 
 /** Whether live video can be used now, and what to tell people when it cannot. */
 export type LiveKitStatus =
@@ -86,5 +86,35 @@ export class LiveKitLink {
   /** The server when there is one (webhook verification may run before status is ready). */
   get server(): LiveKitServer | null {
     return this.#server;
+  }
+}
+
+/**
+ * Development: installs (first run) and starts a local LiveKit server for `link`, in the
+ * background. Until it is ready the lecture pages say it is starting; when it cannot run
+ * they say what to install. Resolves to the running server, or null.
+ */
+export async function startLinkedLiveKit(
+  link: LiveKitLink,
+  opts: { dir: string; webhookUrl: string; port?: number; log?: (line: string) => void },
+): Promise<LocalLiveKit | null> {
+  const log = opts.log ?? console.log;
+  link.fail(
+    "starting",
+    (await isInstalled())
+      ? "The live video server is starting. Try again in a moment."
+      : "The live video server is being installed (first run only, a few minutes). " +
+        "Try again soon.",
+  );
+  try {
+    const server = await startLocalLiveKit({ ...opts, log });
+    link.connect(server);
+    log(`LiveKit server ready at ${server.url} (webhooks to ${opts.webhookUrl}).`);
+    return server;
+  } catch (err) {
+    const message = (err as Error).message;
+    link.fail("unavailable", message.startsWith("Live lectures need") ? message : INSTALL_HELP);
+    log(`Live lectures are off: ${message}`);
+    return null;
   }
 }

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { requireActor } from "../../../../../services/auth/access.ts";
+import {
+  lectureAccess,
+  LectureParamsSchema,
+  LecturePatchSchema,
+  lectureView,
+  LectureViewSchema,
+  requireHost,
+  updateLecture,
+} from "../../../../../services/lectures/lectures.ts";
+import {
+  defineApi,
+  errorResponses,
+  ErrorResponseSchema,
+  json,
+} from "../../../../../services/web/api.ts";
+
+const LectureWithRoleSchema = LectureViewSchema.extend({
+  /** The asker's standing in the lecture's class. */
+  role: z.enum(["admin", "teacher", "student"]),
+});
+
+export const GET = defineApi({
+  summary: "Get a lecture",
+  tags: ["lectures"],
+  security: [{ bearer: [] }],
+  request: { params: LectureParamsSchema },
+  responses: { 200: json(LectureWithRoleSchema, "The lecture"), ...errorResponses },
+}, async (c) => {
+  const actor = requireActor(c.var.state);
+  const { lecture, role } = await lectureAccess(
+    c.var.state.kv,
+    actor,
+    c.req.valid("param").lectureId,
+  );
+  return c.json({ ...lectureView(lecture), role }, 200);
+});
+
+export const PATCH = defineApi({
+  summary: "Edit a lecture",
+  description: "Title, start time and attendance thresholds; not once the lecture has ended.",
+  tags: ["lectures"],
+  security: [{ bearer: [] }],
+  request: {
+    params: LectureParamsSchema,
+    body: { content: { "application/json": { schema: LecturePatchSchema } }, required: true },
+  },
+  responses: {
+    200: json(LectureViewSchema, "The lecture"),
+    ...errorResponses,
+    409: json(ErrorResponseSchema, "The lecture has ended"),
+  },
+}, async (c) => {
+  const { kv } = c.var.state;
+  const actor = requireActor(c.var.state);
+  const { lecture, role } = await lectureAccess(kv, actor, c.req.valid("param").lectureId);
+  requireHost(role);
+  return c.json(lectureView(await updateLecture(kv, lecture.id, c.req.valid("json"))), 200);
+});

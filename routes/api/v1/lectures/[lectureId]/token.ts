@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { requireActor } from "../../../../../services/auth/access.ts";
+import { LectureParamsSchema } from "../../../../../services/lectures/lectures.ts";
+import { joinLecture } from "../../../../../services/lectures/room.ts";
+import {
+  defineApi,
+  errorResponses,
+  ErrorResponseSchema,
+  json,
+} from "../../../../../services/web/api.ts";
+
+const TicketSchema = z.object({
+  /** The LiveKit server clients connect to (ws:// or wss://). */
+  url: z.string(),
+  /** A LiveKit access token for this lecture's room only, valid for 10 minutes. */
+  token: z.string(),
+  identity: z.string(),
+  role: z.enum(["teacher", "student"]),
+  onStage: z.boolean(),
+  expiresAt: z.string(),
+});
+
+/** A short-lived token to join a live lecture; the join is recorded first. */
+export const POST = defineApi({
+  summary: "Get a token to join a live lecture",
+  description: "Members of the lecture's class only. Teachers and school admins may publish " +
+    "camera, microphone and screen share; students may subscribe and send data, and publish " +
+    "camera and microphone only while on stage.",
+  tags: ["lectures"],
+  security: [{ bearer: [] }],
+  request: { params: LectureParamsSchema },
+  responses: {
+    200: json(TicketSchema, "Where and how to connect"),
+    ...errorResponses,
+    409: json(ErrorResponseSchema, "The lecture has not started yet"),
+    410: json(ErrorResponseSchema, "The lecture has ended"),
+    503: json(ErrorResponseSchema, "Live video is not available"),
+  },
+}, async (c) => {
+  const { kv, livekit } = c.var.state;
+  const actor = requireActor(c.var.state);
+  const ticket = await joinLecture(kv, livekit.require(), actor, c.req.valid("param").lectureId);
+  return c.json(ticket, 200);
+});
