@@ -51,18 +51,21 @@ import * as $46 from "./routes/classes/[classId]/assignments/[assignmentId]/subm
 import * as $47 from "./routes/classes/[classId]/assignments/index.tsx";
 import * as $48 from "./routes/classes/[classId]/assignments/new.tsx";
 import * as $49 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $50 from "./routes/classes/index.tsx";
-import * as $51 from "./routes/grades.tsx";
-import * as $52 from "./routes/index.tsx";
-import * as $53 from "./routes/join/[token].tsx";
-import * as $54 from "./routes/locale.ts";
-import * as $55 from "./routes/notifications.tsx";
-import * as $56 from "./routes/signin.tsx";
-import * as $57 from "./routes/signout.ts";
+import * as $50 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $51 from "./routes/classes/index.tsx";
+import * as $52 from "./routes/grades.tsx";
+import * as $53 from "./routes/index.tsx";
+import * as $54 from "./routes/join/[token].tsx";
+import * as $55 from "./routes/lectures/[lectureId].tsx";
+import * as $56 from "./routes/locale.ts";
+import * as $57 from "./routes/notifications.tsx";
+import * as $58 from "./routes/signin.tsx";
+import * as $59 from "./routes/signout.ts";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
-import * as $$2 from "./islands/RosterImport.tsx";
-import * as $$3 from "./islands/SubmitWork.tsx";
+import * as $$2 from "./islands/LectureRoom.tsx";
+import * as $$3 from "./islands/RosterImport.tsx";
+import * as $$4 from "./islands/SubmitWork.tsx";
 
 import type { Manifest } from "./services/web/app.tsx";
 
@@ -118,20 +121,23 @@ const manifest: Manifest = {
     "./routes/classes/[classId]/assignments/index.tsx": $47,
     "./routes/classes/[classId]/assignments/new.tsx": $48,
     "./routes/classes/[classId]/gradebook.tsx": $49,
-    "./routes/classes/index.tsx": $50,
-    "./routes/grades.tsx": $51,
-    "./routes/index.tsx": $52,
-    "./routes/join/[token].tsx": $53,
-    "./routes/locale.ts": $54,
-    "./routes/notifications.tsx": $55,
-    "./routes/signin.tsx": $56,
-    "./routes/signout.ts": $57,
+    "./routes/classes/[classId]/lectures/index.tsx": $50,
+    "./routes/classes/index.tsx": $51,
+    "./routes/grades.tsx": $52,
+    "./routes/index.tsx": $53,
+    "./routes/join/[token].tsx": $54,
+    "./routes/lectures/[lectureId].tsx": $55,
+    "./routes/locale.ts": $56,
+    "./routes/notifications.tsx": $57,
+    "./routes/signin.tsx": $58,
+    "./routes/signout.ts": $59,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,
     "./islands/JoinLinks.tsx": $$1,
-    "./islands/RosterImport.tsx": $$2,
-    "./islands/SubmitWork.tsx": $$3,
+    "./islands/LectureRoom.tsx": $$2,
+    "./islands/RosterImport.tsx": $$3,
+    "./islands/SubmitWork.tsx": $$4,
   },
   baseUrl: import.meta.url,
 };

@@ -59,6 +59,7 @@ export default function ClassPage({ data, state }: PageProps<Data>) {
         <div class="page-actions">
           <span class={`badge role-${role}`}>{t(`classes.you.${role}`)}</span>
           <CourseworkLinks state={state} classId={cls.id} role={role} />
+          <a class="button" href={`/classes/${cls.id}/lectures`}>{t("lectures.title")}</a>
           {role === "admin" && (
             <a class="button" href={`/admin/classes/${cls.id}`}>{t("classes.manage")}</a>
           )}

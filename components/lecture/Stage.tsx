@@ -1,0 +1,290 @@
+/**
+ * What the lecture room shows in its main area: for the teacher, the camera preview before
+ * going live, then their own camera, screen share and the students on stage, with the
+ * controls; for a student, the teacher's video large (the shared screen larger still when
+ * there is one) and the students on stage. Browser only.
+ * @module
+ */
+import {
+  type RemoteAudioTrack,
+  type RemoteParticipant,
+  type RemoteVideoTrack,
+  type Room,
+  Track,
+} from "livekit-client";
+import type { ComponentChildren } from "preact";
+import { fill } from "../island_client.ts";
+import type { LectureRoomLabels } from "./labels.ts";
+import { participantRole } from "./livekit.ts";
+import { TrackAudio, TrackVideo } from "./Media.tsx";
+import { ownCamera, type TeacherMedia } from "./use_teacher_media.ts";
+import type { Phase } from "./use_room.ts";
+
+interface RemoteVideo {
+  participant: RemoteParticipant;
+  role: "teacher" | "student";
+  source: Track.Source;
+  track: RemoteVideoTrack;
+}
+
+/** Every received, unmuted video of the room. */
+export function remoteVideos(room: Room | null): RemoteVideo[] {
+  const out: RemoteVideo[] = [];
+  if (!room) return out;
+  for (const p of room.remoteParticipants.values()) {
+    for (const pub of p.videoTrackPublications.values()) {
+      const track = pub.videoTrack as RemoteVideoTrack | undefined;
+      if (track && !pub.isMuted) {
+        out.push({ participant: p, role: participantRole(p), source: pub.source, track });
+      }
+    }
+  }
+  return out;
+}
+
+/** Every received sound of the room (teacher, students on stage, shared-screen audio). */
+function RemoteAudio({ room }: { room: Room | null }) {
+  const tracks: RemoteAudioTrack[] = [];
+  for (const p of room?.remoteParticipants.values() ?? []) {
+    for (const pub of p.audioTrackPublications.values()) {
+      if (pub.audioTrack) tracks.push(pub.audioTrack as RemoteAudioTrack);
+    }
+  }
+  return (
+    <>
+      {tracks.map((t) => <TrackAudio key={t.sid} track={t} />)}
+    </>
+  );
+}
+
+function StageTiles(
+  { videos, title, own }: {
+    videos: RemoteVideo[];
+    title: string;
+    own?: ComponentChildren;
+  },
+) {
+  if (!videos.length && !own) return null;
+  return (
+    <section class="stage-tiles" aria-label={title}>
+      {own}
+      {videos.map((v) => (
+        <figure key={v.track.sid} class="tile">
+          <TrackVideo
+            track={v.track}
+            label={v.participant.name || v.participant.identity}
+            source={v.source}
+            participant={v.participant.identity}
+          />
+          <figcaption>{v.participant.name || v.participant.identity}</figcaption>
+        </figure>
+      ))}
+    </section>
+  );
+}
+
+/**
+ * A spot for camera effects (the beautify controls): in the preview and in the live
+ * controls. Effects apply to the camera track, which is the same before and after going live.
+ */
+function EffectsSlot({ label }: { label: string }) {
+  // BEAUTIFY: render <BeautifyControls track={media.preview or the published camera} /> here.
+  return <div class="beautify-slot" data-slot="beautify" aria-label={label} role="group" />;
+}
+
+export function TeacherStage(
+  { room, phase, media, resume, onGoLive, onEnd, ending, labels: L }: {
+    room: Room | null;
+    phase: Phase;
+    media: TeacherMedia;
+    /** The lecture is live already: the button resumes it. */
+    resume: boolean;
+    onGoLive(): void;
+    onEnd(): void;
+    ending: boolean;
+    labels: LectureRoomLabels;
+  },
+) {
+  const connected = !!room && (phase === "live" || phase === "reconnecting");
+  const camera = ownCamera(connected ? room : null, media.preview);
+  const screen = connected
+    ? room!.localParticipant.getTrackPublication(Track.Source.ScreenShare)?.videoTrack
+    : undefined;
+  const videos = remoteVideos(connected ? room : null);
+  const busy = phase === "connecting";
+
+  const controls = (
+    <div class="lecture-controls" role="toolbar" aria-label={L.controls}>
+      <button
+        type="button"
+        aria-pressed={media.camOn}
+        onClick={() => void media.toggleCamera(connected ? room : null)}
+      >
+        {media.camOn ? L.cameraOff : L.cameraOn}
+      </button>
+      <button
+        type="button"
+        aria-pressed={media.micOn}
+        onClick={() => void media.toggleMic(connected ? room : null)}
+      >
+        {media.micOn ? L.micOff : L.micOn}
+      </button>
+      {connected && (
+        <button
+          type="button"
+          aria-pressed={!!screen}
+          onClick={() => void media.toggleShare(room!)}
+        >
+          {screen ? L.stopShare : L.shareScreen}
+        </button>
+      )}
+      {!connected && (
+        <button
+          type="button"
+          class="primary"
+          disabled={busy || media.previewState === "starting"}
+          onClick={onGoLive}
+        >
+          {busy ? L.goingLive : resume ? L.resume : L.goLive}
+        </button>
+      )}
+      {connected && (
+        <button type="button" class="danger" disabled={ending} onClick={onEnd}>
+          {ending ? L.ending : L.endLecture}
+        </button>
+      )}
+    </div>
+  );
+
+  return (
+    <div class="teacher-stage">
+      {!connected && (
+        <section class="card preview" aria-labelledby="preview-title">
+          <h2 id="preview-title">{L.previewTitle}</h2>
+          <div class="video-box">
+            {camera
+              ? (
+                <TrackVideo
+                  track={camera}
+                  label={L.previewTitle}
+                  source="camera"
+                  participant="local"
+                  mirror
+                />
+              )
+              : (
+                <p class="video-placeholder">
+                  {media.previewState === "starting" ? L.cameraStarting : L.cameraOn}
+                </p>
+              )}
+          </div>
+          <p class="muted">{L.previewHint}</p>
+          {media.error && (
+            <p class="error" role="alert">{fill(L.cameraError, { message: media.error })}</p>
+          )}
+          <EffectsSlot label={L.effects} />
+          {controls}
+        </section>
+      )}
+      {connected && (
+        <>
+          <div class={`main-video${screen ? " with-screen" : ""}`}>
+            {screen && (
+              <figure class="screen">
+                <TrackVideo
+                  track={screen}
+                  label={L.yourScreen}
+                  source="screen_share"
+                  participant="local"
+                />
+                <figcaption>{L.yourScreen}</figcaption>
+              </figure>
+            )}
+            <figure class="camera">
+              {camera
+                ? (
+                  <TrackVideo
+                    track={camera}
+                    label={L.you}
+                    source="camera"
+                    participant="local"
+                    mirror
+                  />
+                )
+                : <p class="video-placeholder">{L.cameraOn}</p>}
+              <figcaption>
+                {L.you} <span class="badge live">{L.live}</span>
+              </figcaption>
+            </figure>
+          </div>
+          {media.error && (
+            <p class="error" role="alert">{fill(L.cameraError, { message: media.error })}</p>
+          )}
+          {media.shareError && (
+            <p class="error" role="alert">{fill(L.shareError, { message: media.shareError })}</p>
+          )}
+          {controls}
+          <EffectsSlot label={L.effects} />
+          <StageTiles videos={videos} title={L.stageVideos} />
+        </>
+      )}
+      <RemoteAudio room={connected ? room : null} />
+    </div>
+  );
+}
+
+export function StudentStage(
+  { room, phase, labels: L }: { room: Room | null; phase: Phase; labels: LectureRoomLabels },
+) {
+  const connected = !!room && (phase === "live" || phase === "reconnecting");
+  const videos = remoteVideos(connected ? room : null);
+  const teacherVideos = videos.filter((v) => v.role === "teacher");
+  const screen = teacherVideos.find((v) => v.source === Track.Source.ScreenShare);
+  const camera = teacherVideos.find((v) => v.source === Track.Source.Camera);
+  const others = videos.filter((v) => v !== screen && v !== camera);
+  const own = connected
+    ? room!.localParticipant.getTrackPublication(Track.Source.Camera)
+    : undefined;
+  const ownTrack = own && !own.isMuted ? own.videoTrack : undefined;
+  if (!connected) return null;
+  return (
+    <div class="student-stage">
+      <div class={`main-video${screen ? " with-screen" : ""}`}>
+        {screen && (
+          <figure class="screen">
+            <TrackVideo
+              track={screen.track}
+              label={L.screenShare}
+              source="screen_share"
+              participant={screen.participant.identity}
+            />
+          </figure>
+        )}
+        <figure class="camera">
+          {camera
+            ? (
+              <TrackVideo
+                track={camera.track}
+                label={L.teacherVideo}
+                source="camera"
+                participant={camera.participant.identity}
+              />
+            )
+            : <p class="video-placeholder">{L.waitingVideo}</p>}
+          {camera && <figcaption>{camera.participant.name}</figcaption>}
+        </figure>
+      </div>
+      <StageTiles
+        videos={others}
+        title={L.stageVideos}
+        own={ownTrack && (
+          <figure class="tile">
+            <TrackVideo track={ownTrack} label={L.you} source="camera" participant="local" mirror />
+            <figcaption>{L.you}</figcaption>
+          </figure>
+        )}
+      />
+      <RemoteAudio room={room} />
+    </div>
+  );
+}

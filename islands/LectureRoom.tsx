@@ -1,0 +1,273 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import {
+  callApi,
+  lectureApi,
+  type LectureStatus,
+  type OwnHand,
+} from "../components/lecture/api.ts";
+import { Chat } from "../components/lecture/Chat.tsx";
+import type { LectureRoomLabels } from "../components/lecture/labels.ts";
+import { receivedVideoStats } from "../components/lecture/livekit.ts";
+import { Moderation } from "../components/lecture/Moderation.tsx";
+import { StudentStage, TeacherStage } from "../components/lecture/Stage.tsx";
+import { StudentPanel } from "../components/lecture/StudentPanel.tsx";
+import { useChat } from "../components/lecture/use_chat.ts";
+import { type Phase, useLectureRoom } from "../components/lecture/use_room.ts";
+import { useTeacherMedia } from "../components/lecture/use_teacher_media.ts";
+
+export { LECTURE_ROOM_LABELS, type LectureRoomLabels } from "../components/lecture/labels.ts";
+
+export interface LectureRoomProps {
+  lectureId: string;
+  /** "teacher" for the class's teachers and school admins. */
+  role: "teacher" | "student";
+  /** The lecture's status when the page was rendered. */
+  status: LectureStatus;
+  userId: string;
+  /** The planned start, already formatted in the school's time zone. */
+  startsAtText: string;
+  /** Where the attendance report is (teachers), or "" */
+  attendanceUrl: string;
+  /** Longest chat message (characters). */
+  maxChat: number;
+  /** BCP 47 language for times and numbers. */
+  locale: string;
+  /** Non-production builds: expose `window.__mirae_lecture` for tests and debugging. */
+  debug: boolean;
+  /** Translated strings, built on the server; `{name}` placeholders are filled here. */
+  labels: LectureRoomLabels;
+}
+
+function initialPhase(role: LectureRoomProps["role"], status: LectureStatus): Phase {
+  if (status === "ended") return "ended";
+  return role === "teacher" ? "preview" : "connecting";
+}
+
+/**
+ * The live lecture. Teachers preview their camera, go live (the room opens and their camera
+ * is published in three simulcast layers), share their screen, run the hand queue and the
+ * stage, moderate and end the lecture; a reload resumes a live lecture. Students join by
+ * themselves (waiting while the lecture has not started), watch with adaptive stream or data
+ * saver, raise a hand, and publish only while on stage. Everyone has the chat, whose history
+ * stays readable after the lecture.
+ */
+export default function LectureRoom(props: LectureRoomProps) {
+  const { lectureId, role, status, labels: L } = props;
+  const teacher = role === "teacher";
+  const chat = useChat(lectureId, L.network);
+  const media = useTeacherMedia(lectureId, teacher && status !== "ended");
+  const [hand, setHand] = useState<OwnHand>({ raised: false });
+  const [handsSignal, setHandsSignal] = useState(0);
+  const [handsCount, setHandsCount] = useState<number | null>(null);
+  const [ending, setEnding] = useState(false);
+  const [hydrated, setHydrated] = useState(false);
+  const resumed = useRef(false);
+
+  const lk = useLectureRoom({
+    lectureId,
+    role,
+    initialPhase: initialPhase(role, status),
+    labels: L,
+    onChat: (m) => chat.add([m]),
+    onHands: (d) => {
+      if (teacher && typeof d.count === "number") {
+        setHandsCount(d.count);
+        setHandsSignal((n) => n + 1);
+      } else if (!teacher && d.raised === false) {
+        setHand({ raised: false });
+      }
+    },
+    onJoined: () => {
+      void chat.catchUp();
+      if (!teacher) {
+        void callApi<OwnHand>("GET", `${lectureApi(lectureId)}/hands`, L.network).then((r) => {
+          if (r.ok) setHand(r.data);
+        });
+      }
+    },
+    afterConnect: teacher ? media.afterConnect : undefined,
+    onClosed: () => media.release(),
+  });
+
+  useEffect(() => {
+    setHydrated(true);
+    // The history is there to read before joining, while waiting, and after the lecture.
+    void chat.catchUp();
+  }, []);
+
+  // A teacher who reloads a live lecture's page is back in it without a click.
+  useEffect(() => {
+    if (
+      teacher && status === "live" && !resumed.current && lk.phase === "preview" &&
+      media.previewState !== "starting"
+    ) {
+      resumed.current = true;
+      void lk.join();
+    }
+  }, [media.previewState]);
+
+  useEffect(() => {
+    if (!props.debug) return;
+    (globalThis as Record<string, unknown>).__mirae_lecture = {
+      get room() {
+        return lk.getRoom();
+      },
+      get phase() {
+        return document.querySelector(".lecture-room")?.getAttribute("data-phase");
+      },
+      videoStats: () => {
+        const room = lk.getRoom();
+        return room ? receivedVideoStats(room) : Promise.resolve([]);
+      },
+    };
+  }, []);
+
+  async function endLecture() {
+    if (!confirm(L.confirmEnd)) return;
+    setEnding(true);
+    await lk.end();
+    setEnding(false);
+  }
+
+  const { phase, room } = lk;
+  const connected = !!room && (phase === "live" || phase === "reconnecting");
+  const over = phase === "ended" || phase === "removed";
+
+  return (
+    <div
+      class={`lecture-room ${teacher ? "as-teacher" : "as-student"}`}
+      data-phase={phase}
+      data-role={role}
+      data-on-stage={lk.onStage ? "true" : "false"}
+      data-hydrated={hydrated ? "" : undefined}
+    >
+      <Banner
+        phase={phase}
+        problem={lk.problem}
+        startsAtText={props.startsAtText}
+        audioBlocked={connected && lk.audioBlocked}
+        onRejoin={() => void lk.join()}
+        onStartAudio={lk.startAudio}
+        attendanceUrl={teacher ? props.attendanceUrl : ""}
+        labels={L}
+      />
+      <div class={`lecture-layout${over ? " over" : ""}`}>
+        {!over && (
+          <div class="lecture-main">
+            {teacher
+              ? (
+                <TeacherStage
+                  room={room}
+                  phase={phase}
+                  media={media}
+                  resume={status === "live"}
+                  onGoLive={() => void lk.join()}
+                  onEnd={endLecture}
+                  ending={ending}
+                  labels={L}
+                />
+              )
+              : <StudentStage room={room} phase={phase} labels={L} />}
+          </div>
+        )}
+        <aside class="lecture-side">
+          {teacher && connected && (
+            <Moderation
+              lectureId={lectureId}
+              handsSignal={handsSignal}
+              handsCount={handsCount}
+              selfId={props.userId}
+              labels={L}
+              locale={props.locale}
+            />
+          )}
+          {!teacher && connected && room && (
+            <StudentPanel
+              lectureId={lectureId}
+              room={room}
+              quality={lk.quality}
+              onStage={lk.onStage}
+              dataSaver={lk.dataSaver}
+              setDataSaver={lk.setDataSaver}
+              hand={hand}
+              setHand={setHand}
+              labels={L}
+            />
+          )}
+          <Chat
+            chat={chat}
+            canPost={connected}
+            closed={phase === "ended"}
+            maxLength={props.maxChat}
+            userId={props.userId}
+            labels={L}
+            locale={props.locale}
+          />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+/** Where the room stands, in words, with the one action that helps. */
+function Banner(
+  { phase, problem, startsAtText, audioBlocked, onRejoin, onStartAudio, attendanceUrl, labels: L }:
+    {
+      phase: Phase;
+      problem: string;
+      startsAtText: string;
+      audioBlocked: boolean;
+      onRejoin(): void;
+      onStartAudio(): void;
+      attendanceUrl: string;
+      labels: LectureRoomLabels;
+    },
+) {
+  return (
+    <div class="lecture-banner">
+      <div role="status" aria-live="polite">
+        {phase === "waiting" && (
+          <p class="notice">
+            {L.waiting}
+            {startsAtText && (
+              <>
+                <br />
+                <span class="muted">{L.startsAt.replace("{time}", startsAtText)}</span>
+              </>
+            )}
+          </p>
+        )}
+        {phase === "connecting" && <p class="notice">{L.connecting}</p>}
+        {phase === "reconnecting" && <p class="notice warn">{L.reconnecting}</p>}
+        {phase === "ended" && (
+          <p class="notice">
+            {L.ended}
+            {attendanceUrl && (
+              <>
+                {" "}
+                <a href={attendanceUrl}>{L.attendance}</a>
+              </>
+            )}
+          </p>
+        )}
+      </div>
+      {phase === "removed" && <p class="notice error" role="alert">{L.removed}</p>}
+      {phase === "elsewhere" && (
+        <p class="notice" role="alert">
+          {L.elsewhere} <button type="button" onClick={onRejoin}>{L.rejoin}</button>
+        </p>
+      )}
+      {phase === "disconnected" && (
+        <p class="notice error" role="alert">
+          {problem || L.disconnected} <button type="button" onClick={onRejoin}>{L.rejoin}</button>
+        </p>
+      )}
+      {phase === "failed" && <p class="notice error" role="alert">{problem}</p>}
+      {audioBlocked && (
+        <p class="notice">
+          {L.audioBlocked} <button type="button" onClick={onStartAudio}>{L.startAudio}</button>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,188 @@
+import { ClassCrumbs, formatWhen, intlLocale } from "../../components/Coursework.tsx";
+import {
+  lectureRoomLabels,
+  LectureStatusBadge,
+  LectureStyles,
+} from "../../components/Lectures.tsx";
+import LectureRoom from "../../islands/LectureRoom.tsx";
+import { type ClassRole, requireActor } from "../../services/auth/access.ts";
+import type { Class } from "../../services/classes/classes.ts";
+import { listChat } from "../../services/lectures/chat.ts";
+import { lectureAccess } from "../../services/lectures/lectures.ts";
+import { type ChatMessage, type Lecture, MAX_CHAT_LENGTH } from "../../services/lectures/model.ts";
+import type { LiveKitStatus } from "../../services/livekit/link.ts";
+import { getOrg } from "../../services/orgs/orgs.ts";
+import type { Handlers, PageProps, State } from "../../services/web/define.ts";
+
+/** Messages per page of an ended lecture's chat history. */
+const HISTORY_PAGE = 500;
+
+interface Data {
+  lecture: Lecture;
+  cls: Class;
+  role: ClassRole;
+  timeZone: string;
+  video: LiveKitStatus;
+  /** An ended lecture: one page of its chat. */
+  history?: { items: ChatMessage[]; nextAfter?: string; after?: string };
+}
+
+/**
+ * The lecture page, which is also the link teachers share. Members of the class only (others
+ * get "not found"; signed-out visitors go to sign-in and come back). A live or scheduled
+ * lecture renders the lecture room; an ended one its chat history.
+ */
+export const handler: Handlers<Data> = {
+  async GET(_req, ctx) {
+    const { kv } = ctx.state;
+    const actor = requireActor(ctx.state);
+    const { lecture, cls, role } = await lectureAccess(kv, actor, ctx.params.lectureId);
+    const { timeZone } = await getOrg(kv, cls.orgId);
+    let history: Data["history"];
+    if (lecture.status === "ended") {
+      const after = ctx.url.searchParams.get("after")?.slice(0, 40) || undefined;
+      history = { ...await listChat(kv, lecture.id, { after, limit: HISTORY_PAGE }), after };
+    }
+    ctx.state.title = lecture.title;
+    return ctx.render({
+      lecture,
+      cls,
+      role,
+      timeZone,
+      video: ctx.state.livekit.status(),
+      history,
+    });
+  },
+};
+
+export default function LecturePage({ data, state }: PageProps<Data>) {
+  const { t } = state;
+  const { lecture, cls, role, timeZone, video } = data;
+  const host = role !== "student";
+  const attendanceUrl = `/lectures/${lecture.id}/attendance`;
+  const shareUrl = `${state.config.publicUrl}/lectures/${lecture.id}`;
+  return (
+    <>
+      <LectureStyles />
+      <ClassCrumbs
+        state={state}
+        cls={cls}
+        trail={[
+          { href: `/classes/${cls.id}/lectures`, label: t("lectures.title") },
+          { label: lecture.title },
+        ]}
+      />
+      <header class="page-head lecture-head">
+        <div>
+          <p class="eyebrow">{cls.name}</p>
+          <h1>
+            {lecture.title} <LectureStatusBadge state={state} status={lecture.status} />
+          </h1>
+          <p class="muted">
+            {lecture.status === "ended" && lecture.endedAt
+              ? t("lectures.page.endedAt", { time: formatWhen(state, lecture.endedAt, timeZone) })
+              : t("lectures.page.startsAt", {
+                time: formatWhen(state, lecture.startsAt, timeZone),
+              })}
+          </p>
+        </div>
+        {host && (
+          <div class="page-actions">
+            {lecture.status !== "ended" && (
+              <label class="share-link">
+                {t("lectures.page.share")}
+                <input
+                  readOnly
+                  value={shareUrl}
+                  aria-describedby="share-hint"
+                />
+                <small id="share-hint" class="muted">{t("lectures.page.shareHint")}</small>
+              </label>
+            )}
+            <a class="button" href={attendanceUrl}>{t("lectures.page.attendance")}</a>
+          </div>
+        )}
+      </header>
+      {lecture.status === "ended"
+        ? <ChatHistory state={state} lecture={lecture} history={data.history!} />
+        : video.state !== "ready"
+        ? (
+          <section class="card" role="alert">
+            <h2>{t("lectures.page.unavailable")}</h2>
+            <p>{video.message}</p>
+          </section>
+        )
+        : (
+          <LectureRoom
+            lectureId={lecture.id}
+            role={host ? "teacher" : "student"}
+            status={lecture.status}
+            userId={state.actor!.user.id}
+            startsAtText={formatWhen(state, lecture.startsAt, timeZone)}
+            attendanceUrl={host ? attendanceUrl : ""}
+            maxChat={MAX_CHAT_LENGTH}
+            locale={intlLocale(state)}
+            debug={state.config.env !== "production"}
+            labels={lectureRoomLabels(state)}
+          />
+        )}
+    </>
+  );
+}
+
+/** An ended lecture's chat, read-only, a page at a time (text shown as text). */
+function ChatHistory(
+  { state, lecture, history }: {
+    state: State;
+    lecture: Lecture;
+    history: NonNullable<Data["history"]>;
+  },
+) {
+  const { t } = state;
+  const times = new Intl.DateTimeFormat(intlLocale(state), {
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  return (
+    <section class="card lecture-history" aria-labelledby="history-title">
+      <p class="notice">{t("lectures.page.ended")}</p>
+      <h2 id="history-title">{t("lectures.page.history")}</h2>
+      {history.items.length === 0
+        ? (
+          <p class="empty">
+            {history.after ? t("lectures.room.chatEmpty") : t("lectures.page.noChat")}
+          </p>
+        )
+        : (
+          <ol class="chat-log static">
+            {history.items.map((m) => (
+              <li
+                key={m.id}
+                data-message-id={m.id}
+                class={m.role === "teacher" ? "from-teacher" : ""}
+              >
+                <span class="chat-meta">
+                  <strong class="chat-name">{m.name}</strong>
+                  {m.role === "teacher" && (
+                    <span class="badge role-teacher">{t("lectures.room.role.teacher")}</span>
+                  )}
+                  <time dateTime={m.at}>{times.format(new Date(m.at))}</time>
+                </span>
+                <span class="chat-text">{m.text}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      {(history.after || history.nextAfter) && (
+        <nav class="pager" aria-label={t("lectures.page.history")}>
+          {history.after && <a href={`/lectures/${lecture.id}`}>{t("lectures.page.fromStart")}</a>}
+          {history.nextAfter && (
+            <a href={`/lectures/${lecture.id}?after=${history.nextAfter}`}>
+              {t("lectures.room.next")}
+            </a>
+          )}
+        </nav>
+      )}
+    </section>
+  );
+}
