@@ -1,6 +1,5 @@
-import { getSession } from "../services/auth/sessions.ts";
+import { getSessionUser } from "../services/auth/sessions.ts";
 import { negotiateLocale, translator } from "../services/i18n/i18n.ts";
-import { getUser } from "../services/orgs/users.ts";
 import { getCookies, LANG_COOKIE, SESSION_COOKIE } from "../services/web/cookies.ts";
 import { checkCsrf } from "../services/web/csrf.ts";
 import type { RouteContext } from "../services/web/define.ts";
@@ -26,9 +25,8 @@ export async function handler(req: Request, ctx: RouteContext): Promise<Response
 
   const bearer = req.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const token = bearer ?? cookies[SESSION_COOKIE];
-  const session = token ? await getSession(state.kv, token) : null;
-  const user = session ? await getUser(state.kv, session.userId) : null;
-  if (session && user && user.orgId === session.orgId) state.actor = { user, session };
+  const found = token ? await getSessionUser(state.kv, token) : null;
+  if (found) state.actor = found;
 
   await checkCsrf(req, {
     via: bearer ? "bearer" : state.actor ? "cookie" : "none",

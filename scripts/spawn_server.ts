@@ -19,6 +19,8 @@ export interface RunningServer extends AsyncDisposable {
   url: string;
   port: number;
   kvPath: string;
+  /** The server process (e.g. to kill it without warning in a crash test). */
+  pid: number;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Run
     url: `http://127.0.0.1:${port}`,
     port,
     kvPath,
+    pid: child.pid,
     output: () => log,
     stop,
     [Symbol.asyncDispose]: stop,

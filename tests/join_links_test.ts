@@ -146,7 +146,7 @@ Deno.test("[join links] page - a student opens the link, joins with a name, sees
   assert.equal(res.status, 303);
   assert.equal(res.headers.get("location"), `/classes/${classA.id}`);
   const setCookie = res.headers.get("set-cookie") ?? "";
-  assert.match(setCookie, /^mirae_session=[A-Za-z0-9_-]{43}; /);
+  assert.match(setCookie, /^mirae_session=[0-9A-Za-z]+\.[A-Za-z0-9_-]{43}; /);
   assert.match(setCookie, /HttpOnly/);
   const maxAge = Number(setCookie.match(/Max-Age=(\d+)/)?.[1]);
   assert.ok(maxAge > 29 * 86_400, `device session cookie lasts ~30 days (${maxAge})`);

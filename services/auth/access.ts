@@ -6,7 +6,7 @@
 import type { Actor, State } from "../web/define.ts";
 import { AppError, forbidden } from "../web/errors.ts";
 import { type Class, getClass } from "../classes/classes.ts";
-import { getMemberRole } from "../classes/members.ts";
+import { getMemberRole, type MemberRole } from "../classes/members.ts";
 
 /** The asker's standing in one class. */
 export type ClassRole = "admin" | "teacher" | "student";
@@ -34,10 +34,20 @@ export async function classAccess(
   classId: string,
 ): Promise<{ cls: Class; role: ClassRole }> {
   const cls = await getClass(kv, actor.user.orgId, classId);
-  if (actor.user.role === "admin") return { cls, role: "admin" };
-  const role = await getMemberRole(kv, classId, actor.user.id);
+  const role = classRole(
+    actor,
+    actor.user.role === "admin" ? null : await getMemberRole(kv, classId, actor.user.id),
+  );
   if (!role) throw new AppError("not_found", "Class not found");
   return { cls, role };
+}
+
+/**
+ * The actor's standing in a class of their organization, from their membership role there
+ * (null when not a member): school admins administer every class.
+ */
+export function classRole(actor: Actor, memberRole: MemberRole | null): ClassRole | null {
+  return actor.user.role === "admin" ? "admin" : memberRole;
 }
 
 /** 403 unless `role` (from `classAccess`) is one of `allowed`. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { z } from "zod";
-import { commit, getRecord } from "../db/kv.ts";
+import { commit, getManyFast, getRecord } from "../db/kv.ts";
+import { getUser, type User, UserSchema } from "../orgs/users.ts";
 
 export const SessionSchema = z.object({
   /** SHA-256 of the token, hex. */
@@ -42,7 +43,8 @@ export async function createSession(
   user: { id: string; orgId: string },
   opts: { ttlMs: number; kind?: Session["kind"] },
 ): Promise<{ token: string; session: Session }> {
-  const token = randomToken();
+  // The user id travels in the token so a request's session and user are read together.
+  const token = `${user.id}.${randomToken()}`;
   const now = Date.now();
   const session: Session = {
     id: await tokenId(token),
@@ -61,12 +63,38 @@ export async function createSession(
   return { token, session };
 }
 
+const TOKEN = /^(?:([0-9A-Za-z]{1,40})\.)?[A-Za-z0-9_-]{43}$/;
+
 /** The live session for a token, or null (unknown, malformed, expired or revoked). */
 export async function getSession(kv: Deno.Kv, token: string): Promise<Session | null> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  if (!TOKEN.test(token)) return null;
   const session = await getRecord(kv, SessionSchema, ["sessions", await tokenId(token)]);
-  if (!session || Date.parse(session.expiresAt) <= Date.now()) return null;
-  return session;
+  return session && Date.parse(session.expiresAt) > Date.now() ? session : null;
+}
+
+/**
+ * The live session for a token and its user, in one read: every request makes it, so it is
+ * read fast, and strongly when something is missing (a session created a moment ago may not
+ * have reached a replica yet). Null when unknown, malformed, expired, revoked, or when the
+ * user is gone or moved.
+ */
+export async function getSessionUser(
+  kv: Deno.Kv,
+  token: string,
+): Promise<{ session: Session; user: User } | null> {
+  const m = TOKEN.exec(token);
+  if (!m) return null;
+  const keys: Deno.KvKey[] = [["sessions", await tokenId(token)]];
+  if (m[1]) keys.push(["users", m[1]]);
+  const entries = await getManyFast(kv, keys, (es) => es.some((e) => e.value === null));
+  if (entries[0].value === null) return null;
+  const session = SessionSchema.parse(entries[0].value);
+  if (Date.parse(session.expiresAt) <= Date.now()) return null;
+  const user = m[1]
+    ? (entries[1].value === null ? null : UserSchema.parse(entries[1].value))
+    : await getUser(kv, session.userId);
+  if (!user || user.id !== session.userId || user.orgId !== session.orgId) return null;
+  return { session, user };
 }
 
 /** Ends one session (sign-out). */

@@ -47,3 +47,28 @@ Deno.test("[auth] sessions - revoking a user's sessions ends all of them", async
     kv.close();
   }
 });
+
+Deno.test("[auth] sessions - a token finds its session and user in one read", async () => {
+  const { getSessionUser } = await import("./sessions.ts");
+  const { createOrg } = await import("../orgs/orgs.ts");
+  const { createUser, newUser } = await import("../orgs/users.ts");
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const org = await createOrg(kv, { name: "S", kind: "school", slug: "s-one-read" });
+    const u = await createUser(
+      kv,
+      newUser({ orgId: org.id, name: "Kim", email: "kim@example.org", role: "teacher" }),
+    );
+    const { token } = await createSession(kv, u, { ttlMs: 60_000 });
+    assert.ok(token.startsWith(`${u.id}.`), "the user id travels in the token");
+    assert.equal((await getSessionUser(kv, token))?.user.name, "Kim");
+    // A token whose user-id part was swapped for someone else's finds nothing.
+    const forged = token.replace(u.id, "01ZZZZZZZZZZZZZZZZZZZZZZZZ");
+    assert.equal(await getSessionUser(kv, forged), null);
+    // A session whose user is gone is no session.
+    await kv.delete(["users", u.id]);
+    assert.equal(await getSessionUser(kv, token), null);
+  } finally {
+    kv.close();
+  }
+});

@@ -11,7 +11,7 @@ import { MAX_MUTATIONS } from "../db/kv.ts";
 import { type LectureJoin, LectureJoinSchema } from "./model.ts";
 
 /** Joins per commit (a join is one `set`; KV takes at most 1,000 mutations per commit). */
-const BATCH = Math.min(500, MAX_MUTATIONS);
+const BATCH = MAX_MUTATIONS;
 /** Commits in flight at once. */
 const IN_FLIGHT = 2;
 

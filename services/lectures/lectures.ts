@@ -5,10 +5,10 @@
  * @module
  */
 import { z } from "zod";
-import { classAccess, type ClassRole, requireRoleIn } from "../auth/access.ts";
-import type { Class } from "../classes/classes.ts";
-import { requireActiveClass } from "../classes/classes.ts";
-import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
+import { classRole, type ClassRole, requireRoleIn } from "../auth/access.ts";
+import { type Class, ClassSchema, requireActiveClass } from "../classes/classes.ts";
+import type { MemberRole } from "../classes/members.ts";
+import { commit, getManyFast, getRecord, getRecords, newId } from "../db/kv.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, notFound, validateInput } from "../web/errors.ts";
@@ -78,19 +78,63 @@ export async function getLecture(kv: Deno.Kv, orgId: string, id: string): Promis
   return lecture;
 }
 
-/** A lecture and the asker's role in its class (404 if they may not know it exists). */
+/**
+ * Where lectures belong (organization and class) never changes, so it is cached per process:
+ * the access check then reads the lecture, its class and the asker's membership in one
+ * round trip, which the 8 a.m. join storm needs.
+ */
+const lectureHomes = new Map<string, { orgId: string; classId: string }>();
+
+async function lectureHome(kv: Deno.Kv, id: string) {
+  let home = lectureHomes.get(id);
+  if (!home) {
+    const lecture = await getRecord(kv, LectureSchema, ["lectures", id]);
+    if (!lecture) return null;
+    home = { orgId: lecture.orgId, classId: lecture.classId };
+    if (lectureHomes.size > 10_000) lectureHomes.clear();
+    lectureHomes.set(id, home);
+  }
+  return home;
+}
+
+/**
+ * A lecture and the asker's role in its class (404 if they may not know it exists; 403 when
+ * `allowed` is given and their role is not in it). `extra` keys are read in the same round
+ * trip and returned in order.
+ */
 export async function lectureAccess(
   kv: Deno.Kv,
   actor: Actor,
   lectureId: string,
   allowed?: ClassRole[],
-): Promise<{ lecture: Lecture; cls: Class; role: ClassRole }> {
-  const lecture = await getLecture(kv, actor.user.orgId, lectureId);
-  const { cls, role } = await classAccess(kv, actor, lecture.classId).catch((err) => {
-    throw err instanceof AppError && err.code === "not_found" ? notFound("Lecture not found") : err;
-  });
+  extra: Deno.KvKey[] = [],
+): Promise<{ lecture: Lecture; cls: Class; role: ClassRole; extra: Deno.KvEntryMaybe<unknown>[] }> {
+  const home = await lectureHome(kv, lectureId);
+  if (!home || home.orgId !== actor.user.orgId) throw notFound("Lecture not found");
+  const [lectureEntry, classEntry, memberEntry, ...rest] = await getManyFast(
+    kv,
+    [
+      ["lectures", lectureId],
+      ["classes", home.classId],
+      ["classes_by_user", actor.user.id, home.classId],
+      ...extra,
+    ],
+    // Read again, strongly, before refusing or before acting on a lecture that is not live:
+    // it may have just been opened, or the asker just added to the class.
+    ([l, c, m]) =>
+      l.value === null || c.value === null ||
+      (m.value === null && actor.user.role !== "admin") ||
+      (l.value as Lecture).status !== "live",
+  );
+  if (lectureEntry.value === null || classEntry.value === null) {
+    throw notFound("Lecture not found");
+  }
+  const lecture = LectureSchema.parse(lectureEntry.value);
+  const cls = ClassSchema.parse(classEntry.value);
+  const role = classRole(actor, memberEntry.value as MemberRole | null);
+  if (!role) throw notFound("Lecture not found");
   if (allowed) requireRoleIn(role, allowed);
-  return { lecture, cls, role };
+  return { lecture, cls, role, extra: rest };
 }
 
 /** A class's lectures: live first, then upcoming (soonest first), then past (latest first). */

@@ -52,19 +52,20 @@ export async function joinLecture(
   actor: Actor,
   lectureId: string,
 ): Promise<LectureTicket> {
-  const { lecture, role: classRole } = await lectureAccess(kv, actor, lectureId);
+  const userId = actor.user.id;
+  const { lecture, role: classRole, extra: [removed, seat] } = await lectureAccess(
+    kv,
+    actor,
+    lectureId,
+    undefined,
+    [["lecture_removed", lectureId, userId], ["lecture_stage", lectureId, userId]],
+  );
   requireLive(lecture);
   const role: LectureRole = classRole === "student" ? "student" : "teacher";
-  const userId = actor.user.id;
-  let onStage = false;
-  if (role === "student") {
-    const [removed, seat] = await kv.getMany([
-      ["lecture_removed", lecture.id, userId],
-      ["lecture_stage", lecture.id, userId],
-    ]);
-    if (removed.value !== null) throw forbidden("Your teacher removed you from this lecture.");
-    onStage = seat.value !== null;
+  if (role === "student" && removed.value !== null) {
+    throw forbidden("Your teacher removed you from this lecture.");
   }
+  const onStage = role === "student" && seat.value !== null;
   const now = Date.now();
   const { token, expiresAt } = await mintLectureToken(server, lecture, {
     userId,

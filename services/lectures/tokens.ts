@@ -5,7 +5,7 @@
  * a teacher invites them on stage.
  * @module
  */
-import { AccessToken, TrackSource, type VideoGrant } from "livekit-server-sdk";
+import { TrackSource, type VideoGrant } from "livekit-server-sdk";
 import type { LiveKitServer } from "../livekit/link.ts";
 import type { Lecture } from "./model.ts";
 
@@ -45,6 +45,46 @@ export function lectureGrant(roomName: string, role: LectureRole, onStage = fals
   };
 }
 
+/** The names LiveKit's token format uses for track sources. */
+const SOURCE_NAMES: Record<number, string> = {
+  [TrackSource.CAMERA]: "camera",
+  [TrackSource.MICROPHONE]: "microphone",
+  [TrackSource.SCREEN_SHARE]: "screen_share",
+  [TrackSource.SCREEN_SHARE_AUDIO]: "screen_share_audio",
+};
+
+const encoder = new TextEncoder();
+const signingKeys = new Map<string, Promise<CryptoKey>>();
+
+function base64url(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * Signs a LiveKit access token (a JWT, HS256). The SDK's AccessToken does the same but imports
+ * the key for every token; under a join storm the key import cost more than the signing, so
+ * the key is imported once per secret. Tests check the result with the SDK's TokenVerifier.
+ */
+async function signToken(apiKey: string, apiSecret: string, claims: object): Promise<string> {
+  let key = signingKeys.get(apiSecret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(apiSecret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    signingKeys.set(apiSecret, key);
+  }
+  const head = base64url(encoder.encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
+  const body = base64url(encoder.encode(JSON.stringify({ ...claims, iss: apiKey })));
+  const sig = await crypto.subtle.sign("HMAC", await key, encoder.encode(`${head}.${body}`));
+  return `${head}.${body}.${base64url(new Uint8Array(sig))}`;
+}
+
 /** A signed token for one participant of one lecture. */
 export async function mintLectureToken(
   server: Pick<LiveKitServer, "apiKey" | "apiSecret">,
@@ -52,15 +92,18 @@ export async function mintLectureToken(
   who: { userId: string; name: string; role: LectureRole; onStage?: boolean },
   now = Date.now(),
 ): Promise<{ token: string; expiresAt: string }> {
-  const at = new AccessToken(server.apiKey, server.apiSecret, {
-    identity: who.userId,
+  const grant = lectureGrant(lecture.roomName, who.role, who.onStage);
+  const seconds = Math.floor(now / 1000);
+  const token = await signToken(server.apiKey, server.apiSecret, {
+    video: {
+      ...grant,
+      canPublishSources: grant.canPublishSources?.map((s) => SOURCE_NAMES[s]),
+    },
     name: who.name,
-    ttl: TOKEN_TTL_S,
     metadata: JSON.stringify({ role: who.role }),
+    sub: who.userId,
+    nbf: seconds,
+    exp: seconds + TOKEN_TTL_S,
   });
-  at.addGrant(lectureGrant(lecture.roomName, who.role, who.onStage));
-  return {
-    token: await at.toJwt(),
-    expiresAt: new Date(now + TOKEN_TTL_S * 1000).toISOString(),
-  };
+  return { token, expiresAt: new Date((seconds + TOKEN_TTL_S) * 1000).toISOString() };
 }

@@ -193,6 +193,18 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Stops a server an earlier run left behind (its app was killed without a chance to stop
+ * it), recognized by its pid file and its command line naming the same config.
+ */
+async function killStale(dir: string, configPath: string): Promise<void> {
+  try {
+    const pid = Number(await Deno.readTextFile(`${dir}/server.pid`));
+    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
+    if (cmdline.includes(configPath)) Deno.kill(pid, "SIGKILL");
+  } catch { /* none, or not ours */ }
+}
+
 /** Starts the installed server and resolves when it answers "OK" on its HTTP port. */
 export async function startLocalLiveKit(opts: StartOptions): Promise<LocalLiveKit> {
   const bin = await ensureLiveKitServer(opts.log);
@@ -206,11 +218,13 @@ export async function startLocalLiveKit(opts: StartOptions): Promise<LocalLiveKi
   await Deno.writeTextFile(configPath, liveKitConfig(keys, ports, opts.webhookUrl), {
     mode: 0o600,
   });
+  await killStale(opts.dir, configPath);
   const child = new Deno.Command(bin, {
     args: ["--config", configPath],
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  await Deno.writeTextFile(`${opts.dir}/server.pid`, String(child.pid));
   let log = "";
   const decoder = new TextDecoder();
   const pump = async (stream: ReadableStream<Uint8Array>) => {

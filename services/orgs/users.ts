@@ -5,7 +5,15 @@
  */
 import { z } from "zod";
 import { notFound } from "../web/errors.ts";
-import { commit, getRecord, getRecords, listPage, newId, type Page } from "../db/kv.ts";
+import {
+  commit,
+  getManyFast,
+  getRecord,
+  getRecords,
+  listPage,
+  newId,
+  type Page,
+} from "../db/kv.ts";
 
 export const ROLES = ["admin", "teacher", "student"] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -90,7 +98,8 @@ export async function createUser(kv: Deno.Kv, user: User): Promise<User> {
 
 /** Reads a user; null when absent. */
 export async function getUser(kv: Deno.Kv, id: string): Promise<User | null> {
-  return await getRecord(kv, UserSchema, ["users", id]);
+  const [e] = await getManyFast(kv, [["users", id]], ([e]) => e.value === null);
+  return e.value === null ? null : UserSchema.parse(e.value);
 }
 
 /** Reads a user of one organization; 404 for a missing user or one of another organization. */
