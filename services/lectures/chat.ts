@@ -23,6 +23,7 @@ import type { LectureRole } from "./tokens.ts";
 export const ChatInputSchema = z.strictObject({
   text: z.string()
     // Control characters other than newlines and tabs would only confuse the display.
+    // deno-lint-ignore no-control-regex -- stripping control characters is the point
     .transform((s) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim())
     .pipe(
       z.string().min(1, "Write a message first.").max(

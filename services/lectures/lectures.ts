@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { classRole, type ClassRole, requireRoleIn } from "../auth/access.ts";
+import { type ClassRole, classRole, requireRoleIn } from "../auth/access.ts";
 import { type Class, ClassSchema, requireActiveClass } from "../classes/classes.ts";
 import type { MemberRole } from "../classes/members.ts";
 import { commit, getManyFast, getRecord, getRecords, newId } from "../db/kv.ts";

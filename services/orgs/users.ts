@@ -5,15 +5,7 @@
  */
 import { z } from "zod";
 import { notFound } from "../web/errors.ts";
-import {
-  commit,
-  getManyFast,
-  getRecord,
-  getRecords,
-  listPage,
-  newId,
-  type Page,
-} from "../db/kv.ts";
+import { commit, getManyFast, getRecords, listPage, newId, type Page } from "../db/kv.ts";
 
 export const ROLES = ["admin", "teacher", "student"] as const;
 export const RoleSchema = z.enum(ROLES);

@@ -1,0 +1,397 @@
+/**
+ * LiveKit webhooks -> attendance. The route verifies the signed raw body; this module turns the
+ * verified event into a plain, validated record and applies it with one KV atomic per event:
+ * the event id (dedupe), the connection's interval and, when it changes, the live presence and
+ * its count, all in the same commit. The server posts one event at a time per room and
+ * retries failures with the same id, so a duplicate is a no-op and a reordered pair (a leave
+ * before its join) merges into the same interval (see `mergeInterval`).
+ *
+ * Behaviour measured on livekit-server 1.13.5: docs/research/livekit.md, sections 3 and 3b;
+ * rules: docs/attendance.md.
+ * @module
+ */
+import { ParticipantInfo_State, type WebhookEvent } from "livekit-server-sdk";
+import { z } from "zod";
+import { markLectureEnded } from "../lectures/lectures.ts";
+import { lectureIdOfRoom, LectureSchema } from "../lectures/model.ts";
+import type { LiveKitServer } from "../livekit/link.ts";
+import { AppError } from "../web/errors.ts";
+import {
+  type Interval,
+  IntervalSchema,
+  keys,
+  mergeInterval,
+  type ParticipantRole,
+  ParticipantRoleSchema,
+  type Presence,
+  PresenceSchema,
+  RoomFinishedSchema,
+} from "./attendance.ts";
+
+/** Largest webhook body accepted (real ones are 1-3 KiB). */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+/** Deliveries created longer ago than this are ignored (a replay of an old capture). */
+export const MAX_EVENT_AGE_MS = 24 * 3_600_000;
+/** How long handled event ids are remembered (far beyond the server's retry window). */
+export const EVENT_ID_TTL_MS = 7 * 86_400_000;
+
+/** ParticipantInfo.Kind STANDARD (people; not egress, ingress, SIP or agents). */
+const KIND_STANDARD = 0;
+/** Mirae user ids (ULIDs) and anything similar; other identities are not ours. */
+const IDENTITY = /^[0-9A-Za-z_-]{1,64}$/;
+/** KvU64 -1: `.sum()` wraps around. */
+const MINUS_ONE = 0xffff_ffff_ffff_ffffn;
+
+/** A verified webhook, as plain data (ms timestamps, no bigints). */
+export const LiveKitEventSchema = z.object({
+  id: z.string().min(1).max(200),
+  event: z.string().max(64),
+  /** When the server created the event (ms since epoch). */
+  createdAt: z.number().int().min(0),
+  /** Webhooks the server dropped before this one (its queue overflowed). */
+  numDropped: z.number().int().min(0),
+  roomName: z.string().max(256),
+  participant: z.object({
+    sid: z.string().min(1).max(64),
+    identity: z.string().min(1).max(256),
+    name: z.string().max(300),
+    role: ParticipantRoleSchema,
+    /** ms since epoch; absent when the server did not say. */
+    joinedAt: z.number().int().min(0).optional(),
+    /** A person (not a recorder, SIP bridge or agent). */
+    standard: z.boolean(),
+  }).optional(),
+});
+export type LiveKitEvent = z.infer<typeof LiveKitEventSchema>;
+
+/** What happened to a delivery. */
+export interface WebhookOutcome {
+  outcome: "applied" | "duplicate" | "ignored";
+  reason?: string;
+}
+
+/** The role a participant's metadata claims (`{"role":"teacher"}`); student otherwise. */
+export function roleOf(metadata: string | undefined): ParticipantRole {
+  try {
+    return JSON.parse(metadata || "{}")?.role === "teacher" ? "teacher" : "student";
+  } catch {
+    return "student";
+  }
+}
+
+type ParticipantLike = NonNullable<WebhookEvent["participant"]>;
+
+function joinedAtOf(p: ParticipantLike): number | undefined {
+  if (p.joinedAtMs > 0n) return Number(p.joinedAtMs);
+  if (p.joinedAt > 0n) return Number(p.joinedAt) * 1000;
+  return undefined;
+}
+
+/** Turns a verified protobuf event into a plain record (bigints become ms numbers). */
+export function toLiveKitEvent(ev: WebhookEvent, now = Date.now()): LiveKitEvent {
+  const p = ev.participant;
+  return LiveKitEventSchema.parse({
+    id: ev.id,
+    event: ev.event,
+    createdAt: ev.createdAt > 0n ? Number(ev.createdAt) * 1000 : now,
+    numDropped: Math.max(0, ev.numDropped ?? 0),
+    roomName: ev.room?.name ?? "",
+    participant: p && p.sid && p.identity
+      ? {
+        sid: p.sid,
+        identity: p.identity,
+        name: p.name.slice(0, 300),
+        role: roleOf(p.metadata),
+        joinedAt: joinedAtOf(p),
+        standard: p.kind === KIND_STANDARD,
+      }
+      : undefined,
+  });
+}
+
+/**
+ * Verifies a delivery (the RAW body as received and the bare JWT of its Authorization header)
+ * and applies it. 401 when the signature or the body's checksum does not match; nothing is
+ * written then.
+ */
+export async function receiveWebhook(
+  kv: Deno.Kv,
+  server: LiveKitServer,
+  rawBody: string,
+  authorization: string,
+  now = Date.now(),
+): Promise<WebhookOutcome> {
+  let verified: WebhookEvent;
+  try {
+    verified = await server.webhooks.receive(rawBody, authorization);
+  } catch (err) {
+    if (err instanceof SyntaxError) {
+      throw new AppError("bad_request", "The webhook body is not JSON.");
+    }
+    throw new AppError("unauthorized", "The webhook signature is not valid.");
+  }
+  let ev: LiveKitEvent;
+  try {
+    ev = toLiveKitEvent(verified, now);
+  } catch {
+    return { outcome: "ignored", reason: "unexpected event shape" };
+  }
+  return await applyEvent(kv, ev, { now, server });
+}
+
+/**
+ * Applies one event. Idempotent (the event id is recorded in the same commit as its effects)
+ * and order-independent. Events of rooms that are not lectures, of unknown lectures, older
+ * than a day, or of other kinds are ignored. When the server reports dropped webhooks, the
+ * lecture's presence is reconciled with the server's participant list (best effort).
+ */
+export async function applyEvent(
+  kv: Deno.Kv,
+  ev: LiveKitEvent,
+  opts: { now?: number; server?: Pick<LiveKitServer, "rooms"> | null } = {},
+): Promise<WebhookOutcome> {
+  const now = opts.now ?? Date.now();
+  if (now - ev.createdAt > MAX_EVENT_AGE_MS) return ignored("event is older than a day");
+  const lectureId = lectureIdOfRoom(ev.roomName);
+  if (!lectureId) return ignored("not a lecture room");
+  let out: WebhookOutcome;
+  switch (ev.event) {
+    case "participant_joined":
+    case "participant_left":
+      out = await applyParticipantEvent(kv, ev, lectureId);
+      break;
+    case "room_started":
+      out = await recordOnly(kv, ev, lectureId);
+      break;
+    case "room_finished":
+      out = await applyRoomFinished(kv, ev, lectureId);
+      break;
+    default:
+      // participant_connection_aborted is sent only for connections that never became
+      // active (no participant_joined was sent): nothing to count.
+      return ignored(`${ev.event || "unnamed"} events are not used`);
+  }
+  if (out.outcome === "applied" && ev.numDropped > 0 && opts.server) {
+    if (ev.event !== "room_finished") {
+      await reconcilePresence(kv, opts.server, lectureId, ev.roomName, ev.createdAt);
+    }
+  }
+  return out;
+}
+
+function ignored(reason: string): WebhookOutcome {
+  return { outcome: "ignored", reason };
+}
+
+const APPLIED: WebhookOutcome = { outcome: "applied" };
+const DUPLICATE: WebhookOutcome = { outcome: "duplicate" };
+
+async function applyParticipantEvent(
+  kv: Deno.Kv,
+  ev: LiveKitEvent,
+  lectureId: string,
+): Promise<WebhookOutcome> {
+  const p = ev.participant;
+  if (!p) return ignored("no participant");
+  if (!p.standard) return ignored("not a person");
+  if (!IDENTITY.test(p.identity)) return ignored("not a Mirae identity");
+  const joined = ev.event === "participant_joined";
+  const userId = p.identity;
+  const intervalKey = keys.interval(lectureId, userId, p.sid);
+  const presenceKey = keys.presence(lectureId, userId);
+  // Several tries only if something else wrote the same keys in between (a retry racing).
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const [done, lecture, iv, pres, fin] = await kv.getMany([
+      keys.event(ev.id),
+      ["lectures", lectureId],
+      intervalKey,
+      presenceKey,
+      keys.roomFinished(lectureId),
+    ]);
+    if (done.versionstamp) return DUPLICATE;
+    if (lecture.versionstamp === null) return ignored("unknown lecture");
+    const next = mergeInterval(iv.value ? IntervalSchema.parse(iv.value) : null, {
+      joinedAt: p.joinedAt ?? (joined ? ev.createdAt : undefined),
+      leftAt: joined ? undefined : ev.createdAt,
+      role: p.role,
+    });
+    const presence = pres.value ? PresenceSchema.parse(pres.value) : null;
+    const op = kv.atomic()
+      .check(done, iv, pres, fin)
+      .set(keys.event(ev.id), true, { expireIn: EVENT_ID_TTL_MS })
+      .set(intervalKey, next)
+      .set(keys.rev(lectureId), true);
+    if (joined) {
+      // Shown as connected unless this connection already left (its leave came first), the
+      // room has closed, or a later connection of the same person is shown already.
+      const show = next.leftAt === undefined && fin.versionstamp === null &&
+        (!presence || presence.sid === p.sid || presence.joinedAt <= next.joinedAt);
+      if (show) {
+        const value: Presence = {
+          sid: p.sid,
+          name: p.name || userId,
+          role: next.role,
+          joinedAt: next.joinedAt,
+        };
+        op.set(presenceKey, value);
+        if (!presence) op.sum(keys.presenceCount(lectureId), 1n);
+      }
+    } else if (presence?.sid === p.sid) {
+      op.delete(presenceKey).sum(keys.presenceCount(lectureId), MINUS_ONE);
+    }
+    if ((await op.commit()).ok) return APPLIED;
+  }
+  throw new Error(`webhook ${ev.id}: attendance keys kept changing`);
+}
+
+/** Events with no effect on attendance are still recorded, so a replay stays a no-op. */
+async function recordOnly(kv: Deno.Kv, ev: LiveKitEvent, lectureId: string) {
+  const [done, lecture] = await kv.getMany([keys.event(ev.id), ["lectures", lectureId]]);
+  if (done.versionstamp) return DUPLICATE;
+  if (lecture.versionstamp === null) return ignored("unknown lecture");
+  const res = await kv.atomic().check(done)
+    .set(keys.event(ev.id), true, { expireIn: EVENT_ID_TTL_MS })
+    .commit();
+  return res.ok ? APPLIED : DUPLICATE;
+}
+
+/**
+ * The room closed: the lecture ends at that time (if it was still live), open connections end
+ * there (the report reads the room's finish time), and nobody is shown as connected. Each
+ * step is idempotent and the event id is recorded last, so a failure part-way is retried by
+ * the server and finishes the work.
+ */
+async function applyRoomFinished(
+  kv: Deno.Kv,
+  ev: LiveKitEvent,
+  lectureId: string,
+): Promise<WebhookOutcome> {
+  const [done, lecture] = await kv.getMany([keys.event(ev.id), ["lectures", lectureId]]);
+  if (done.versionstamp) return DUPLICATE;
+  if (lecture.versionstamp === null) return ignored("unknown lecture");
+  // Event times have whole seconds: a room closed within a second of opening must not end
+  // before it opened.
+  const openedAt = LectureSchema.parse(lecture.value).openedAt;
+  const at = Math.max(ev.createdAt, openedAt ? Date.parse(openedAt) : 0);
+  await markLectureEnded(kv, lectureId, new Date(at));
+  for (let attempt = 0;; attempt++) {
+    const fin = await kv.get(keys.roomFinished(lectureId));
+    const prev = fin.value ? RoomFinishedSchema.parse(fin.value).at : Infinity;
+    const res = await kv.atomic().check(fin)
+      .set(keys.roomFinished(lectureId), { at: Math.min(prev, at) })
+      .set(keys.presenceCount(lectureId), new Deno.KvU64(0n))
+      .set(keys.rev(lectureId), true)
+      .commit();
+    if (res.ok) break;
+    if (attempt > 8) throw new Error(`webhook ${ev.id}: room finish kept conflicting`);
+  }
+  await deleteAll(kv, keys.presences(lectureId));
+  const res = await kv.atomic().check(done)
+    .set(keys.event(ev.id), true, { expireIn: EVENT_ID_TTL_MS })
+    .commit();
+  return res.ok ? APPLIED : DUPLICATE;
+}
+
+/** Deletes every key under a prefix, in commits of a few hundred. */
+async function deleteAll(kv: Deno.Kv, prefix: Deno.KvKey): Promise<void> {
+  let batch: Deno.KvKey[] = [];
+  const flush = async () => {
+    const op = kv.atomic();
+    for (const key of batch) op.delete(key);
+    await op.commit();
+    batch = [];
+  };
+  for await (const e of kv.list({ prefix })) {
+    batch.push(e.key);
+    if (batch.length >= 500) await flush();
+  }
+  if (batch.length) await flush();
+}
+
+/**
+ * After the server dropped webhooks: the participants it lists as active are connected (an
+ * interval and a presence each), and every other open connection is closed at `at` (marked
+ * inferred, so a late participant_left still sets the real time). Errors are logged, never
+ * thrown: the event itself has been applied.
+ */
+export async function reconcilePresence(
+  kv: Deno.Kv,
+  server: Pick<LiveKitServer, "rooms">,
+  lectureId: string,
+  roomName: string,
+  at: number,
+): Promise<void> {
+  try {
+    const listed = await server.rooms.listParticipants(roomName);
+    const active = new Map<
+      string,
+      { sid: string; name: string; role: ParticipantRole; at: number }
+    >();
+    for (const p of listed) {
+      if (p.state !== ParticipantInfo_State.ACTIVE || p.kind !== KIND_STANDARD) continue;
+      if (!IDENTITY.test(p.identity)) continue;
+      active.set(p.identity, {
+        sid: p.sid,
+        name: p.name || p.identity,
+        role: roleOf(p.metadata),
+        at: joinedAtOf(p) ?? at,
+      });
+    }
+    const writes: [Deno.KvEntryMaybe<unknown>, Deno.KvKey, unknown | null][] = [];
+    const seen = new Set<string>();
+    for await (const e of kv.list<Interval>({ prefix: keys.intervals(lectureId) })) {
+      const [, , userId, sid] = e.key as string[];
+      const now = active.get(userId);
+      if (now?.sid === sid) seen.add(userId);
+      else if (e.value.leftAt === undefined) {
+        const next = mergeInterval(IntervalSchema.parse(e.value), {
+          leftAt: at,
+          inferred: true,
+          role: e.value.role,
+        });
+        writes.push([e, e.key, next]);
+      }
+    }
+    const shown = new Map<string, Deno.KvEntry<Presence>>();
+    for await (const e of kv.list<Presence>({ prefix: keys.presences(lectureId) })) {
+      shown.set(e.key[2] as string, e);
+    }
+    for (const [userId, p] of active) {
+      if (!seen.has(userId)) {
+        const key = keys.interval(lectureId, userId, p.sid);
+        writes.push([
+          { key, value: null, versionstamp: null },
+          key,
+          {
+            joinedAt: p.at,
+            role: p.role,
+          } satisfies Interval,
+        ]);
+      }
+      const cur = shown.get(userId);
+      if (cur?.value.sid !== p.sid) {
+        const key = keys.presence(lectureId, userId);
+        const value: Presence = { sid: p.sid, name: p.name, role: p.role, joinedAt: p.at };
+        writes.push([cur ?? { key, value: null, versionstamp: null }, key, value]);
+      }
+    }
+    for (const [userId, e] of shown) {
+      if (!active.has(userId)) writes.push([e, e.key, null]);
+    }
+    for (let i = 0; i < writes.length; i += 100) {
+      const op = kv.atomic();
+      for (const [entry, key, value] of writes.slice(i, i + 100)) {
+        op.check(entry);
+        if (value === null) op.delete(key);
+        else op.set(key, value);
+      }
+      if (!(await op.commit()).ok) console.warn(`attendance: reconcile of ${lectureId} raced`);
+    }
+    await kv.atomic()
+      .set(keys.presenceCount(lectureId), new Deno.KvU64(BigInt(active.size)))
+      .set(keys.rev(lectureId), true)
+      .commit();
+  } catch (err) {
+    console.warn(`attendance: could not reconcile ${roomName} after dropped webhooks:`, err);
+  }
+}
