@@ -1,9 +1,11 @@
 /**
- * Installs what the test suite needs beyond Deno, when it is missing: Chromium (Debian's
- * package) for the real-browser tests. Runs before `deno task test`; does nothing when all is
- * there. Set CHROMIUM_PATH to use a browser installed elsewhere.
+ * Installs what the test suite needs beyond Deno, when it is missing: Chromium and ffmpeg
+ * (Debian's packages) for the real-browser tests and their fake cameras, and the LiveKit
+ * server (`go install`, cached in .tools/bin). Runs before `deno task test`; does nothing
+ * when all is there. Set CHROMIUM_PATH to use a browser installed elsewhere.
  * @module
  */
+import { ensureLiveKitServer } from "../services/livekit/local.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
@@ -26,27 +28,39 @@ async function run(cmd: string, args: string[]): Promise<boolean> {
   return success;
 }
 
-async function ensureChromium(): Promise<void> {
-  if (await exists(CHROMIUM)) return;
+/** Installs Debian packages with apt-get (as root), or says what to install. */
+async function ensurePackage(pkg: string, binary: string, why: string): Promise<void> {
+  if (await exists(binary)) return;
   const isRoot = Deno.uid?.() === 0;
   if (!isRoot || !(await exists("/usr/bin/apt-get"))) {
     throw new Error(
-      `Chromium is needed for the browser tests and was not found at ${CHROMIUM}.\n` +
-        "Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.",
+      `${pkg} is needed ${why} and was not found at ${binary}.\n` +
+        `Install it (Debian/Ubuntu: sudo apt-get install -y ${pkg}).`,
     );
   }
-  console.log("Installing Chromium for the browser tests (apt-get install chromium)…");
+  console.log(`Installing ${pkg} ${why} (apt-get install ${pkg})…`);
   if (
     !(await run("apt-get", ["update", "-qq"])) ||
-    !(await run("apt-get", ["install", "-y", "-qq", "chromium"]))
+    !(await run("apt-get", ["install", "-y", "-qq", pkg]))
   ) {
-    throw new Error("apt-get could not install chromium; see the output above.");
+    throw new Error(`apt-get could not install ${pkg}; see the output above.`);
   }
+}
+
+function ensureChromium(): Promise<void> {
+  if (Deno.env.get("CHROMIUM_PATH")) {
+    return exists(CHROMIUM).then((ok) => {
+      if (!ok) throw new Error(`CHROMIUM_PATH=${CHROMIUM} does not exist.`);
+    });
+  }
+  return ensurePackage("chromium", CHROMIUM, "for the browser tests");
 }
 
 if (import.meta.main) {
   try {
     await ensureChromium();
+    await ensurePackage("ffmpeg", "/usr/bin/ffmpeg", "to make the browser tests' fake cameras");
+    await ensureLiveKitServer();
   } catch (err) {
     console.error((err as Error).message);
     Deno.exit(1);
