@@ -62,10 +62,11 @@ import * as $57 from "./routes/grades.tsx";
 import * as $58 from "./routes/index.tsx";
 import * as $59 from "./routes/join/[token].tsx";
 import * as $60 from "./routes/lectures/[lectureId].tsx";
-import * as $61 from "./routes/locale.ts";
-import * as $62 from "./routes/notifications.tsx";
-import * as $63 from "./routes/signin.tsx";
-import * as $64 from "./routes/signout.ts";
+import * as $61 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $62 from "./routes/locale.ts";
+import * as $63 from "./routes/notifications.tsx";
+import * as $64 from "./routes/signin.tsx";
+import * as $65 from "./routes/signout.ts";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/LectureRoom.tsx";
@@ -137,10 +138,11 @@ const manifest: Manifest = {
     "./routes/index.tsx": $58,
     "./routes/join/[token].tsx": $59,
     "./routes/lectures/[lectureId].tsx": $60,
-    "./routes/locale.ts": $61,
-    "./routes/notifications.tsx": $62,
-    "./routes/signin.tsx": $63,
-    "./routes/signout.ts": $64,
+    "./routes/lectures/[lectureId]/attendance.tsx": $61,
+    "./routes/locale.ts": $62,
+    "./routes/notifications.tsx": $63,
+    "./routes/signin.tsx": $64,
+    "./routes/signout.ts": $65,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

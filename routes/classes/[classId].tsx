@@ -1,3 +1,8 @@
+import {
+  type ClassAttendanceData,
+  ClassAttendanceSection,
+  loadClassAttendance,
+} from "../../components/ClassAttendance.tsx";
 import { JoinLinksCard, RosterImportCard } from "../../components/ClassTools.tsx";
 import { CourseworkLinks } from "../../components/CourseworkLinks.tsx";
 import {
@@ -18,6 +23,7 @@ interface Data {
   teachers: string[];
   roster: RosterPage;
   q: string;
+  attendance: ClassAttendanceData;
 }
 
 export const handler: Handlers<Data> = {
@@ -26,15 +32,23 @@ export const handler: Handlers<Data> = {
     const actor = requireActor(ctx.state);
     const { cls, role } = await classAccess(kv, actor, ctx.params.classId);
     const { q, offset } = rosterQuery(ctx.url);
-    const [teachers, roster] = await Promise.all([
+    const [teachers, roster, attendance] = await Promise.all([
       listClassMembers(kv, cls.id, { role: "teacher", limit: 50 }),
       // Students get names and roles only, and their search matches names only.
       listRosterView(kv, cls.id, { q, offset, limit: ROSTER_PAGE_SIZE }, {
         contactDetails: role !== "student",
       }),
+      loadClassAttendance(kv, actor, cls, role, ctx.url),
     ]);
     ctx.state.title = cls.name;
-    return ctx.render({ cls, role, q, roster, teachers: teachers.items.map((m) => m.name) });
+    return ctx.render({
+      cls,
+      role,
+      q,
+      roster,
+      attendance,
+      teachers: teachers.items.map((m) => m.name),
+    });
   },
 };
 
@@ -72,6 +86,7 @@ export default function ClassPage({ data, state }: PageProps<Data>) {
           <RosterImportCard state={state} classId={cls.id} />
         </div>
       )}
+      <ClassAttendanceSection state={state} cls={cls} role={role} data={data.attendance} />
       <RosterTable
         state={state}
         roster={data.roster}
