@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { fill } from "../components/island_client.ts";
 import {
   callApi,
   lectureApi,
@@ -232,12 +233,17 @@ function Banner(
             {startsAtText && (
               <>
                 <br />
-                <span class="muted">{L.startsAt.replace("{time}", startsAtText)}</span>
+                <span class="muted">{fill(L.startsAt, { time: startsAtText })}</span>
               </>
             )}
           </p>
         )}
         {phase === "connecting" && <p class="notice">{L.connecting}</p>}
+        {phase === "live" && (
+          <p class="live-line">
+            <span class="badge live">{L.live}</span>
+          </p>
+        )}
         {phase === "reconnecting" && <p class="notice warn">{L.reconnecting}</p>}
         {phase === "ended" && (
           <p class="notice">

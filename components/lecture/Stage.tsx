@@ -117,14 +117,12 @@ export function TeacherStage(
     <div class="lecture-controls" role="toolbar" aria-label={L.controls}>
       <button
         type="button"
-        aria-pressed={media.camOn}
         onClick={() => void media.toggleCamera(connected ? room : null)}
       >
         {media.camOn ? L.cameraOff : L.cameraOn}
       </button>
       <button
         type="button"
-        aria-pressed={media.micOn}
         onClick={() => void media.toggleMic(connected ? room : null)}
       >
         {media.micOn ? L.micOff : L.micOn}
@@ -132,7 +130,6 @@ export function TeacherStage(
       {connected && (
         <button
           type="button"
-          aria-pressed={!!screen}
           onClick={() => void media.toggleShare(room!)}
         >
           {screen ? L.stopShare : L.shareScreen}

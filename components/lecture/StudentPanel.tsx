@@ -72,7 +72,6 @@ export function StudentPanel(
           <button
             type="button"
             class={hand.raised ? undefined : "primary"}
-            aria-pressed={hand.raised}
             disabled={busy}
             onClick={toggleHand}
           >
@@ -94,14 +93,12 @@ export function StudentPanel(
           <div class="row">
             <button
               type="button"
-              aria-pressed={lp.isCameraEnabled}
               onClick={() => void toggle("camera")}
             >
               {lp.isCameraEnabled ? L.cameraOff : L.cameraOn}
             </button>
             <button
               type="button"
-              aria-pressed={lp.isMicrophoneEnabled}
               onClick={() => void toggle("mic")}
             >
               {lp.isMicrophoneEnabled ? L.micOff : L.micOn}

@@ -76,7 +76,8 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
         <div>
           <p class="eyebrow">{cls.name}</p>
           <h1>
-            {lecture.title} <LectureStatusBadge state={state} status={lecture.status} />
+            {lecture.title}{" "}
+            {lecture.status === "ended" && <LectureStatusBadge state={state} status="ended" />}
           </h1>
           <p class="muted">
             {lecture.status === "ended" && lecture.endedAt

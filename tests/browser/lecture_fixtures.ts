@@ -59,10 +59,15 @@ export async function serverTracks(
   rooms: RoomServiceClient,
   roomName: string,
   identity: string,
-): Promise<{ source: number; type: number; width: number }[]> {
+): Promise<{ source: number; width: number; muted: boolean; layers: number }[]> {
   const people = await rooms.listParticipants(roomName);
   const p = people.find((x) => x.identity === identity);
-  return (p?.tracks ?? []).map((t) => ({ source: t.source, type: t.type, width: t.width }));
+  return (p?.tracks ?? []).map((t) => ({
+    source: t.source,
+    width: t.width,
+    muted: t.muted,
+    layers: t.layers.length,
+  }));
 }
 
 /** Polls `check` until it returns a truthy value (or fails with the last value seen). */
@@ -137,6 +142,36 @@ export async function studentByLink(
   await page.getByRole("button", { name: "Join the class" }).click();
   await page.waitForURL(/\/classes\/[0-9A-Z]{26}$/);
   return page;
+}
+
+/**
+ * A new student who joins a class through its link without a browser: the session cookie and
+ * CSRF token the join gives, for plain HTTP requests.
+ */
+export async function studentSessionByLink(
+  link: string,
+  name: string,
+): Promise<{ cookie: string; csrf: string }> {
+  const joined = await fetch(link, {
+    method: "POST",
+    body: new URLSearchParams({ name }),
+    redirect: "manual",
+  });
+  await joined.body?.cancel();
+  assert.equal(joined.status, 303);
+  const cookie = joined.headers.get("set-cookie")!.split(";")[0];
+  const page = await fetch(new URL("/classes", link), { headers: { cookie } });
+  const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1];
+  assert.ok(csrf, "a signed-in page carries the CSRF token");
+  return { cookie, csrf };
+}
+
+/** With SCREENSHOT_DIR set, keeps a screenshot of the page (for a look at the layout). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = Deno.env.get("SCREENSHOT_DIR");
+  if (!dir) return;
+  await Deno.mkdir(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png` });
 }
 
 /** The user id behind a signed-in page (GET /api/v1/me). */

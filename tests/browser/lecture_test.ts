@@ -1,11 +1,12 @@
 /**
  * A live lecture end to end, in real Chromium against the real app (main.ts, which starts its
- * own livekit-server with webhooks to the app): the teacher schedules a lecture and goes live
- * with a fake camera; students who joined the class by link receive the teacher's video; a
- * student cannot publish (the media server refuses) until the teacher invites them on stage,
- * and taking them back unpublishes them; the webhooks give attendance; a late joiner sees
- * the earlier chat; a non-member gets no token; a teacher who reloads resumes the lecture;
- * ending it disconnects everyone and leaves the chat readable.
+ * own livekit-server with webhooks to the app): students who open the lecture link early wait
+ * and join by themselves when the teacher goes live with a fake camera, and receive the
+ * video; the webhooks give attendance; a student cannot publish (the media server refuses)
+ * until the teacher invites them on stage, and taking them back unpublishes them; screen
+ * share reaches students; a non-member gets no token; a late joiner sees the earlier chat and
+ * can be removed; a teacher who reloads resumes the lecture; ending it disconnects everyone
+ * and leaves the chat readable.
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
@@ -19,9 +20,11 @@ import {
   fakeCamera,
   joinLink,
   launchMediaBrowser,
+  screenshot,
   serverTracks,
   spawnedLiveKit,
   studentByLink,
+  studentSessionByLink,
   userIdOf,
   waitForPlayingVideo,
 } from "./lecture_fixtures.ts";
@@ -30,11 +33,21 @@ const TITLE = "Fractions, live";
 const TEACHER_SAYS = "Welcome! Open your workbook at page 12.";
 const STUDENT_SAYS = "<b>Ready</b> & waiting";
 const TEACHER_VIDEO = 'video[data-lecture-video="camera"]:not([data-participant="local"])';
-/** livekit TrackSource.CAMERA on the server API. */
+const SCREEN_VIDEO = 'video[data-lecture-video="screen_share"]';
+/** TrackSource on the server API. */
 const CAMERA = 1;
+const MICROPHONE = 2;
+const SCREEN_SHARE = 3;
 
 const phase = (page: Page, p: string) =>
   page.locator(`.lecture-room[data-phase="${p}"]`).waitFor({ timeout: 20_000 });
+
+/** What the page's debug hook sees: identities of the other participants in its room. */
+const visibleParticipants = (page: Page) =>
+  page.evaluate(() =>
+    // deno-lint-ignore no-explicit-any
+    [...(globalThis as any).__mirae_lecture.room.remoteParticipants.keys()] as string[]
+  );
 
 Deno.test({
   name: "[browser] a live lecture: video to students, stage permissions, chat, attendance",
@@ -52,16 +65,26 @@ Deno.test({
       const cls = (classes.body.items as { id: string; name: string }[])
         .find((c) => c.name === "3-1 Mathematics")!;
       const link = await joinLink(server, teacherToken, cls.id);
+      // A student of another class (made meanwhile, for the non-member step).
+      const stranger = (async () => {
+        const admin = await apiToken(server, DEMO_ADMIN);
+        const other = await api(server, admin, "POST", "/api/v1/classes", { name: "Other class" });
+        assert.equal(other.status, 201, JSON.stringify(other.body));
+        const otherLink = await joinLink(server, admin, other.body.id as string);
+        return await studentSessionByLink(otherLink, "Stranger Student");
+      })();
+      stranger.catch(() => {}); // awaited (and its failure reported) in its step
 
       const teacher = await (await browser.newContext({ viewport: { width: 1400, height: 900 } }))
         .newPage();
+      // "End the lecture?" and "Remove …?" are answered yes.
       teacher.on("dialog", (d) => d.accept());
       let lectureUrl = "";
       let lectureId = "";
       let roomName = "";
       let teacherId = "";
 
-      await t.step("the teacher schedules a lecture and goes live with the camera", async () => {
+      await t.step("the teacher schedules a lecture and previews the camera", async () => {
         await teacher.goto(`${server.url}/signin`);
         await teacher.getByLabel("Email or student number").fill(DEMO_TEACHERS[0]);
         await teacher.getByLabel("Password").fill(DEMO_PASSWORD);
@@ -78,48 +101,50 @@ Deno.test({
         lectureId = lectureUrl.split("/").pop()!;
         roomName = `lecture-${lectureId}`;
         teacherId = await userIdOf(teacher);
-        // The preview shows the camera before going live.
         await waitForPlayingVideo(teacher, 'video[data-participant="local"]');
-        await teacher.getByRole("button", { name: "Go live" }).click();
-        await phase(teacher, "live");
-        const tracks = await eventually(
-          "the teacher's camera on the media server",
-          async () =>
-            (await serverTracks(rooms, roomName, teacherId)).find((x) => x.source === CAMERA),
-        );
-        assert.equal(tracks.width, 640);
-      });
-
-      await t.step("the teacher writes in the chat before any student is there", async () => {
-        await teacher.getByPlaceholder("Message").fill(TEACHER_SAYS);
-        await teacher.getByRole("button", { name: "Send" }).click();
-        await teacher.locator(".chat-log li", { hasText: TEACHER_SAYS }).waitFor();
       });
 
       let ana: Page;
       let ben: Page;
       let anaId = "";
       let benId = "";
-      await t.step("two students open the link and receive the teacher's video", async () => {
+      await t.step("students who open the link early wait for the lecture", async () => {
         [ana, ben] = await Promise.all([
           studentByLink(browser, link, "Ana Student"),
           studentByLink(browser, link, "Ben Student"),
         ]);
         [anaId, benId] = await Promise.all([userIdOf(ana), userIdOf(ben)]);
         await Promise.all([ana.goto(lectureUrl), ben.goto(lectureUrl)]);
-        const sizes = await Promise.all([
-          waitForPlayingVideo(ana, TEACHER_VIDEO),
-          waitForPlayingVideo(ben, TEACHER_VIDEO),
-        ]);
-        for (const size of sizes) assert.ok(size.width > 0 && size.height > 0);
-        // Students are hidden from each other: only the teacher is in their room.
-        const visible = await ana.evaluate(() => // deno-lint-ignore no-explicit-any
-        [...(globalThis as any).__mirae_lecture.room.remoteParticipants.keys()]);
-        assert.deepEqual(visible, [teacherId]);
+        await Promise.all([phase(ana, "waiting"), phase(ben, "waiting")]);
+        await ana.getByText("The lecture hasn't started yet.", { exact: false }).waitFor();
       });
 
+      await t.step(
+        "the teacher goes live; the students join by themselves and see video",
+        async () => {
+          await teacher.getByRole("button", { name: "Go live" }).click();
+          await phase(teacher, "live");
+          const cam = await eventually(
+            "the teacher's camera on the media server",
+            async () =>
+              (await serverTracks(rooms, roomName, teacherId)).find((x) => x.source === CAMERA),
+          );
+          assert.equal(cam.width, 640);
+          assert.equal(cam.layers, 2, "640x360 is sent as 320x180 + 640x360");
+          const sizes = await Promise.all([
+            waitForPlayingVideo(ana, TEACHER_VIDEO),
+            waitForPlayingVideo(ben, TEACHER_VIDEO),
+          ]);
+          for (const size of sizes) assert.ok(size.width > 0 && size.height > 0);
+          // Students are hidden from each other: only the teacher is in their room.
+          assert.deepEqual(await visibleParticipants(ana), [teacherId]);
+          await ana.getByRole("status").and(ana.locator("[data-quality]")).waitFor();
+          await screenshot(ben, "lecture-student");
+        },
+      );
+
       await t.step("the webhooks make attendance: both students present", async () => {
-        const rows = await eventually("both students in the attendance report", async () => {
+        await eventually("both students present in the attendance report", async () => {
           const res = await api(
             server,
             teacherToken,
@@ -129,14 +154,16 @@ Deno.test({
           assert.equal(res.status, 200, JSON.stringify(res.body));
           const items = res.body.items as { userId: string; status: string }[];
           const mine = items.filter((r) => r.userId === anaId || r.userId === benId);
-          return mine.length === 2 && mine.every((r) => r.status === "present") && mine;
+          return mine.length === 2 && mine.every((r) => r.status === "present");
         });
-        assert.equal(rows.length, 2);
         // The teacher's participant list counts them too (teacher + 2).
         await teacher.locator("[data-participant-count='3']").waitFor({ timeout: 15_000 });
       });
 
-      await t.step("chat from a student reaches the others once, as text", async () => {
+      await t.step("chat reaches everyone once, as text", async () => {
+        await teacher.getByPlaceholder("Message").fill(TEACHER_SAYS);
+        await teacher.getByRole("button", { name: "Send" }).click();
+        await ana.locator(".chat-log li", { hasText: TEACHER_SAYS }).waitFor();
         await ana.getByPlaceholder("Message").fill(STUDENT_SAYS);
         await ana.getByRole("button", { name: "Send" }).click();
         const inBen = ben.locator(".chat-log li", { hasText: STUDENT_SAYS });
@@ -144,8 +171,6 @@ Deno.test({
         assert.equal(await inBen.count(), 1);
         assert.equal(await ben.locator(".chat-log b").count(), 0, "no HTML from chat text");
         await teacher.locator(".chat-log li", { hasText: STUDENT_SAYS }).waitFor();
-        // Both saw the teacher's earlier message in the history.
-        await ben.locator(".chat-log li", { hasText: TEACHER_SAYS }).waitFor();
       });
 
       await t.step(
@@ -174,14 +199,26 @@ Deno.test({
           await teacher.getByRole("button", { name: "Invite to stage: Ana Student" }).click();
           await ana.locator('.lecture-room[data-on-stage="true"]').waitFor({ timeout: 15_000 });
           await ana.getByRole("button", { name: "Turn camera on" }).click();
-          await eventually(
-            "Ana's camera on the media server",
-            async () =>
-              (await serverTracks(rooms, roomName, anaId)).some((x) => x.source === CAMERA),
-          );
+          await ana.getByRole("button", { name: "Turn microphone on" }).click();
+          await eventually("Ana's camera and microphone on the media server", async () => {
+            const sources = (await serverTracks(rooms, roomName, anaId)).map((x) => x.source);
+            return sources.includes(CAMERA) && sources.includes(MICROPHONE);
+          });
           // On stage she is visible: the teacher and Ben receive her video.
           await waitForPlayingVideo(teacher, `video[data-participant="${anaId}"]`);
           await waitForPlayingVideo(ben, `video[data-participant="${anaId}"]`);
+          await screenshot(teacher, "lecture-teacher-stage");
+          await screenshot(ana, "lecture-student-on-stage");
+
+          // The teacher mutes her from the participant list.
+          await teacher.getByRole("group", { name: "Actions for Ana Student" })
+            .getByRole("button", { name: "Mute" }).click();
+          await eventually(
+            "Ana's microphone muted by the server",
+            async () =>
+              (await serverTracks(rooms, roomName, anaId))
+                .some((x) => x.source === MICROPHONE && x.muted),
+          );
 
           await teacher.getByRole("button", { name: "Take back: Ana Student" }).click();
           await ana.locator('.lecture-room[data-on-stage="false"]').waitFor({ timeout: 15_000 });
@@ -196,38 +233,52 @@ Deno.test({
         },
       );
 
-      await t.step("a non-member gets no token and no lecture page", async () => {
-        const admin = await apiToken(server, DEMO_ADMIN);
-        const other = await api(server, admin, "POST", "/api/v1/classes", { name: "Other class" });
-        assert.equal(other.status, 201, JSON.stringify(other.body));
-        const stranger = await studentByLink(
-          browser,
-          await joinLink(server, admin, other.body.id as string),
-          "Stranger Student",
+      await t.step("the teacher's screen share reaches students", async () => {
+        await teacher.getByRole("button", { name: "Share screen" }).click();
+        await eventually(
+          "the screen share on the media server",
+          async () =>
+            (await serverTracks(rooms, roomName, teacherId)).some((x) => x.source === SCREEN_SHARE),
         );
-        const status = await stranger.evaluate(async (id) => {
-          const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content;
-          const res = await fetch(`/api/v1/lectures/${id}/token`, {
-            method: "POST",
-            headers: { "x-csrf-token": csrf },
-          });
-          return res.status;
-        }, lectureId);
-        assert.equal(status, 404);
-        const page = await stranger.goto(lectureUrl);
-        assert.equal(page?.status(), 404);
-        await stranger.context().close();
+        await waitForPlayingVideo(ana, SCREEN_VIDEO);
+        await screenshot(ana, "lecture-student-screen-share");
+        await teacher.getByRole("button", { name: "Stop sharing" }).click();
+        await ana.locator(SCREEN_VIDEO).waitFor({ state: "detached" });
       });
 
-      await t.step("a student who joins late sees the whole chat", async () => {
-        await ben.context().close();
-        const late = await studentByLink(browser, link, "Late Student");
-        await late.goto(lectureUrl);
-        await phase(late, "live");
-        await late.locator(".chat-log li", { hasText: TEACHER_SAYS }).waitFor();
-        await late.locator(".chat-log li", { hasText: STUDENT_SAYS }).waitFor();
-        await late.context().close();
+      await t.step("a non-member gets no token and no lecture page", async () => {
+        const { cookie, csrf } = await stranger;
+        const token = await fetch(`${server.url}/api/v1/lectures/${lectureId}/token`, {
+          method: "POST",
+          headers: { cookie, "x-csrf-token": csrf },
+        });
+        assert.equal(token.status, 404, await token.text());
+        const page = await fetch(lectureUrl, { headers: { cookie } });
+        await page.body?.cancel();
+        assert.equal(page.status, 404);
       });
+
+      await t.step(
+        "a late joiner sees the whole chat; removed, they cannot come back",
+        async () => {
+          await ben.context().close();
+          const late = await studentByLink(browser, link, "Late Student");
+          await late.goto(lectureUrl);
+          await phase(late, "live");
+          await late.locator(".chat-log li", { hasText: TEACHER_SAYS }).waitFor();
+          await late.locator(".chat-log li", { hasText: STUDENT_SAYS }).waitFor();
+
+          await teacher.getByPlaceholder("Search by name").fill("Late");
+          await teacher.getByRole("group", { name: "Actions for Late Student" })
+            .getByRole("button", { name: "Remove" }).click({ timeout: 15_000 });
+          await phase(late, "removed");
+          await late.getByText("You were removed from this lecture.").waitFor();
+          await late.reload();
+          await phase(late, "removed");
+          await late.context().close();
+          await teacher.getByPlaceholder("Search by name").fill("");
+        },
+      );
 
       await t.step("a teacher who reloads is back live, camera published again", async () => {
         await teacher.reload();
@@ -246,8 +297,10 @@ Deno.test({
         await phase(ana, "ended");
         await ana.getByText("The lecture has ended.", { exact: true }).waitFor();
         await ana.reload();
-        await ana.locator(".lecture-history .chat-log li", { hasText: TEACHER_SAYS }).waitFor();
-        await ana.locator(".lecture-history .chat-log li", { hasText: STUDENT_SAYS }).waitFor();
+        const history = ana.locator(".lecture-history .chat-log li");
+        await history.filter({ hasText: TEACHER_SAYS }).waitFor();
+        await history.filter({ hasText: STUDENT_SAYS }).waitFor();
+        await screenshot(ana, "lecture-ended");
         await teacher.reload();
         await teacher.getByRole("link", { name: "Attendance report" }).waitFor();
       });
