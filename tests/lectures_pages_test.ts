@@ -1,0 +1,181 @@
+/**
+ * The lecture pages without a browser: scheduling on the school's clock (post/redirect/get),
+ * who sees the form and the lecture, the video-server message, and an ended lecture's chat
+ * history rendered as text. The room itself is tested in real Chromium
+ * (tests/browser/lecture_test.ts).
+ */
+import assert from "node:assert/strict";
+import { postChatMessage } from "../services/lectures/chat.ts";
+import { getLecture, markLectureEnded, scheduleLecture } from "../services/lectures/lectures.ts";
+import type { User } from "../services/orgs/users.ts";
+import { browserSessionFor, randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
+import { offlineLiveKitLink } from "./livekit.ts";
+
+type App = Awaited<ReturnType<typeof testApp>>;
+
+async function browserAs(t: App, user: User) {
+  const { cookie, csrf } = await browserSessionFor(t.kv, user);
+  return {
+    get: (path: string) => t.app.request(path, { headers: { cookie } }),
+    post: (path: string, fields: Record<string, string>) =>
+      t.app.request(path, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...fields, _csrf: csrf }),
+      }),
+  };
+}
+
+async function html(res: Response, status = 200): Promise<string> {
+  const body = await res.text();
+  assert.equal(res.status, status, body.slice(0, 500));
+  assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+  return body;
+}
+
+/** A school in Seoul with a class: its teacher, a student, and a student of another class. */
+async function school(t: App) {
+  const org = await randomOrg(t.kv, { timeZone: "Asia/Seoul" });
+  const teacher = await randomUser(t.kv, org.id, "teacher", { name: "Teacher Kim" });
+  const student = await randomUser(t.kv, org.id, "student", { name: "Student Lee" });
+  const outsider = await randomUser(t.kv, org.id, "student");
+  const cls = await randomClass(t.kv, org.id, { teachers: [teacher], students: [student] });
+  await randomClass(t.kv, org.id, { students: [outsider] });
+  return { org, teacher, student, outsider, cls };
+}
+
+Deno.test("lecture list: a teacher schedules on the school's clock; the lecture is listed", async () => {
+  await using t = await testApp();
+  const { teacher, cls } = await school(t);
+  const as = await browserAs(t, teacher);
+
+  const empty = await html(await as.get(`/classes/${cls.id}/lectures`));
+  assert.ok(empty.includes("No lectures yet. Schedule the first one above."));
+  assert.ok(empty.includes("Asia/Seoul"), "the form says which clock it uses");
+
+  const res = await as.post(`/classes/${cls.id}/lectures`, {
+    title: "Fractions <live>",
+    date: "2026-12-01",
+    time: "09:00",
+  });
+  assert.equal(res.status, 303);
+  const location = res.headers.get("location")!;
+  const id = /scheduled=([0-9A-Z]{26})$/.exec(location)?.[1];
+  assert.ok(id, location);
+  // 09:00 in Seoul (UTC+9) is midnight UTC.
+  assert.equal((await getLecture(t.kv, cls.orgId, id)).startsAt, "2026-12-01T00:00:00.000Z");
+
+  const page = await html(await as.get(location));
+  assert.ok(page.includes("Lecture scheduled: Fractions &lt;live>."));
+  assert.ok(page.includes(`href="/lectures/${id}"`));
+  assert.ok(page.includes("Dec 1, 2026, 9:00 AM"), "shown on the school's clock");
+});
+
+Deno.test("lecture list: a bad date comes back with its message and the title kept", async () => {
+  await using t = await testApp();
+  const { teacher, cls } = await school(t);
+  const as = await browserAs(t, teacher);
+  const body = await html(
+    await as.post(`/classes/${cls.id}/lectures`, {
+      title: "Kept title",
+      date: "2026-02-30",
+      time: "09:00",
+    }),
+    400,
+  );
+  assert.ok(body.includes("This date does not exist."));
+  assert.ok(body.includes('value="Kept title"'));
+  assert.equal((await Array.fromAsync(t.kv.list({ prefix: ["lectures"] }))).length, 0);
+});
+
+Deno.test("lecture list: students see lectures, no form, and cannot schedule", async () => {
+  await using t = await testApp();
+  const { teacher, student, cls } = await school(t);
+  await scheduleLecture(t.kv, cls, teacher.id, {
+    title: "Geometry",
+    startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  const as = await browserAs(t, student);
+  const page = await html(await as.get(`/classes/${cls.id}/lectures`));
+  assert.ok(page.includes("Geometry"));
+  assert.ok(!page.includes("Schedule a lecture"));
+  const res = await as.post(`/classes/${cls.id}/lectures`, {
+    title: "Mine",
+    date: "2026-12-01",
+    time: "09:00",
+  });
+  assert.equal(res.status, 403);
+  await res.body?.cancel();
+  // The class page links to the lectures.
+  assert.ok(
+    (await html(await as.get(`/classes/${cls.id}`))).includes(`/classes/${cls.id}/lectures`),
+  );
+});
+
+Deno.test("lecture page: members only; signed-out visitors go to sign-in", async () => {
+  await using t = await testApp({}, { livekit: offlineLiveKitLink() });
+  const { teacher, student, outsider, cls } = await school(t);
+  const lecture = await scheduleLecture(t.kv, cls, teacher.id, {
+    title: "Geometry",
+    startsAt: new Date().toISOString(),
+  });
+  const path = `/lectures/${lecture.id}`;
+
+  const anon = await t.app.request(path);
+  assert.equal(anon.status, 303);
+  assert.equal(anon.headers.get("location"), `/signin?next=${encodeURIComponent(path)}`);
+
+  const other = await (await browserAs(t, outsider)).get(path);
+  assert.equal(other.status, 404);
+  await other.body?.cancel();
+
+  const mine = await html(await (await browserAs(t, student)).get(path));
+  assert.ok(mine.includes('data-island="LectureRoom"'));
+  assert.ok(mine.includes("&quot;role&quot;:&quot;student&quot;"), "the room as a student");
+  assert.ok(!mine.includes("Link for students"), "students get no share box");
+
+  const host = await html(await (await browserAs(t, teacher)).get(path));
+  assert.ok(host.includes("&quot;role&quot;:&quot;teacher&quot;"));
+  assert.ok(host.includes(`value="${t.config.publicUrl}${path}"`), "the link to share");
+});
+
+Deno.test("lecture page: without a video server it says what to do instead of the room", async () => {
+  await using t = await testApp(); // no LIVEKIT_URL and nothing started: unavailable
+  const { teacher, cls } = await school(t);
+  const lecture = await scheduleLecture(t.kv, cls, teacher.id, {
+    title: "Geometry",
+    startsAt: new Date().toISOString(),
+  });
+  const body = await html(await (await browserAs(t, teacher)).get(`/lectures/${lecture.id}`));
+  assert.ok(body.includes("Live video is not available right now"));
+  assert.ok(body.includes("LIVEKIT_URL"));
+  assert.ok(!body.includes('data-island="LectureRoom"'));
+});
+
+Deno.test("lecture page: an ended lecture shows its chat as text, and attendance to teachers", async () => {
+  await using t = await testApp({}, { livekit: offlineLiveKitLink() });
+  const { teacher, student, cls } = await school(t);
+  const scheduled = await scheduleLecture(t.kv, cls, teacher.id, {
+    title: "Geometry",
+    startsAt: new Date().toISOString(),
+  });
+  // Live without a media server: the chat is stored, nothing is sent.
+  const key = ["lectures", scheduled.id];
+  const live = { ...scheduled, status: "live" as const, openedAt: new Date().toISOString() };
+  await t.kv.set(key, live);
+  const session = { user: student, session: {} as never };
+  await postChatMessage(t.kv, null, live, session, "student", {
+    text: "<script>alert(1)</script> hi",
+  });
+  await markLectureEnded(t.kv, scheduled.id, new Date());
+
+  const body = await html(await (await browserAs(t, student)).get(`/lectures/${scheduled.id}`));
+  assert.ok(body.includes("This lecture has ended."));
+  assert.ok(body.includes("&lt;script>alert(1)&lt;/script> hi"));
+  assert.ok(!body.includes("<script>alert(1)"));
+  assert.ok(!body.includes('data-island="LectureRoom"'), "no room (and no video bundle)");
+  assert.ok(!body.includes("Attendance report"));
+
+  const host = await html(await (await browserAs(t, teacher)).get(`/lectures/${scheduled.id}`));
+  assert.ok(host.includes(`href="/lectures/${scheduled.id}/attendance"`));
+});
