@@ -177,6 +177,8 @@ export interface LocalLiveKit extends AsyncDisposable, LiveKitKeys {
   /** http:// URL of the server API. */
   httpUrl: string;
   ports: LiveKitPorts;
+  /** The server's process id (benchmarks read its CPU time from /proc). */
+  pid: number;
   /** The server's recent log output. */
   output(): string;
   stop(): Promise<void>;
@@ -268,6 +270,7 @@ export async function startLocalLiveKit(opts: StartOptions): Promise<LocalLiveKi
     url: `ws://127.0.0.1:${ports.http}`,
     httpUrl,
     ports,
+    pid: child.pid,
     output: () => log,
     stop,
     [Symbol.asyncDispose]: stop,
