@@ -184,6 +184,13 @@ Deno.test("lectures: schedule, open, token grants, end", async (t) => {
     await fails(await call("POST", `/lectures/${lectureId}/token`, tok.studentA), 410);
     await fails(await call("POST", `/lectures/${lectureId}/open`, tok.teacherA), 410);
     await fails(await call("PATCH", `/lectures/${lectureId}`, tok.teacherA, { title: "x" }), 409);
+    // Attendance can be re-graded after the lecture.
+    const regraded = await ok(
+      await call("PATCH", `/lectures/${lectureId}`, tok.teacherA, {
+        attendance: { minPresentPercent: 30 },
+      }),
+    );
+    assert.deepEqual(regraded.attendance, { lateAfterMinutes: 10, minPresentPercent: 30 });
   });
 
   await t.step("the class lists it, for students too", async () => {

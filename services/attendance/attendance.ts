@@ -154,11 +154,13 @@ export function attendanceStatus(input: {
   /** ms; undefined when the student never joined. */
   firstJoinAt?: number;
   presentMs: number;
+  /** Connected to the live lecture now: the share rule cannot call them absent yet. */
+  online?: boolean;
 }): AttendanceStatus {
   const { rules, openedAt, durationMs, firstJoinAt, presentMs } = input;
   if (firstJoinAt === undefined) return "absent";
   // Integer arithmetic: presentMs / durationMs < pct / 100, without rounding surprises.
-  if (presentMs * 100 < rules.minPresentPercent * durationMs) return "absent";
+  if (!input.online && presentMs * 100 < rules.minPresentPercent * durationMs) return "absent";
   if (firstJoinAt > openedAt + rules.lateAfterMinutes * 60_000) return "late";
   return "present";
 }
@@ -205,6 +207,7 @@ export function personFigures(
       durationMs: Math.max(0, window.to - window.from),
       firstJoinAt,
       presentMs,
+      online,
     }),
     presentMs,
     firstJoinAt,

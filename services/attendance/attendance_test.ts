@@ -127,6 +127,21 @@ Deno.test("[attendance] status thresholds and their boundaries", async (t) => {
     assert.equal(s(hour), "present");
     assert.equal(s(hour - MIN), "absent");
   });
+  await t.step("connected to a live lecture: not absent by the share rule", () => {
+    const input = {
+      rules,
+      openedAt: opened,
+      durationMs: hour,
+      firstJoinAt: opened,
+      presentMs: MIN,
+    };
+    assert.equal(attendanceStatus(input), "absent");
+    assert.equal(attendanceStatus({ ...input, online: true }), "present");
+    assert.equal(
+      attendanceStatus({ ...input, firstJoinAt: opened + hour / 2, online: true }),
+      "late",
+    );
+  });
   await t.step("a lecture that just opened (no duration yet): joining is enough", () => {
     assert.equal(
       attendanceStatus({

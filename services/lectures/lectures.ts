@@ -166,7 +166,10 @@ async function lectureEntry(kv: Deno.Kv, id: string) {
   return { entry, lecture: LectureSchema.parse(entry.value) };
 }
 
-/** Edits a lecture's title, start or attendance rules (not once it has ended). */
+/**
+ * Edits a lecture's title, start or attendance rules. Once it has ended only the attendance
+ * rules may change (a teacher may re-grade attendance afterwards).
+ */
 export async function updateLecture(
   kv: Deno.Kv,
   id: string,
@@ -174,8 +177,11 @@ export async function updateLecture(
 ): Promise<Lecture> {
   const data = validateInput(LecturePatchSchema, input);
   const { entry, lecture } = await lectureEntry(kv, id);
-  if (lecture.status === "ended") {
-    throw new AppError("conflict", "This lecture has ended; it can no longer be changed.");
+  if (lecture.status === "ended" && (data.title || data.startsAt)) {
+    throw new AppError(
+      "conflict",
+      "This lecture has ended: only its attendance thresholds can still be changed.",
+    );
   }
   const next: Lecture = {
     ...lecture,

@@ -28,7 +28,7 @@ interface Data {
   timeZone: string;
   q: string;
   notice?: "saved";
-  error?: "invalid" | "locked";
+  error?: "invalid";
 }
 
 const RulesFormSchema = z.object({
@@ -87,7 +87,6 @@ export const handler: Handlers<Data> = {
       }
       throw err;
     }
-    if (lecture.status === "ended") return show(ctx, { error: "locked" }, 409);
     await updateLecture(kv, lecture.id, { attendance: rules });
     return redirect(`/lectures/${lecture.id}/attendance?saved=1`);
   },
@@ -181,7 +180,7 @@ export default function AttendancePage({ data, state }: PageProps<Data>) {
       )}
       {data.error && (
         <p class="notice" role="alert">
-          {t(data.error === "locked" ? "attendance.rules.locked" : "attendance.rules.invalid")}
+          {t("attendance.rules.invalid")}
         </p>
       )}
       {!w ? <p class="empty">{t("attendance.notOpened")}</p> : (
@@ -199,7 +198,7 @@ export default function AttendancePage({ data, state }: PageProps<Data>) {
                 })}
               </span>
             </p>
-            {manager && lecture.status !== "ended" && (
+            {manager && (
               <RulesForm state={state} lecture={lecture} open={data.error === "invalid"} />
             )}
             {manager && report.others.length > 0 && (

@@ -30,7 +30,6 @@ export default defineMessages({
     "attendance.rules.pct": "Minimum presence (%)",
     "attendance.rules.save": "Save and recompute",
     "attendance.rules.saved": "Thresholds saved; the report has been recomputed.",
-    "attendance.rules.locked": "The lecture has ended: its thresholds can no longer be changed.",
     "attendance.rules.invalid":
       "Use whole numbers: 0–240 minutes and 0–100 %. Nothing was changed.",
     "attendance.col.student": "Student",
@@ -82,7 +81,6 @@ export default defineMessages({
     "attendance.rules.pct": "최소 참석 비율 (%)",
     "attendance.rules.save": "저장하고 다시 계산",
     "attendance.rules.saved": "기준을 저장했고 보고서를 다시 계산했습니다.",
-    "attendance.rules.locked": "강의가 끝나서 기준을 더 이상 바꿀 수 없습니다.",
     "attendance.rules.invalid": "정수로 입력하세요: 0–240분, 0–100%. 아무것도 바뀌지 않았습니다.",
     "attendance.col.student": "학생",
     "attendance.col.status": "상태",
@@ -131,7 +129,6 @@ export default defineMessages({
     "attendance.rules.pct": "最低在线比例（%）",
     "attendance.rules.save": "保存并重新计算",
     "attendance.rules.saved": "规则已保存，报告已重新计算。",
-    "attendance.rules.locked": "课程已结束，规则不能再修改。",
     "attendance.rules.invalid": "请输入整数：0–240 分钟、0–100%。未做任何修改。",
     "attendance.col.student": "学生",
     "attendance.col.status": "状态",
