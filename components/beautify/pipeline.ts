@@ -1,0 +1,574 @@
+/**
+ * The beautify filter's WebGL2 pipeline, one frame at a time:
+ *
+ * 1. Upload the camera frame (full resolution).
+ * 2. In a fixed-size crop around the face (160x200 texels, whatever the frame size):
+ *    downsample, then a self-guided filter (He et al.) per colour channel with separable box
+ *    filters, giving the coefficients `a`, `b` of `q = a * I + b` (fast guided filter: the
+ *    coefficients are smooth, so they are computed small and applied at full resolution, where
+ *    strong edges keep their sharpness).
+ * 3. The skin mask in the same crop, from the landmarks: the face oval minus the eyes, eyebrows
+ *    and lips (grown a little), feathered by a blur. A second channel, the oval alone, limits
+ *    the brightening to the face.
+ * 4. One full-resolution pass: the slimming warp (cheek and jaw points pulled towards the face's
+ *    axis), then `mix(I, q, skin * strength)` and a tone curve `L + k L (1 - L)` on the face,
+ *    applied to the local mean luma (the base layer) so that edges keep their contrast.
+ *    Pixels outside the crop and the warp's reach are copied unchanged.
+ *
+ * Without a face it is a plain copy. {@link BeautifyPipeline.create} throws when WebGL2 (with
+ * float render targets) is missing, so the caller can pass the camera through instead.
+ * @module
+ */
+import {
+  cropRect,
+  FACE_OVAL,
+  faceFrame,
+  type Landmarks,
+  outlineTriangles,
+  SHARP_REGIONS,
+  slimmingControls,
+} from "./geometry.ts";
+
+/** Anything a frame can be uploaded from. */
+export type FrameSource =
+  | VideoFrame
+  | ImageBitmap
+  | HTMLVideoElement
+  | HTMLCanvasElement
+  | HTMLImageElement
+  | OffscreenCanvas;
+
+/** Strengths (0..1) for one frame, already multiplied by any fade. */
+export interface RenderParams {
+  smoothing: number;
+  brightening: number;
+  slimming: number;
+}
+
+/** Size of the crop the smoothing and the mask are computed in (texels). */
+export const CROP_W = 160;
+export const CROP_H = 200;
+/** Box radius of the guided filter, in crop texels (the face is ~120 texels wide there). */
+const BOX_RADIUS = 4;
+/** Feather of the mask, in crop texels. */
+const MASK_FEATHER = 4;
+const MAX_CONTROLS = 16;
+
+/** The frame's size in pixels. */
+export function frameSize(s: FrameSource): [number, number] {
+  if ("displayWidth" in s) return [s.displayWidth, s.displayHeight];
+  if ("videoWidth" in s) return [s.videoWidth, s.videoHeight];
+  if ("naturalWidth" in s) return [s.naturalWidth, s.naturalHeight];
+  return [s.width, s.height];
+}
+
+const VERTEX = `#version 300 es
+in vec2 a_pos;
+uniform float u_flip;
+out vec2 v_uv;
+void main() {
+  v_uv = vec2(a_pos.x * 0.5 + 0.5, u_flip > 0.5 ? 0.5 - a_pos.y * 0.5 : a_pos.y * 0.5 + 0.5);
+  gl_Position = vec4(a_pos, 0.0, 1.0);
+}`;
+
+/** Mask outlines: positions in frame coordinates (0..1, y down), mapped into the crop. */
+const MASK_VERTEX = `#version 300 es
+in vec2 a_pos;
+uniform vec4 u_crop;
+void main() {
+  vec2 q = (a_pos - u_crop.xy) / u_crop.zw;
+  gl_Position = vec4(q * 2.0 - 1.0, 0.0, 1.0);
+}`;
+
+const HEADER = `#version 300 es
+precision highp float;
+in vec2 v_uv;
+`;
+
+const COPY = `${HEADER}
+uniform sampler2D u_src;
+out vec4 o;
+void main() { o = vec4(texture(u_src, v_uv).rgb, 1.0); }`;
+
+const MASK_FILL = `#version 300 es
+precision highp float;
+uniform vec4 u_color;
+out vec4 o;
+void main() { o = u_color; }`;
+
+/** Crop of the source, box-averaged with four bilinear taps. */
+const DOWN = `${HEADER}
+uniform sampler2D u_src;
+uniform vec4 u_crop;
+uniform vec2 u_tap;
+layout(location = 0) out vec4 o;
+void main() {
+  vec2 uv = u_crop.xy + v_uv * u_crop.zw;
+  vec3 c = texture(u_src, uv + vec2(-u_tap.x, -u_tap.y)).rgb + texture(u_src, uv + vec2(u_tap.x, -u_tap.y)).rgb
+    + texture(u_src, uv + vec2(-u_tap.x, u_tap.y)).rgb + texture(u_src, uv + u_tap).rgb;
+  o = vec4(c * 0.25, 1.0);
+}`;
+
+/** Horizontal box mean of I and I². */
+const BOX_SQUARES = `${HEADER}
+uniform sampler2D u_a;
+uniform vec2 u_step;
+layout(location = 0) out vec4 o0;
+layout(location = 1) out vec4 o1;
+void main() {
+  vec3 s = vec3(0.0), s2 = vec3(0.0);
+  for (int i = -${BOX_RADIUS}; i <= ${BOX_RADIUS}; i++) {
+    vec3 c = texture(u_a, v_uv + float(i) * u_step).rgb;
+    s += c;
+    s2 += c * c;
+  }
+  float n = float(2 * ${BOX_RADIUS} + 1);
+  o0 = vec4(s / n, 1.0);
+  o1 = vec4(s2 / n, 1.0);
+}`;
+
+/** Vertical box mean of I and I², then the guided filter's a = var / (var + eps), b. */
+const BOX_COEFFS = `${HEADER}
+uniform sampler2D u_a;
+uniform sampler2D u_b;
+uniform vec2 u_step;
+uniform float u_eps;
+layout(location = 0) out vec4 o0;
+layout(location = 1) out vec4 o1;
+void main() {
+  vec3 m = vec3(0.0), m2 = vec3(0.0);
+  for (int i = -${BOX_RADIUS}; i <= ${BOX_RADIUS}; i++) {
+    vec2 uv = v_uv + float(i) * u_step;
+    m += texture(u_a, uv).rgb;
+    m2 += texture(u_b, uv).rgb;
+  }
+  float n = float(2 * ${BOX_RADIUS} + 1);
+  m /= n;
+  m2 /= n;
+  vec3 v = max(m2 - m * m, 0.0);
+  vec3 a = v / (v + u_eps);
+  o0 = vec4(a, 1.0);
+  // b, and in alpha the local mean luma: the base layer the tone curve is applied to.
+  o1 = vec4(m - a * m, dot(m, vec3(0.299, 0.587, 0.114)));
+}`;
+
+/** Box mean of two textures at once (smooths the coefficients). */
+const BOX_PAIR = `${HEADER}
+uniform sampler2D u_a;
+uniform sampler2D u_b;
+uniform vec2 u_step;
+layout(location = 0) out vec4 o0;
+layout(location = 1) out vec4 o1;
+void main() {
+  vec4 a = vec4(0.0), b = vec4(0.0);
+  for (int i = -${BOX_RADIUS}; i <= ${BOX_RADIUS}; i++) {
+    vec2 uv = v_uv + float(i) * u_step;
+    a += texture(u_a, uv);
+    b += texture(u_b, uv);
+  }
+  float n = float(2 * ${BOX_RADIUS} + 1);
+  o0 = a / n;
+  o1 = b / n;
+}`;
+
+/** Feathers the mask (separable box). */
+const BLUR = `${HEADER}
+uniform sampler2D u_a;
+uniform vec2 u_step;
+out vec4 o;
+void main() {
+  vec2 s = vec2(0.0);
+  for (int i = -${MASK_FEATHER}; i <= ${MASK_FEATHER}; i++) s += texture(u_a, v_uv + float(i) * u_step).rg;
+  o = vec4(s / float(2 * ${MASK_FEATHER} + 1), 0.0, 1.0);
+}`;
+
+const COMPOSITE = `${HEADER}
+uniform sampler2D u_src;
+uniform sampler2D u_a;
+uniform sampler2D u_b;
+uniform sampler2D u_mask;
+uniform vec2 u_size;
+uniform vec4 u_crop;
+uniform vec4 u_warpBox;
+uniform vec4 u_ctl[${MAX_CONTROLS}];
+uniform int u_nctl;
+uniform float u_r2;
+uniform float u_smooth;
+uniform float u_bright;
+out vec4 o;
+void main() {
+  vec2 px = v_uv * u_size;
+  if (u_nctl > 0 && px.x > u_warpBox.x && px.y > u_warpBox.y && px.x < u_warpBox.z && px.y < u_warpBox.w) {
+    vec2 d = vec2(0.0);
+    float ws = 0.0;
+    for (int i = 0; i < ${MAX_CONTROLS}; i++) {
+      if (i >= u_nctl) break;
+      vec4 c = u_ctl[i];
+      vec2 e = px - c.xy - c.zw;
+      float q = dot(e, e) / u_r2;
+      if (q < 1.0) {
+        float w = (1.0 - q) * (1.0 - q);
+        d += w * c.zw;
+        ws += w;
+      }
+    }
+    px -= d / max(1.0, ws);
+  }
+  vec2 uv = px / u_size;
+  vec3 I = texture(u_src, uv).rgb;
+  vec2 cuv = (uv - u_crop.xy) / u_crop.zw;
+  if (any(lessThan(cuv, vec2(0.0))) || any(greaterThan(cuv, vec2(1.0)))) {
+    o = vec4(I, 1.0);
+    return;
+  }
+  vec2 m = texture(u_mask, cuv).rg;
+  vec3 c = I;
+  if (m.g > 0.0) {
+    vec4 b = texture(u_b, cuv);
+    vec3 q = texture(u_a, cuv).rgb * I + b.rgb;
+    c = mix(I, q, clamp(m.r * u_smooth, 0.0, 1.0));
+    // Tone curve L + k L (1 - L) on the smooth base layer: a local lift, edges keep contrast.
+    c += u_bright * m.g * b.a * (1.0 - b.a);
+  }
+  o = vec4(clamp(c, 0.0, 1.0), 1.0);
+}`;
+
+interface Program {
+  program: WebGLProgram;
+  uniforms: Map<string, WebGLUniformLocation | null>;
+}
+
+interface Target {
+  fbo: WebGLFramebuffer;
+  textures: WebGLTexture[];
+}
+
+/** Guided-filter regularisation (variance units, colours in 0..1) for a smoothing strength. */
+export function guidedEps(smoothing: number): number {
+  const sd = 0.02 + 0.1 * smoothing;
+  return sd * sd;
+}
+
+/** Gain of the tone curve `L + k L (1 - L)` for a brightening strength. */
+export function toneGain(brightening: number): number {
+  return 0.6 * brightening;
+}
+
+/** The WebGL2 beautify pipeline; draws into {@link BeautifyPipeline.canvas}. */
+export class BeautifyPipeline {
+  readonly canvas: HTMLCanvasElement | OffscreenCanvas;
+  readonly gl: WebGL2RenderingContext;
+  private programs: Record<string, Program> = {};
+  private triangle: WebGLBuffer;
+  private maskBuffer: WebGLBuffer;
+  private src: WebGLTexture;
+  private down!: Target;
+  private pairA!: Target;
+  private pairB!: Target;
+  private maskA!: Target;
+  private maskB!: Target;
+  private width = 0;
+  private height = 0;
+  private lost = false;
+
+  /**
+   * A pipeline drawing into `canvas` (a new OffscreenCanvas, or a 1x1 canvas element where
+   * there is none). Throws when WebGL2 or float render targets are unavailable.
+   */
+  static create(canvas?: HTMLCanvasElement | OffscreenCanvas): BeautifyPipeline {
+    const c = canvas ??
+      (typeof OffscreenCanvas === "function"
+        ? new OffscreenCanvas(1, 1)
+        : Object.assign(document.createElement("canvas"), { width: 1, height: 1 }));
+    const gl = c.getContext("webgl2", {
+      alpha: false,
+      antialias: false,
+      depth: false,
+      stencil: false,
+      premultipliedAlpha: false,
+      preserveDrawingBuffer: false,
+      powerPreference: "high-performance",
+    }) as WebGL2RenderingContext | null;
+    if (!gl) throw new Error("WebGL2 is not available");
+    if (!gl.getExtension("EXT_color_buffer_float")) {
+      throw new Error("WebGL2 cannot render to float textures (EXT_color_buffer_float)");
+    }
+    return new BeautifyPipeline(c, gl);
+  }
+
+  private constructor(canvas: HTMLCanvasElement | OffscreenCanvas, gl: WebGL2RenderingContext) {
+    this.canvas = canvas;
+    this.gl = gl;
+    canvas.addEventListener("webglcontextlost", () => this.lost = true);
+    const sources: Record<string, [string, string]> = {
+      copy: [VERTEX, COPY],
+      down: [VERTEX, DOWN],
+      squares: [VERTEX, BOX_SQUARES],
+      coeffs: [VERTEX, BOX_COEFFS],
+      pair: [VERTEX, BOX_PAIR],
+      blur: [VERTEX, BLUR],
+      composite: [VERTEX, COMPOSITE],
+      fill: [MASK_VERTEX, MASK_FILL],
+    };
+    for (const [name, [vs, fs]] of Object.entries(sources)) {
+      this.programs[name] = this.compile(vs, fs);
+    }
+    this.triangle = gl.createBuffer()!;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.triangle);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+    this.maskBuffer = gl.createBuffer()!;
+    gl.enableVertexAttribArray(0);
+    this.src = this.texture(1, 1, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE);
+    const half = () => this.texture(CROP_W, CROP_H, gl.RGBA16F, gl.RGBA, gl.HALF_FLOAT);
+    const rg = () => this.texture(CROP_W, CROP_H, gl.RG8, gl.RG, gl.UNSIGNED_BYTE);
+    this.down = this.target([half()]);
+    this.pairA = this.target([half(), half()]);
+    this.pairB = this.target([half(), half()]);
+    this.maskA = this.target([rg()]);
+    this.maskB = this.target([rg()]);
+    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    if (status !== gl.FRAMEBUFFER_COMPLETE) {
+      throw new Error(`WebGL2 framebuffer incomplete (${status})`);
+    }
+  }
+
+  /** False once the WebGL context is lost (the caller then passes frames through). */
+  get usable(): boolean {
+    return !this.lost && !this.gl.isContextLost();
+  }
+
+  private compile(vsSource: string, fsSource: string): Program {
+    const gl = this.gl;
+    const shader = (type: number, source: string) => {
+      const s = gl.createShader(type)!;
+      gl.shaderSource(s, source);
+      gl.compileShader(s);
+      if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) {
+        throw new Error(`shader: ${gl.getShaderInfoLog(s)}`);
+      }
+      return s;
+    };
+    const program = gl.createProgram()!;
+    gl.attachShader(program, shader(gl.VERTEX_SHADER, vsSource));
+    gl.attachShader(program, shader(gl.FRAGMENT_SHADER, fsSource));
+    gl.bindAttribLocation(program, 0, "a_pos");
+    gl.linkProgram(program);
+    if (!gl.getProgramParameter(program, gl.LINK_STATUS)) {
+      throw new Error(`program: ${gl.getProgramInfoLog(program)}`);
+    }
+    return { program, uniforms: new Map() };
+  }
+
+  private texture(w: number, h: number, internal: number, format: number, type: number) {
+    const gl = this.gl;
+    const t = gl.createTexture()!;
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.texImage2D(gl.TEXTURE_2D, 0, internal, w, h, 0, format, type, null);
+    return t;
+  }
+
+  private target(textures: WebGLTexture[]): Target {
+    const gl = this.gl;
+    const fbo = gl.createFramebuffer()!;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fbo);
+    textures.forEach((t, i) =>
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, t, 0)
+    );
+    gl.drawBuffers(textures.map((_, i) => gl.COLOR_ATTACHMENT0 + i));
+    return { fbo, textures };
+  }
+
+  private use(name: string, textures: WebGLTexture[], values: Record<string, number[]>) {
+    const gl = this.gl;
+    const p = this.programs[name];
+    gl.useProgram(p.program);
+    const loc = (n: string) => {
+      if (!p.uniforms.has(n)) p.uniforms.set(n, gl.getUniformLocation(p.program, n));
+      return p.uniforms.get(n)!;
+    };
+    textures.forEach((t, i) => {
+      gl.activeTexture(gl.TEXTURE0 + i);
+      gl.bindTexture(gl.TEXTURE_2D, t);
+    });
+    for (const [n, v] of Object.entries(values)) {
+      const l = loc(n);
+      if (n === "u_nctl") gl.uniform1i(l, v[0]);
+      else if (n === "u_ctl") gl.uniform4fv(l, v);
+      else if (v.length === 1) gl.uniform1f(l, v[0]);
+      else if (v.length === 2) gl.uniform2f(l, v[0], v[1]);
+      else gl.uniform4f(l, v[0], v[1], v[2], v[3]);
+    }
+    return (samplerNames: string[]) => samplerNames.forEach((s, i) => gl.uniform1i(loc(s), i));
+  }
+
+  private draw(to: Target | null, w: number, h: number) {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, to ? to.fbo : null);
+    gl.viewport(0, 0, w, h);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.triangle);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+  }
+
+  private pass(
+    name: string,
+    inputs: [string, WebGLTexture][],
+    to: Target | null,
+    values: Record<string, number[]>,
+  ) {
+    const bind = this.use(name, inputs.map(([, t]) => t), { u_flip: [to ? 0 : 1], ...values });
+    bind(inputs.map(([n]) => n));
+    if (to) this.draw(to, CROP_W, CROP_H);
+    else this.draw(null, this.width, this.height);
+  }
+
+  /** Uploads `source` (resizing the canvas to it). */
+  private upload(source: FrameSource): void {
+    const gl = this.gl;
+    const [w, h] = frameSize(source);
+    if (w !== this.width || h !== this.height) {
+      this.width = this.canvas.width = w;
+      this.height = this.canvas.height = h;
+    }
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindTexture(gl.TEXTURE_2D, this.src);
+    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
+  }
+
+  /** Draws `source` unchanged (upload and copy: the cost of passing a frame through). */
+  copy(source: FrameSource): void {
+    this.upload(source);
+    this.pass("copy", [["u_src", this.src]], null, {});
+  }
+
+  /** Draws `source` beautified around the face `landmarks` (normalised; null: a plain copy). */
+  render(source: FrameSource, landmarks: Landmarks | null, params: RenderParams): void {
+    if (!landmarks || (params.smoothing <= 0 && params.brightening <= 0 && params.slimming <= 0)) {
+      this.copy(source);
+      return;
+    }
+    const gl = this.gl;
+    this.upload(source);
+    const W = this.width, H = this.height;
+    const frame = faceFrame(landmarks, W, H);
+    const crop = cropRect(frame, W, H, CROP_W / CROP_H);
+    const cropV = [crop.x, crop.y, crop.w, crop.h];
+    const stepX = [1 / CROP_W, 0], stepY = [0, 1 / CROP_H];
+
+    // Guided filter coefficients in the crop.
+    const tap = [(crop.w / CROP_W) / 4, (crop.h / CROP_H) / 4];
+    this.pass("down", [["u_src", this.src]], this.down, { u_crop: cropV, u_tap: tap });
+    this.pass("squares", [["u_a", this.down.textures[0]]], this.pairA, { u_step: stepX });
+    this.pass(
+      "coeffs",
+      [["u_a", this.pairA.textures[0]], ["u_b", this.pairA.textures[1]]],
+      this.pairB,
+      {
+        u_step: stepY,
+        u_eps: [guidedEps(params.smoothing)],
+      },
+    );
+    this.pass(
+      "pair",
+      [["u_a", this.pairB.textures[0]], ["u_b", this.pairB.textures[1]]],
+      this.pairA,
+      {
+        u_step: stepX,
+      },
+    );
+    this.pass(
+      "pair",
+      [["u_a", this.pairA.textures[0]], ["u_b", this.pairA.textures[1]]],
+      this.pairB,
+      {
+        u_step: stepY,
+      },
+    );
+
+    // Skin mask (R) and face mask (G) in the crop.
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.maskA.fbo);
+    gl.viewport(0, 0, CROP_W, CROP_H);
+    gl.clearColor(0, 0, 0, 0);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    const fill = (triangles: Float32Array, color: number[]) => {
+      this.use("fill", [], { u_crop: cropV, u_color: color });
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.maskBuffer);
+      gl.bufferData(gl.ARRAY_BUFFER, triangles, gl.STREAM_DRAW);
+      gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+      gl.drawArrays(gl.TRIANGLES, 0, triangles.length / 2);
+    };
+    fill(outlineTriangles(landmarks, FACE_OVAL, 0.97), [1, 1, 0, 1]);
+    gl.colorMask(true, false, false, false);
+    for (const { outline, grow } of SHARP_REGIONS) {
+      fill(outlineTriangles(landmarks, outline, grow), [0, 0, 0, 1]);
+    }
+    gl.colorMask(true, true, true, true);
+    this.pass("blur", [["u_a", this.maskA.textures[0]]], this.maskB, { u_step: stepX });
+    this.pass("blur", [["u_a", this.maskB.textures[0]]], this.maskA, { u_step: stepY });
+
+    // Warp, smoothing and tone curve at full resolution.
+    const warp = slimmingControls(landmarks, W, H, params.slimming, frame);
+    const n = params.slimming > 0 ? Math.min(MAX_CONTROLS, warp.points.length / 4) : 0;
+    const ctl = new Float32Array(MAX_CONTROLS * 4);
+    ctl.set(warp.points.subarray(0, n * 4));
+    this.pass(
+      "composite",
+      [
+        ["u_src", this.src],
+        ["u_a", this.pairB.textures[0]],
+        ["u_b", this.pairB.textures[1]],
+        ["u_mask", this.maskA.textures[0]],
+      ],
+      null,
+      {
+        u_size: [W, H],
+        u_crop: cropV,
+        u_warpBox: [warp.box.x0, warp.box.y0, warp.box.x1, warp.box.y1],
+        u_ctl: Array.from(ctl),
+        u_nctl: [n],
+        u_r2: [warp.radius * warp.radius],
+        u_smooth: [Math.min(1, 1.5 * params.smoothing)],
+        u_bright: [toneGain(params.brightening)],
+      },
+    );
+  }
+
+  /** The canvas's pixels, RGBA, top row first (for tests and benchmarks: it waits for the GPU). */
+  readPixels(): Uint8Array {
+    const gl = this.gl;
+    const w = this.width, h = this.height;
+    const raw = new Uint8Array(w * h * 4);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, raw);
+    const out = new Uint8Array(raw.length);
+    for (let y = 0; y < h; y++) {
+      out.set(raw.subarray((h - 1 - y) * w * 4, (h - y) * w * 4), y * w * 4);
+    }
+    return out;
+  }
+
+  /** Waits for the GPU to finish the frame (one pixel read back). */
+  finish(): void {
+    const px = new Uint8Array(4);
+    this.gl.bindFramebuffer(this.gl.FRAMEBUFFER, null);
+    this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, px);
+  }
+
+  /** A renderer string for reports ("ANGLE (…SwiftShader…)" on the CPU renderer). */
+  renderer(): string {
+    const gl = this.gl;
+    const info = gl.getExtension("WEBGL_debug_renderer_info");
+    return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  }
+
+  /** Frees the GPU resources. */
+  dispose(): void {
+    this.gl.getExtension("WEBGL_lose_context")?.loseContext();
+  }
+}
