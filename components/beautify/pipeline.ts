@@ -2,18 +2,19 @@
  * The beautify filter's WebGL2 pipeline, one frame at a time:
  *
  * 1. Upload the camera frame (full resolution).
- * 2. In a fixed-size crop around the face (160x200 texels, whatever the frame size):
- *    downsample, then a self-guided filter (He et al.) per colour channel with separable box
- *    filters, giving the coefficients `a`, `b` of `q = a * I + b` (fast guided filter: the
- *    coefficients are smooth, so they are computed small and applied at full resolution, where
- *    strong edges keep their sharpness).
- * 3. The skin mask in the same crop, from the landmarks: the face oval minus the eyes, eyebrows
- *    and lips (grown a little), feathered by a blur. A second channel, the oval alone, limits
- *    the brightening to the face.
- * 4. One full-resolution pass: the slimming warp (cheek and jaw points pulled towards the face's
- *    axis), then `mix(I, q, skin * strength)` and a tone curve `L + k L (1 - L)` on the face,
- *    applied to the local mean luma (the base layer) so that edges keep their contrast.
- *    Pixels outside the crop and the warp's reach are copied unchanged.
+ * 2. In a fixed-size crop around the face (112x140 texels whatever the frame size, so the cost
+ *    of steps 2-3 does not grow with the camera's resolution): downsample, then a self-guided
+ *    filter (He et al.) per colour channel with separable 9-texel box filters, giving the
+ *    coefficients `a`, `b` of `q = a * I + b`. This is the fast guided filter: the coefficients
+ *    are smooth, so they are computed small and applied to the full-resolution `I`, where
+ *    strong edges keep their sharpness.
+ * 3. In the same crop, the skin mask from the landmarks (the face oval minus the eyes, eyebrows
+ *    and lips, each grown), feathered by a blur; the oval alone, which limits the brightening
+ *    to the face; and the slimming warp's displacement field (cheek and jaw points pulled
+ *    towards the face's axis).
+ * 4. One full-resolution pass: the warp, `mix(I, q, skin * strength)`, and a tone curve
+ *    `L + k L (1 - L)` applied to the local mean luma (the base layer), so that brightening
+ *    keeps edges' contrast. Pixels outside the crop are copied unchanged.
  *
  * Without a face it is a plain copy. {@link BeautifyPipeline.create} throws when WebGL2 (with
  * float render targets) is missing, so the caller can pass the camera through instead.
@@ -45,13 +46,9 @@ export interface RenderParams {
   slimming: number;
 }
 
-/** Size of the crop the smoothing and the mask are computed in (texels). */
-export const CROP_W = 160;
-export const CROP_H = 200;
-/** Box radius of the guided filter, in crop texels (the face is ~120 texels wide there). */
-const BOX_RADIUS = 4;
-/** Feather of the mask, in crop texels. */
-const MASK_FEATHER = 4;
+/** Size of the crop the smoothing, the mask and the warp field are computed in (texels). */
+export const CROP_W = 112;
+export const CROP_H = 140;
 const MAX_CONTROLS = 16;
 
 /** The frame's size in pixels. */
@@ -80,9 +77,18 @@ void main() {
   gl_Position = vec4(q * 2.0 - 1.0, 0.0, 1.0);
 }`;
 
+/**
+ * A box mean over 9 texels along `step` with 5 bilinear fetches: the centre, and each pair of
+ * neighbours (1, 2) and (3, 4) on either side sampled half-way between its two texels.
+ */
 const HEADER = `#version 300 es
 precision highp float;
 in vec2 v_uv;
+vec4 box9(sampler2D t, vec2 step) {
+  return (texture(t, v_uv)
+    + 2.0 * (texture(t, v_uv + 1.5 * step) + texture(t, v_uv - 1.5 * step)
+      + texture(t, v_uv + 3.5 * step) + texture(t, v_uv - 3.5 * step))) / 9.0;
+}
 `;
 
 const COPY = `${HEADER}
@@ -96,38 +102,34 @@ uniform vec4 u_color;
 out vec4 o;
 void main() { o = u_color; }`;
 
-/** Crop of the source, box-averaged with four bilinear taps. */
+/** The crop of the source, box-averaged with four bilinear taps: I and I². */
 const DOWN = `${HEADER}
 uniform sampler2D u_src;
 uniform vec4 u_crop;
 uniform vec2 u_tap;
-layout(location = 0) out vec4 o;
+layout(location = 0) out vec4 o0;
+layout(location = 1) out vec4 o1;
 void main() {
   vec2 uv = u_crop.xy + v_uv * u_crop.zw;
-  vec3 c = texture(u_src, uv + vec2(-u_tap.x, -u_tap.y)).rgb + texture(u_src, uv + vec2(u_tap.x, -u_tap.y)).rgb
-    + texture(u_src, uv + vec2(-u_tap.x, u_tap.y)).rgb + texture(u_src, uv + u_tap).rgb;
-  o = vec4(c * 0.25, 1.0);
+  vec3 c = 0.25 * (texture(u_src, uv - u_tap).rgb + texture(u_src, uv + u_tap).rgb
+    + texture(u_src, uv + vec2(u_tap.x, -u_tap.y)).rgb + texture(u_src, uv + vec2(-u_tap.x, u_tap.y)).rgb);
+  o0 = vec4(c, 1.0);
+  o1 = vec4(c * c, 1.0);
 }`;
 
-/** Horizontal box mean of I and I². */
-const BOX_SQUARES = `${HEADER}
+/** Box mean of two textures along one axis. */
+const BOX_PAIR = `${HEADER}
 uniform sampler2D u_a;
+uniform sampler2D u_b;
 uniform vec2 u_step;
 layout(location = 0) out vec4 o0;
 layout(location = 1) out vec4 o1;
 void main() {
-  vec3 s = vec3(0.0), s2 = vec3(0.0);
-  for (int i = -${BOX_RADIUS}; i <= ${BOX_RADIUS}; i++) {
-    vec3 c = texture(u_a, v_uv + float(i) * u_step).rgb;
-    s += c;
-    s2 += c * c;
-  }
-  float n = float(2 * ${BOX_RADIUS} + 1);
-  o0 = vec4(s / n, 1.0);
-  o1 = vec4(s2 / n, 1.0);
+  o0 = box9(u_a, u_step);
+  o1 = box9(u_b, u_step);
 }`;
 
-/** Vertical box mean of I and I², then the guided filter's a = var / (var + eps), b. */
+/** Vertical box mean of I and I², then the guided filter's a = var / (var + eps) and b. */
 const BOX_COEFFS = `${HEADER}
 uniform sampler2D u_a;
 uniform sampler2D u_b;
@@ -136,52 +138,57 @@ uniform float u_eps;
 layout(location = 0) out vec4 o0;
 layout(location = 1) out vec4 o1;
 void main() {
-  vec3 m = vec3(0.0), m2 = vec3(0.0);
-  for (int i = -${BOX_RADIUS}; i <= ${BOX_RADIUS}; i++) {
-    vec2 uv = v_uv + float(i) * u_step;
-    m += texture(u_a, uv).rgb;
-    m2 += texture(u_b, uv).rgb;
-  }
-  float n = float(2 * ${BOX_RADIUS} + 1);
-  m /= n;
-  m2 /= n;
-  vec3 v = max(m2 - m * m, 0.0);
+  vec3 m = box9(u_a, u_step).rgb;
+  vec3 v = max(box9(u_b, u_step).rgb - m * m, 0.0);
   vec3 a = v / (v + u_eps);
   o0 = vec4(a, 1.0);
   // b, and in alpha the local mean luma: the base layer the tone curve is applied to.
   o1 = vec4(m - a * m, dot(m, vec3(0.299, 0.587, 0.114)));
 }`;
 
-/** Box mean of two textures at once (smooths the coefficients). */
-const BOX_PAIR = `${HEADER}
-uniform sampler2D u_a;
-uniform sampler2D u_b;
-uniform vec2 u_step;
-layout(location = 0) out vec4 o0;
-layout(location = 1) out vec4 o1;
-void main() {
-  vec4 a = vec4(0.0), b = vec4(0.0);
-  for (int i = -${BOX_RADIUS}; i <= ${BOX_RADIUS}; i++) {
-    vec2 uv = v_uv + float(i) * u_step;
-    a += texture(u_a, uv);
-    b += texture(u_b, uv);
-  }
-  float n = float(2 * ${BOX_RADIUS} + 1);
-  o0 = a / n;
-  o1 = b / n;
-}`;
-
-/** Feathers the mask (separable box). */
+/** Feathers the mask along one axis. */
 const BLUR = `${HEADER}
 uniform sampler2D u_a;
 uniform vec2 u_step;
 out vec4 o;
+void main() { o = vec4(box9(u_a, u_step).rg, 0.0, 1.0); }`;
+
+/**
+ * Feathers the mask along the other axis and adds the slimming warp's displacement field (in
+ * pixels): each control point moves content at c by d; weights (1 - r²/R²)², normalised where
+ * they overlap (warpSource in geometry.ts computes the same on the CPU).
+ */
+const BLUR_WARP = `${HEADER}
+uniform sampler2D u_a;
+uniform vec2 u_step;
+uniform vec2 u_size;
+uniform vec4 u_crop;
+uniform vec4 u_ctl[${MAX_CONTROLS}];
+uniform int u_nctl;
+uniform float u_r2;
+out vec4 o;
 void main() {
-  vec2 s = vec2(0.0);
-  for (int i = -${MASK_FEATHER}; i <= ${MASK_FEATHER}; i++) s += texture(u_a, v_uv + float(i) * u_step).rg;
-  o = vec4(s / float(2 * ${MASK_FEATHER} + 1), 0.0, 1.0);
+  vec2 px = (u_crop.xy + v_uv * u_crop.zw) * u_size;
+  vec2 d = vec2(0.0);
+  float ws = 0.0;
+  for (int i = 0; i < ${MAX_CONTROLS}; i++) {
+    if (i >= u_nctl) break;
+    vec4 c = u_ctl[i];
+    vec2 e = px - c.xy - c.zw;
+    float q = dot(e, e) / u_r2;
+    if (q < 1.0) {
+      float w = (1.0 - q) * (1.0 - q);
+      d += w * c.zw;
+      ws += w;
+    }
+  }
+  o = vec4(box9(u_a, u_step).rg, d / max(1.0, ws));
 }`;
 
+/**
+ * Full resolution: warp (inside the crop), then the guided filter's q = a I + b mixed in by the
+ * skin mask, then the tone curve on the base layer. Outside the crop: a copy.
+ */
 const COMPOSITE = `${HEADER}
 uniform sampler2D u_src;
 uniform sampler2D u_a;
@@ -189,38 +196,19 @@ uniform sampler2D u_b;
 uniform sampler2D u_mask;
 uniform vec2 u_size;
 uniform vec4 u_crop;
-uniform vec4 u_warpBox;
-uniform vec4 u_ctl[${MAX_CONTROLS}];
-uniform int u_nctl;
-uniform float u_r2;
 uniform float u_smooth;
 uniform float u_bright;
 out vec4 o;
+bool inCrop(vec2 c) { return all(greaterThanEqual(c, vec2(0.0))) && all(lessThanEqual(c, vec2(1.0))); }
 void main() {
-  vec2 px = v_uv * u_size;
-  if (u_nctl > 0 && px.x > u_warpBox.x && px.y > u_warpBox.y && px.x < u_warpBox.z && px.y < u_warpBox.w) {
-    vec2 d = vec2(0.0);
-    float ws = 0.0;
-    for (int i = 0; i < ${MAX_CONTROLS}; i++) {
-      if (i >= u_nctl) break;
-      vec4 c = u_ctl[i];
-      vec2 e = px - c.xy - c.zw;
-      float q = dot(e, e) / u_r2;
-      if (q < 1.0) {
-        float w = (1.0 - q) * (1.0 - q);
-        d += w * c.zw;
-        ws += w;
-      }
-    }
-    px -= d / max(1.0, ws);
-  }
-  vec2 uv = px / u_size;
-  vec3 I = texture(u_src, uv).rgb;
-  vec2 cuv = (uv - u_crop.xy) / u_crop.zw;
-  if (any(lessThan(cuv, vec2(0.0))) || any(greaterThan(cuv, vec2(1.0)))) {
-    o = vec4(I, 1.0);
+  vec2 cuv = (v_uv - u_crop.xy) / u_crop.zw;
+  if (!inCrop(cuv)) {
+    o = vec4(texture(u_src, v_uv).rgb, 1.0);
     return;
   }
+  vec2 uv = v_uv - texture(u_mask, cuv).ba / u_size;
+  cuv = (uv - u_crop.xy) / u_crop.zw;
+  vec3 I = texture(u_src, uv).rgb;
   vec2 m = texture(u_mask, cuv).rg;
   vec3 c = I;
   if (m.g > 0.0) {
@@ -262,11 +250,11 @@ export class BeautifyPipeline {
   private triangle: WebGLBuffer;
   private maskBuffer: WebGLBuffer;
   private src: WebGLTexture;
-  private down!: Target;
   private pairA!: Target;
   private pairB!: Target;
   private maskA!: Target;
   private maskB!: Target;
+  private maskWarp!: Target;
   private width = 0;
   private height = 0;
   private lost = false;
@@ -303,10 +291,10 @@ export class BeautifyPipeline {
     const sources: Record<string, [string, string]> = {
       copy: [VERTEX, COPY],
       down: [VERTEX, DOWN],
-      squares: [VERTEX, BOX_SQUARES],
       coeffs: [VERTEX, BOX_COEFFS],
       pair: [VERTEX, BOX_PAIR],
       blur: [VERTEX, BLUR],
+      blurWarp: [VERTEX, BLUR_WARP],
       composite: [VERTEX, COMPOSITE],
       fill: [MASK_VERTEX, MASK_FILL],
     };
@@ -321,11 +309,11 @@ export class BeautifyPipeline {
     this.src = this.texture(1, 1, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE);
     const half = () => this.texture(CROP_W, CROP_H, gl.RGBA16F, gl.RGBA, gl.HALF_FLOAT);
     const rg = () => this.texture(CROP_W, CROP_H, gl.RG8, gl.RG, gl.UNSIGNED_BYTE);
-    this.down = this.target([half()]);
     this.pairA = this.target([half(), half()]);
     this.pairB = this.target([half(), half()]);
     this.maskA = this.target([rg()]);
     this.maskB = this.target([rg()]);
+    this.maskWarp = this.target([half()]);
     const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     if (status !== gl.FRAMEBUFFER_COMPLETE) {
@@ -457,41 +445,22 @@ export class BeautifyPipeline {
     this.upload(source);
     const W = this.width, H = this.height;
     const frame = faceFrame(landmarks, W, H);
-    const crop = cropRect(frame, W, H, CROP_W / CROP_H);
+    // The margin holds the warp's reach (SLIM_RADIUS of the face width) beyond the jaw.
+    const crop = cropRect(frame, W, H, CROP_W / CROP_H, 0.25);
     const cropV = [crop.x, crop.y, crop.w, crop.h];
     const stepX = [1 / CROP_W, 0], stepY = [0, 1 / CROP_H];
 
     // Guided filter coefficients in the crop.
     const tap = [(crop.w / CROP_W) / 4, (crop.h / CROP_H) / 4];
-    this.pass("down", [["u_src", this.src]], this.down, { u_crop: cropV, u_tap: tap });
-    this.pass("squares", [["u_a", this.down.textures[0]]], this.pairA, { u_step: stepX });
-    this.pass(
-      "coeffs",
-      [["u_a", this.pairA.textures[0]], ["u_b", this.pairA.textures[1]]],
-      this.pairB,
-      {
-        u_step: stepY,
-        u_eps: [guidedEps(params.smoothing)],
-      },
-    );
-    this.pass(
-      "pair",
-      [["u_a", this.pairB.textures[0]], ["u_b", this.pairB.textures[1]]],
-      this.pairA,
-      {
-        u_step: stepX,
-      },
-    );
-    this.pass(
-      "pair",
-      [["u_a", this.pairA.textures[0]], ["u_b", this.pairA.textures[1]]],
-      this.pairB,
-      {
-        u_step: stepY,
-      },
-    );
+    this.pass("down", [["u_src", this.src]], this.pairA, { u_crop: cropV, u_tap: tap });
+    const pair = (from: Target, to: Target, program: string, values: Record<string, number[]>) =>
+      this.pass(program, [["u_a", from.textures[0]], ["u_b", from.textures[1]]], to, values);
+    pair(this.pairA, this.pairB, "pair", { u_step: stepX });
+    pair(this.pairB, this.pairA, "coeffs", { u_step: stepY, u_eps: [guidedEps(params.smoothing)] });
+    pair(this.pairA, this.pairB, "pair", { u_step: stepX });
+    pair(this.pairB, this.pairA, "pair", { u_step: stepY });
 
-    // Skin mask (R) and face mask (G) in the crop.
+    // Skin mask (R) and face mask (G) in the crop, feathered; the warp field in B, A.
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.maskA.fbo);
     gl.viewport(0, 0, CROP_W, CROP_H);
     gl.clearColor(0, 0, 0, 0);
@@ -510,29 +479,32 @@ export class BeautifyPipeline {
     }
     gl.colorMask(true, true, true, true);
     this.pass("blur", [["u_a", this.maskA.textures[0]]], this.maskB, { u_step: stepX });
-    this.pass("blur", [["u_a", this.maskB.textures[0]]], this.maskA, { u_step: stepY });
-
-    // Warp, smoothing and tone curve at full resolution.
     const warp = slimmingControls(landmarks, W, H, params.slimming, frame);
     const n = params.slimming > 0 ? Math.min(MAX_CONTROLS, warp.points.length / 4) : 0;
     const ctl = new Float32Array(MAX_CONTROLS * 4);
     ctl.set(warp.points.subarray(0, n * 4));
+    this.pass("blurWarp", [["u_a", this.maskB.textures[0]]], this.maskWarp, {
+      u_step: stepY,
+      u_size: [W, H],
+      u_crop: cropV,
+      u_ctl: Array.from(ctl),
+      u_nctl: [n],
+      u_r2: [warp.radius * warp.radius],
+    });
+
+    // Warp, smoothing and tone curve at full resolution.
     this.pass(
       "composite",
       [
         ["u_src", this.src],
-        ["u_a", this.pairB.textures[0]],
-        ["u_b", this.pairB.textures[1]],
-        ["u_mask", this.maskA.textures[0]],
+        ["u_a", this.pairA.textures[0]],
+        ["u_b", this.pairA.textures[1]],
+        ["u_mask", this.maskWarp.textures[0]],
       ],
       null,
       {
         u_size: [W, H],
         u_crop: cropV,
-        u_warpBox: [warp.box.x0, warp.box.y0, warp.box.x1, warp.box.y1],
-        u_ctl: Array.from(ctl),
-        u_nctl: [n],
-        u_r2: [warp.radius * warp.radius],
         u_smooth: [Math.min(1, 1.5 * params.smoothing)],
         u_bright: [toneGain(params.brightening)],
       },
