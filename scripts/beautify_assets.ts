@@ -51,12 +51,27 @@ export async function ensureBeautifyAssets(): Promise<void> {
     "face_landmarker.task",
   ];
   if (await readText(stampPath) === stamp && await allExist(outputs)) return;
+  try {
+    await prepare(stampPath, stamp);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      throw new Error(
+        `The beautify filter's assets need writing to ${BEAUTIFY_ASSETS_DIR} ` +
+          "(grant --allow-write=./static/vendor, or run `deno run -A scripts/beautify_assets.ts` " +
+          `once): ${(err as Error).message}`,
+      );
+    }
+    throw err;
+  }
+}
 
+/** Copies the wasm, patches the models, writes the stamp last. */
+async function prepare(stampPath: string, stamp: string): Promise<void> {
   await Deno.mkdir(join(BEAUTIFY_ASSETS_DIR, "wasm"), { recursive: true });
   for (const f of WASM_FILES) {
-    await Deno.copyFile(
-      join(MODULES, "tasks-vision", "wasm", f),
+    await writeAtomic(
       join(BEAUTIFY_ASSETS_DIR, "wasm", f),
+      await Deno.readFile(join(MODULES, "tasks-vision", "wasm", f)),
     );
   }
   const detector = patchTflite(
@@ -121,7 +136,8 @@ async function allExist(paths: string[]): Promise<boolean> {
   return true;
 }
 
-/** Writes through a temp file and a rename, so a reader never sees half a model. */
+/** Writes through a temp file and a rename, so a reader (another test, the server) never sees
+ * half a file. */
 async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
   const tmp = await Deno.makeTempFile({ dir: dirname(path), prefix: ".tmp-" });
   await Deno.writeFile(tmp, data);

@@ -1,11 +1,12 @@
 /**
  * Finds the face for the beautify filter with MediaPipe's FaceLandmarker (tasks-vision, bundled
- * by esbuild; wasm and model served by the app from `/vendor/mediapipe/`, nothing fetched from
- * elsewhere). Detection runs every few frames; in between the last landmarks are held, and each
- * new detection is blended in (steady when still, immediate when moving).
+ * by esbuild and imported on first use; wasm and model served by the app from
+ * `/vendor/mediapipe/`, nothing fetched from elsewhere). Detection runs every few frames; in
+ * between the last landmarks are held, and each new detection is blended in (steady when
+ * still, immediate when moving).
  * @module
  */
-import { FaceLandmarker, FilesetResolver } from "@mediapipe/tasks-vision";
+import type { FaceLandmarker } from "@mediapipe/tasks-vision";
 import { type Landmarks, MESH_POINTS, smoothLandmarks } from "./geometry.ts";
 
 /** Where `scripts/beautify_assets.ts` puts the wasm and the models (served by the app). */
@@ -54,6 +55,9 @@ export class FaceTracker {
   /** Loads the wasm and the model; rejects when either fails. */
   static async create(opts: FaceTrackerOptions = {}): Promise<FaceTracker> {
     const base = (opts.assetsBase ?? DEFAULT_ASSETS_BASE).replace(/\/$/, "");
+    // Loaded on first use: an island that bundles the processor (split into chunks by esbuild)
+    // fetches MediaPipe's JavaScript only when a teacher switches the filter on.
+    const { FaceLandmarker, FilesetResolver } = await import("@mediapipe/tasks-vision");
     const fileset = await FilesetResolver.forVisionTasks(`${base}/wasm`);
     const make = (delegate: "CPU" | "GPU") =>
       FaceLandmarker.createFromOptions(fileset, {
