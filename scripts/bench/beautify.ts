@@ -27,6 +27,12 @@ await using server = await serveBeautify();
 const browser = await launchBeautifyBrowser({ gpu });
 try {
   const page = await browser.newPage();
+  page.on("crash", () => {
+    console.error(
+      "# the page crashed" +
+        (gpu ? " (the GPU flags may not suit this machine: try BEAUTIFY_GPU_FLAGS)" : ""),
+    );
+  });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(server.url);
@@ -83,6 +89,9 @@ try {
     if (!r.face) throw new Error(`no face found at ${label}`);
     if (label === "480p") {
       console.log(`# renderer: ${r.renderer} (${gpu ? "BEAUTIFY_GPU=1" : "CPU renderer"})`);
+      if (gpu && /SwiftShader/i.test(r.renderer)) {
+        console.log("# warning: BEAUTIFY_GPU=1 but WebGL fell back to SwiftShader (CPU)");
+      }
     }
     console.log(
       `# ${label}: one face detection took ${r.detectMs.toFixed(1)} ms (every 3rd frame)`,

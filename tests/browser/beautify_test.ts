@@ -321,10 +321,15 @@ Deno.test({
     const camera = await makeY4m(await ensurePhoto("hopper"), dir, W, H);
     const browser = await launchBeautifyBrowser({ camera });
     const foreign: string[] = [];
+    const blocked: string[] = [];
     try {
       const context = await browser.newContext();
       context.on("request", (r) => {
         if (!r.url().startsWith(`${server.url}/`)) foreign.push(r.url());
+      });
+      // The pages carry the app's CSP (plus 'wasm-unsafe-eval'): nothing may be refused by it.
+      context.on("console", (m) => {
+        if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
       });
       const page = await context.newPage();
       if (Deno.env.get("BEAUTIFY_DEBUG")) {
@@ -470,7 +475,11 @@ Deno.test({
           const seconds = (r.times.at(-1)! - r.times[0]) / 1000;
           console.log(
             `track: ${r.times.length} frames in ${seconds.toFixed(1)} s while toggling, ` +
-              `longest gap ${Math.round(Math.max(...gaps))} ms; notices ${r.notices.join(", ")}`,
+              `longest gap ${Math.round(Math.max(...gaps))} ms`,
+          );
+          assert.ok(
+            r.notices.every((k) => k === "ok" || k === "no-face"),
+            `notices: ${r.notices.join(", ")}`,
           );
           assert.ok(r.times.length >= 10, "frames keep coming");
           // Generous: the CPU renderer on a shared 2-core machine stalls now and then; a stopped or
@@ -651,5 +660,6 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
     assert.deepEqual(foreign, [], "every request goes to the app's own server");
+    assert.deepEqual(blocked, [], "nothing was refused by the content security policy");
   },
 });
