@@ -49,6 +49,9 @@ export interface RenderParams {
 /** Size of the crop the smoothing, the mask and the warp field are computed in (texels). */
 export const CROP_W = 112;
 export const CROP_H = 140;
+/** The guided filter's coefficients are smooth: a quarter of the crop's texels is enough. */
+const COEF_W = CROP_W / 2;
+const COEF_H = CROP_H / 2;
 const MAX_CONTROLS = 16;
 
 /** The frame's size in pixels. */
@@ -84,6 +87,9 @@ void main() {
 const HEADER = `#version 300 es
 precision highp float;
 in vec2 v_uv;
+vec4 box5(sampler2D t, vec2 step) {
+  return (texture(t, v_uv) + 2.0 * (texture(t, v_uv + 1.5 * step) + texture(t, v_uv - 1.5 * step))) / 5.0;
+}
 vec4 box9(sampler2D t, vec2 step) {
   return (texture(t, v_uv)
     + 2.0 * (texture(t, v_uv + 1.5 * step) + texture(t, v_uv - 1.5 * step)
@@ -125,8 +131,8 @@ uniform vec2 u_step;
 layout(location = 0) out vec4 o0;
 layout(location = 1) out vec4 o1;
 void main() {
-  o0 = box9(u_a, u_step);
-  o1 = box9(u_b, u_step);
+  o0 = box5(u_a, u_step);
+  o1 = box5(u_b, u_step);
 }`;
 
 /** Vertical box mean of I and I², then the guided filter's a = var / (var + eps) and b. */
@@ -138,8 +144,8 @@ uniform float u_eps;
 layout(location = 0) out vec4 o0;
 layout(location = 1) out vec4 o1;
 void main() {
-  vec3 m = box9(u_a, u_step).rgb;
-  vec3 v = max(box9(u_b, u_step).rgb - m * m, 0.0);
+  vec3 m = box5(u_a, u_step).rgb;
+  vec3 v = max(box5(u_b, u_step).rgb - m * m, 0.0);
   vec3 a = v / (v + u_eps);
   o0 = vec4(a, 1.0);
   // b, and in alpha the local mean luma: the base layer the tone curve is applied to.
@@ -227,6 +233,8 @@ interface Program {
 }
 
 interface Target {
+  w: number;
+  h: number;
   fbo: WebGLFramebuffer;
   textures: WebGLTexture[];
 }
@@ -307,13 +315,14 @@ export class BeautifyPipeline {
     this.maskBuffer = gl.createBuffer()!;
     gl.enableVertexAttribArray(0);
     this.src = this.texture(1, 1, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE);
-    const half = () => this.texture(CROP_W, CROP_H, gl.RGBA16F, gl.RGBA, gl.HALF_FLOAT);
+    const half = (w: number, h: number) => this.texture(w, h, gl.RGBA16F, gl.RGBA, gl.HALF_FLOAT);
     const rg = () => this.texture(CROP_W, CROP_H, gl.RG8, gl.RG, gl.UNSIGNED_BYTE);
-    this.pairA = this.target([half(), half()]);
-    this.pairB = this.target([half(), half()]);
-    this.maskA = this.target([rg()]);
-    this.maskB = this.target([rg()]);
-    this.maskWarp = this.target([half()]);
+    const coef = () => half(COEF_W, COEF_H);
+    this.pairA = this.target(COEF_W, COEF_H, [coef(), coef()]);
+    this.pairB = this.target(COEF_W, COEF_H, [coef(), coef()]);
+    this.maskA = this.target(CROP_W, CROP_H, [rg()]);
+    this.maskB = this.target(CROP_W, CROP_H, [rg()]);
+    this.maskWarp = this.target(CROP_W, CROP_H, [half(CROP_W, CROP_H)]);
     const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     if (status !== gl.FRAMEBUFFER_COMPLETE) {
@@ -360,7 +369,7 @@ export class BeautifyPipeline {
     return t;
   }
 
-  private target(textures: WebGLTexture[]): Target {
+  private target(w: number, h: number, textures: WebGLTexture[]): Target {
     const gl = this.gl;
     const fbo = gl.createFramebuffer()!;
     gl.bindFramebuffer(gl.FRAMEBUFFER, fbo);
@@ -368,7 +377,7 @@ export class BeautifyPipeline {
       gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, t, 0)
     );
     gl.drawBuffers(textures.map((_, i) => gl.COLOR_ATTACHMENT0 + i));
-    return { fbo, textures };
+    return { w, h, fbo, textures };
   }
 
   private use(name: string, textures: WebGLTexture[], values: Record<string, number[]>) {
@@ -411,7 +420,7 @@ export class BeautifyPipeline {
   ) {
     const bind = this.use(name, inputs.map(([, t]) => t), { u_flip: [to ? 0 : 1], ...values });
     bind(inputs.map(([n]) => n));
-    if (to) this.draw(to, CROP_W, CROP_H);
+    if (to) this.draw(to, to.w, to.h);
     else this.draw(null, this.width, this.height);
   }
 
@@ -449,16 +458,17 @@ export class BeautifyPipeline {
     const crop = cropRect(frame, W, H, CROP_W / CROP_H, 0.25);
     const cropV = [crop.x, crop.y, crop.w, crop.h];
     const stepX = [1 / CROP_W, 0], stepY = [0, 1 / CROP_H];
+    const coefX = [1 / COEF_W, 0], coefY = [0, 1 / COEF_H];
 
     // Guided filter coefficients in the crop.
-    const tap = [(crop.w / CROP_W) / 4, (crop.h / CROP_H) / 4];
+    const tap = [(crop.w / COEF_W) / 4, (crop.h / COEF_H) / 4];
     this.pass("down", [["u_src", this.src]], this.pairA, { u_crop: cropV, u_tap: tap });
     const pair = (from: Target, to: Target, program: string, values: Record<string, number[]>) =>
       this.pass(program, [["u_a", from.textures[0]], ["u_b", from.textures[1]]], to, values);
-    pair(this.pairA, this.pairB, "pair", { u_step: stepX });
-    pair(this.pairB, this.pairA, "coeffs", { u_step: stepY, u_eps: [guidedEps(params.smoothing)] });
-    pair(this.pairA, this.pairB, "pair", { u_step: stepX });
-    pair(this.pairB, this.pairA, "pair", { u_step: stepY });
+    pair(this.pairA, this.pairB, "pair", { u_step: coefX });
+    pair(this.pairB, this.pairA, "coeffs", { u_step: coefY, u_eps: [guidedEps(params.smoothing)] });
+    pair(this.pairA, this.pairB, "pair", { u_step: coefX });
+    pair(this.pairB, this.pairA, "pair", { u_step: coefY });
 
     // Skin mask (R) and face mask (G) in the crop, feathered; the warp field in B, A.
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.maskA.fbo);

@@ -1,5 +1,6 @@
 /**
- * `deno task bench beautify`: milliseconds per frame of the teacher's beautify filter in
+ * `deno task bench beautify`: milliseconds per frame (median of 4 interleaved rounds) of the
+ * teacher's beautify filter in
  * headless Chromium, at 640x480 and 1280x720, on a real face photo (Grace Hopper, from Debian's
  * facedetect package): pass-through (upload and copy into the output canvas) and the full
  * filter with face detection every third frame, each frame made into a VideoFrame as the
@@ -68,13 +69,20 @@ try {
       const copy = (f: VideoFrame) => engine.copy(f);
       const filter = (f: VideoFrame) => engine.process(f, ts / 1000);
       time(3, copy); // warm up (shader compilation, first detections)
-      time(6, filter);
-      // Alternate the two so that load from elsewhere on the machine hits both alike.
-      let passthrough = 0, beautify = 0;
-      for (let round = 0; round < 2; round++) {
-        passthrough += time(frames / 2, copy) / 2;
-        beautify += time(frames / 2, filter) / 2;
+      time(9, filter);
+      // Alternate the two in rounds and take each one's median round, so that a burst of load
+      // from elsewhere on the machine does not land on one side only.
+      const rounds = 4, perRound = Math.max(3, Math.round(frames / rounds / 3) * 3);
+      const copies: number[] = [], filters: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        copies.push(time(perRound, copy));
+        filters.push(time(perRound, filter));
       }
+      const median = (xs: number[]) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
+      };
+      const passthrough = median(copies), beautify = median(filters);
       const tracker = engine.faceTracker!;
       const result = {
         passthrough,
