@@ -25,6 +25,8 @@ export interface LectureRoomProps {
   /** The lecture's status when the page was rendered. */
   status: LectureStatus;
   userId: string;
+  /** Students: a signed pass for the token request (see services/lectures/pass.ts). */
+  joinPass?: string;
   /** The planned start, already formatted in the school's time zone. */
   startsAtText: string;
   /** Where the attendance report is (teachers), or "" */
@@ -66,6 +68,7 @@ export default function LectureRoom(props: LectureRoomProps) {
 
   const lk = useLectureRoom({
     lectureId,
+    joinPass: props.joinPass,
     role,
     initialPhase: initialPhase(role, status),
     labels: L,

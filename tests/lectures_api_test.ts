@@ -370,3 +370,82 @@ Deno.test("lectures: without a video server the API says what to set up (503)", 
   assert.equal(open.status, 503);
   assert.match(err.message, /LIVEKIT_URL/);
 });
+
+Deno.test("lectures: join passes (the join storm's path)", async (t) => {
+  await using w = await world();
+  const { one, tok, call, t: app } = w;
+  const make = async (title: string) =>
+    (await ok(
+      await call("POST", `/classes/${one.classA.id}/lectures`, tok.teacherA, {
+        title,
+        startsAt: START,
+      }),
+      201,
+    )).id as string;
+  const id = await make("Storm");
+  const other = await make("Other");
+  const passOf = async (lectureId: string) =>
+    (await ok(await call("GET", `/lectures/${lectureId}`, tok.studentA))).joinPass as string;
+  const withPass = (lectureId: string, pass: string) =>
+    app.app.request(`/api/v1/lectures/${lectureId}/token`, {
+      method: "POST",
+      headers: { "x-mirae-join-pass": pass },
+    });
+  const pass = await passOf(id);
+
+  await t.step("students get a pass with the lecture; teachers do not need one", async () => {
+    assert.ok(pass.length > 40);
+    const teacherView = await ok(await call("GET", `/lectures/${id}`, tok.teacherA));
+    assert.equal(teacherView.joinPass, undefined);
+  });
+
+  await t.step("before the lecture opens the pass gets 409", async () => {
+    await fails(await withPass(id, pass), 409);
+    await ok(await call("POST", `/lectures/${id}/open`, tok.teacherA));
+  });
+
+  await t.step("a pass alone (no session) joins, and the join is recorded", async () => {
+    const ticket = await ok(await withPass(id, pass));
+    assert.equal(ticket.identity, one.studentA.id);
+    assert.equal(ticket.role, "student");
+    const claims = await new TokenVerifier(w.lk.apiKey, w.lk.apiSecret).verify(
+      ticket.token as string,
+    );
+    assert.equal(claims.video?.room, `lecture-${id}`);
+    assert.equal(claims.video?.canPublish, false);
+    assert.ok((await listJoins(app.kv, id)).has(one.studentA.id));
+  });
+
+  await t.step("a pass for another lecture, a tampered or an expired pass: 401", async () => {
+    await fails(await withPass(other, pass), 401);
+    const [body, sig] = pass.split(".");
+    const forged = JSON.parse(atob(body.replace(/-/g, "+").replace(/_/g, "/")));
+    forged.u = one.studentB.id;
+    const forgedBody = btoa(JSON.stringify(forged)).replace(/\+/g, "-").replace(/\//g, "_")
+      .replace(/=+$/, "");
+    await fails(await withPass(id, `${forgedBody}.${sig}`), 401);
+    const { issueJoinPass } = await import("../services/lectures/pass.ts");
+    const old = issueJoinPass(app.config.secret!, {
+      lectureId: id,
+      userId: one.studentA.id,
+      name: "x",
+      orgId: one.org.id,
+      role: "student",
+    }, Date.now() - 5 * 3600_000);
+    await fails(await withPass(id, old), 401);
+    await fails(await withPass(id, "garbage"), 401);
+  });
+
+  await t.step("removed by the teacher: the pass stops working at once", async () => {
+    await ok(
+      await call("POST", `/lectures/${id}/participants/${one.studentA.id}/remove`, tok.teacherA),
+      204,
+    );
+    await fails(await withPass(id, pass), 403);
+  });
+
+  await t.step("ended: 410", async () => {
+    await ok(await call("POST", `/lectures/${id}/end`, tok.teacherA));
+    await fails(await withPass(id, pass), 410);
+  });
+});

@@ -85,15 +85,18 @@ export async function callApi<T>(
   url: string,
   networkMessage: string,
   body?: unknown,
+  opts: { pass?: string } = {},
 ): Promise<ApiResult<T>> {
   let res: Response;
   try {
     res = await fetch(url, {
       method,
+      ...(opts.pass ? { credentials: "omit" as const } : {}),
       headers: {
         accept: "application/json",
         ...(method === "GET" ? {} : { "x-csrf-token": csrfToken() }),
         ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(opts.pass ? { "x-mirae-join-pass": opts.pass } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

@@ -59,6 +59,8 @@ const WAIT_RETRY = 5_000;
 export interface RoomOptions {
   lectureId: string;
   role: "teacher" | "student";
+  /** Students: the page's join pass, so a join needs no session read on the server. */
+  joinPass?: string;
   initialPhase: Phase;
   labels: LectureRoomLabels;
   /** A chat message packet from the server. */
@@ -223,6 +225,8 @@ export function useLectureRoom(opts: RoomOptions): RoomState {
       return;
     }
     if (status === 410) return close("ended");
+    // An expired pass (the page was open for hours): the reloaded page carries a new one.
+    if (status === 401 && opts.joinPass) return location.reload();
     if (status === 403 && role === "student") return close("removed");
     setPhase(status === 0 ? "disconnected" : "failed");
     setProblem(message);
@@ -243,7 +247,10 @@ export function useLectureRoom(opts: RoomOptions): RoomState {
         const opened = await callApi("POST", `${api}/open`, L.network);
         if (!opened.ok) return refused(opened.status, opened.problem.message);
       }
-      const res = await callApi<LectureToken>("POST", `${api}/token`, L.network);
+      // With a pass the request goes without cookies: the server checks the pass only.
+      const res = await callApi<LectureToken>("POST", `${api}/token`, L.network, undefined, {
+        pass: opts.joinPass,
+      });
       if (!res.ok) return refused(res.status, res.problem.message);
       const room = newLectureRoom();
       roomRef.current = room;

@@ -7,8 +7,10 @@ import {
 import LectureRoom from "../../islands/LectureRoom.tsx";
 import { type ClassRole, requireActor } from "../../services/auth/access.ts";
 import type { Class } from "../../services/classes/classes.ts";
+import { linkSecret } from "../../services/classes/join_links.ts";
 import { listChat } from "../../services/lectures/chat.ts";
 import { lectureAccess } from "../../services/lectures/lectures.ts";
+import { studentPass } from "../../services/lectures/pass.ts";
 import { type ChatMessage, type Lecture, MAX_CHAT_LENGTH } from "../../services/lectures/model.ts";
 import type { LiveKitStatus } from "../../services/livekit/link.ts";
 import { getOrg } from "../../services/orgs/orgs.ts";
@@ -25,6 +27,8 @@ interface Data {
   video: LiveKitStatus;
   /** An ended lecture: one page of its chat. */
   history?: { items: ChatMessage[]; nextAfter?: string; after?: string };
+  /** Students of a scheduled or live lecture: their join pass. */
+  joinPass?: string;
 }
 
 /**
@@ -34,9 +38,13 @@ interface Data {
  */
 export const handler: Handlers<Data> = {
   async GET(_req, ctx) {
-    const { kv } = ctx.state;
+    const { kv, config } = ctx.state;
     const actor = requireActor(ctx.state);
     const { lecture, cls, role } = await lectureAccess(kv, actor, ctx.params.lectureId);
+    // Students join with a pass: when the teacher goes live, the waiting pages all ask at once.
+    const joinPass = role === "student" && lecture.status !== "ended"
+      ? studentPass(await linkSecret(kv, config), lecture, actor.user)
+      : undefined;
     const { timeZone } = await getOrg(kv, cls.orgId);
     let history: Data["history"];
     if (lecture.status === "ended") {
@@ -51,6 +59,7 @@ export const handler: Handlers<Data> = {
       timeZone,
       video: ctx.state.livekit.status(),
       history,
+      joinPass,
     });
   },
 };
@@ -119,6 +128,7 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
             role={host ? "teacher" : "student"}
             status={lecture.status}
             userId={state.actor!.user.id}
+            joinPass={data.joinPass}
             startsAtText={formatWhen(state, lecture.startsAt, timeZone)}
             attendanceUrl={host ? attendanceUrl : ""}
             maxChat={MAX_CHAT_LENGTH}

@@ -1,7 +1,10 @@
 /**
  * `deno task bench joins`: the 8 a.m. join storm. N students (10,000 by default) of one class
- * concurrently ask the real server (main.ts, embedded KV, its own local LiveKit) for a lecture
- * token; each join is recorded before its token is handed out. Afterwards the stored joins are
+ * have the lecture page open and wait; the teacher goes live and they all ask the real server
+ * (main.ts, embedded KV, its own local LiveKit) for a lecture token at once, each with the join
+ * pass its page carries (services/lectures/pass.ts); each join is recorded before its token is
+ * handed out. For comparison, a smaller storm joins with sessions (a session, user and
+ * membership read per join). Afterwards the stored joins are
  * counted: every answered join must be there. A second run kills the server in the middle of a
  * storm (SIGKILL) and checks that no join it had acknowledged was lost.
  *
@@ -15,11 +18,13 @@
 import { createSession } from "../../services/auth/sessions.ts";
 import { scheduleLecture } from "../../services/lectures/lectures.ts";
 import { listJoins } from "../../services/lectures/joins.ts";
+import { JOIN_PASS_HEADER, studentPass } from "../../services/lectures/pass.ts";
 import { freePort, spawnServer } from "../spawn_server.ts";
 import { seedClass } from "./_lib.ts";
 
 const N = Number(Deno.env.get("JOIN_STORM_N") ?? 10_000);
-const CONCURRENCY = Number(Deno.env.get("JOIN_CONCURRENCY") ?? 256);
+// Every waiting page asks at once when the teacher goes live; 1,000 connections stand in for them.
+const CONCURRENCY = Number(Deno.env.get("JOIN_CONCURRENCY") ?? 1000);
 
 interface StormResult {
   seconds: number;
@@ -27,59 +32,63 @@ interface StormResult {
   ok: number;
   failed: number;
   p99Ms: number;
+  /** User ids whose join was answered 200. */
+  answered: string[];
 }
 
 /**
  * The wrk script: request i carries token i (once each); after the last token it asks for a
- * small static file until every token's answer is in, then stops. Timing uses LuaJIT's FFI
- * clock (wrk's own duration is the -d limit).
+ * small static file until wrk's time is up. Every token's answer is written to `answers`
+ * (`<µs since the first request> <latency µs> <user id>`, or `... -1 !<status>` for a refusal),
+ * timed with LuaJIT's FFI clock; the storm's length is the last answer's time.
  */
-function stormScript(tokensPath: string | null, ackPath: string, filler: string): string {
+function stormScript(
+  tokensPath: string | null,
+  answersPath: string,
+  filler: string,
+  header: string,
+): string {
   return `
 local ffi = require("ffi")
 ffi.cdef[[ typedef struct { long tv_sec; long tv_usec; } timeval; int gettimeofday(timeval *t, void *tz); ]]
 local function now() local t = ffi.new("timeval"); ffi.C.gettimeofday(t, nil); return tonumber(t.tv_sec) * 1e6 + tonumber(t.tv_usec) end
-local tokens = {}
+local tokens, ids = {}, {}
 local path = ${tokensPath ? JSON.stringify(tokensPath) : "nil"}
-if path then for line in io.lines(path) do tokens[#tokens + 1] = line end else for i = 1, ${N} do tokens[i] = "" end end
-local acks = io.open(${JSON.stringify(ackPath)}, "w")
-acks:setvbuf("line")
-local sent, answered, ok, first = 0, 0, 0, 0
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
+if path then
+  for line in io.lines(path) do
+    local id, tok = string.match(line, "^(%S+) (.+)$")
+    tokens[#tokens + 1] = tok; ids[#ids + 1] = id
+  end
+else
+  for i = 1, ${N} do tokens[i] = ""; ids[i] = tostring(i) end
+end
+local out = io.open(${JSON.stringify(answersPath)}, "w")
+out:setvbuf("line")
+local sent, first = 0, 0
+local sentAt = {}
 -- wrk calls request() once and throws the result away before the first real request: give
 -- it a filler so no token is lost.
 local primed = false
 function request()
   if not primed then primed = true; return wrk.format("GET", ${JSON.stringify(filler)}) end
-  if first == 0 then first = now() end
+  local t = now()
+  if first == 0 then first = t end
   sent = sent + 1
   if sent <= #tokens then
-    if path then return wrk.format("POST", nil, { ["Authorization"] = "Bearer " .. tokens[sent] }) end
-    return wrk.format("POST", nil)
+    sentAt[ids[sent]] = t
+    if path then return wrk.format("POST", nil, { [${JSON.stringify(header)}] = tokens[sent] }) end
+    return wrk.format("POST", nil, { ["X-Id"] = ids[sent] })
   end
   return wrk.format("GET", ${JSON.stringify(filler)})
 end
 function response(status, headers, body)
+  local t = now()
   -- A join's answer names the identity; the filler's does not. Errors are token answers too.
-  local id = body and string.match(body, '"identity":"([^"]+)"')
-  local bare = body and string.find(body, '"ok":true', 1, true)
-  if id or bare or status ~= 200 then
-    answered = answered + 1
-    if status == 200 then
-      ok = ok + 1
-      if id then acks:write(id, "\\n") end
-    end
-    if answered == #tokens then
-      acks:close()
-      wrk.thread:set("result", string.format("%d %d %d", ok, answered - ok, now() - first))
-      wrk.thread:stop()
-    end
-  end
-end
-function done(summary, latency, requests)
-  for _, t in ipairs(threads) do
-    io.write("RESULT " .. tostring(t:get("result")) .. " " .. latency:percentile(99) .. " " .. summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout .. "\\n")
+  local id = body and (string.match(body, '"identity":"([^"]+)"') or string.match(body, '"id":"([^"]+)"'))
+  if id and status == 200 then
+    out:write(string.format("%d %d %s\\n", t - first, t - (sentAt[id] or t), id))
+  elseif status ~= 200 then
+    out:write(string.format("%d -1 !%d\\n", t - first, status))
   end
 end
 `;
@@ -88,53 +97,95 @@ end
 /** Runs one storm with wrk: each token once (or N bare requests when tokens is null). */
 async function storm(
   url: string,
-  tokens: string[] | null,
+  tokens: { token: string; userId: string }[] | null,
   dir: string,
   filler = "/styles.css",
+  seconds = 15,
+  header = "X-Mirae-Join-Pass",
 ): Promise<StormResult> {
   const tokensPath = tokens ? `${dir}/tokens.txt` : null;
-  if (tokensPath) await Deno.writeTextFile(tokensPath, tokens!.join("\n") + "\n");
+  if (tokensPath) {
+    await Deno.writeTextFile(
+      tokensPath,
+      tokens!.map((t) => `${t.userId} ${t.token}`).join("\n") + "\n",
+    );
+  }
   const scriptPath = `${dir}/storm.lua`;
-  await Deno.writeTextFile(scriptPath, stormScript(tokensPath, `${dir}/acks.txt`, filler));
+  const answersPath = `${dir}/answers.txt`;
+  await Deno.writeTextFile(scriptPath, stormScript(tokensPath, answersPath, filler, header));
   const out = await new Deno.Command("wrk", {
-    args: ["-t1", `-c${CONCURRENCY}`, "-d12s", "--timeout", "10s", "-s", scriptPath, url],
+    args: ["-t1", `-c${CONCURRENCY}`, `-d${seconds}s`, "--timeout", "10s", "-s", scriptPath, url],
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  const m = text.match(/RESULT (\d+) (\d+) (\d+) ([\d.]+) (\d+)/);
-  if (!out.success || !m) {
-    throw new Error(
-      `wrk failed or did not finish the storm:\n${text}${new TextDecoder().decode(out.stderr)}`,
-    );
+  if (!out.success) {
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    throw new Error(`wrk failed:\n${text}`);
   }
-  const [ok, failed, micros, p99, socketErrors] = m.slice(1).map(Number);
-  return { ok, failed: failed + socketErrors, seconds: micros / 1e6, p99Ms: p99 / 1000 };
+  const lines = (await Deno.readTextFile(answersPath)).split("\n").filter(Boolean);
+  const answered: string[] = [];
+  const latencies: number[] = [];
+  let failed = 0;
+  let last = 0;
+  for (const line of lines) {
+    const [t, lat, id] = line.split(" ");
+    last = Math.max(last, Number(t));
+    if (id.startsWith("!")) failed++;
+    else {
+      answered.push(id);
+      latencies.push(Number(lat) / 1000);
+    }
+  }
+  const expected = tokens ? tokens.length : N;
+  return {
+    ok: answered.length,
+    // A token with no answer before wrk stopped counts as failed too.
+    failed: failed + Math.max(0, expected - answered.length - failed),
+    seconds: last / 1e6,
+    p99Ms: p99(latencies),
+    answered,
+  };
 }
 
-/** A KV file with a class of N students, a live lecture and one API session per student. */
-async function seed(dir: string) {
+function p99(values: number[]): number {
+  if (!values.length) return NaN;
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+}
+
+/** The secret the spawned server signs join passes with (scripts/spawn_server.ts sets it). */
+const SECRET = "bench-joins-secret-0123456789abcdefghijkl";
+
+type Mode = "pass" | "session";
+
+/**
+ * A KV file with a class of N students and a scheduled lecture, and what each student's page
+ * would send: the join pass the lecture page hands out, or an API session.
+ */
+async function seed(dir: string, mode: Mode, n: number) {
   const kv = await Deno.openKv(`${dir}/mirae.kv`);
   try {
-    const { cls, teacher, students } = await seedClass(kv, "storm", N);
+    const { org, cls, teacher, students } = await seedClass(kv, "storm", n);
     const lecture = await scheduleLecture(kv, cls, teacher.id, {
       title: "8 a.m. lecture",
       startsAt: new Date().toISOString(),
     });
-    const tokens: { userId: string; token: string }[] = [];
+    const credentials: { userId: string; token: string }[] = [];
     for (let i = 0; i < students.length; i += 200) {
-      tokens.push(
+      credentials.push(
         ...await Promise.all(
           students.slice(i, i + 200).map(async (s) => ({
             userId: s.id,
-            token: (await createSession(kv, s, { ttlMs: 3_600_000, kind: "api" })).token,
+            token: mode === "pass"
+              ? `${studentPass(SECRET, { id: lecture.id, orgId: org.id }, s)}`
+              : `Bearer ${(await createSession(kv, s, { ttlMs: 3_600_000, kind: "api" })).token}`,
           })),
         ),
       );
     }
     const teacherToken = (await createSession(kv, teacher, { ttlMs: 3_600_000, kind: "api" }))
       .token;
-    return { lectureId: lecture.id, tokens, teacherToken };
+    return { lectureId: lecture.id, credentials, teacherToken };
   } finally {
     kv.close();
   }
@@ -155,7 +206,7 @@ async function bareRouteRps(dir: string): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "eval",
-      `import { Hono } from "hono"; const app = new Hono().post("/", (c) => c.json({ ok: true }))` +
+      `import { Hono } from "hono"; const app = new Hono().post("/", (c) => c.json({ id: c.req.header("x-id") }))` +
       `.get("/styles.css", (c) => c.text("x"));` +
       `Deno.serve({ port: ${port}, hostname: "127.0.0.1", onListen() { console.log("up"); } }, app.fetch);`,
     ],
@@ -176,25 +227,29 @@ async function bareRouteRps(dir: string): Promise<number> {
   }
 }
 
-async function run(crash: boolean) {
+async function run(mode: Mode, n: number, crash = false) {
   const dir = await Deno.makeTempDir({ prefix: "mirae-bench-joins-" });
   try {
-    const seeded = await seed(dir);
+    const seeded = await seed(dir, mode, n);
     const kvPath = `${dir}/mirae.kv`;
-    const server = await spawnServer({ DENO_KV_PATH: kvPath, MIRAE_SEED_DEMO: "false" });
+    const server = await spawnServer({
+      DENO_KV_PATH: kvPath,
+      MIRAE_SEED_DEMO: "false",
+      MIRAE_SECRET: SECRET,
+    });
     const opened = await fetch(`${server.url}/api/v1/lectures/${seeded.lectureId}/open`, {
       method: "POST",
       headers: { authorization: `Bearer ${seeded.teacherToken}` },
     });
     if (!opened.ok) throw new Error(`open: ${opened.status} ${await opened.text()}`);
     const url = `${server.url}/api/v1/lectures/${seeded.lectureId}/token`;
+    const header = mode === "pass" ? JOIN_PASS_HEADER : "authorization";
     // Warm-up: a few joins so the storm does not pay for loading modules.
-    const warm = seeded.tokens.slice(0, 50);
-    for (const t of warm) {
-      await (await fetch(url, { method: "POST", headers: { authorization: `Bearer ${t.token}` } }))
-        .arrayBuffer();
+    const warm = seeded.credentials.slice(0, 50);
+    for (const c of warm) {
+      await (await fetch(url, { method: "POST", headers: { [header]: c.token } })).arrayBuffer();
     }
-    const students = seeded.tokens.slice(50);
+    const students = seeded.credentials.slice(50);
     let killed = false;
     if (crash) {
       // Kill the server without warning once about half of the storm's joins are stored.
@@ -202,23 +257,18 @@ async function run(crash: boolean) {
       (async () => {
         while (true) {
           await new Promise((r) => setTimeout(r, 20));
-          let n = 0;
-          for await (const _ of watcher.list({ prefix: ["lecture_joins", seeded.lectureId] })) n++;
-          if (n >= students.length / 2) break;
+          let stored = 0;
+          for await (const _ of watcher.list({ prefix: ["lecture_joins", seeded.lectureId] })) {
+            stored++;
+          }
+          if (stored >= students.length / 2) break;
         }
         Deno.kill(server.pid, "SIGKILL");
         killed = true;
         watcher.close();
       })();
     }
-    let result: StormResult | null = null;
-    let stormError = "";
-    try {
-      result = await storm(url, students.map((t) => t.token), dir);
-    } catch (err) {
-      if (!crash) throw err;
-      stormError = (err as Error).message.split("\n")[0];
-    }
+    const result = await storm(url, students, dir, "/styles.css", crash ? 10 : 15, header);
     await server.stop();
     if (crash) {
       // Its LiveKit server lost its parent: stop it too.
@@ -230,10 +280,8 @@ async function run(crash: boolean) {
       }
     }
     const stored = await storedJoins(kvPath, seeded.lectureId);
-    const acked = (await Deno.readTextFile(`${dir}/acks.txt`).catch(() => "")).split("\n")
-      .filter(Boolean);
-    const lost = acked.filter((id) => !stored.has(id)).length;
-    return { result, stored, acked, lost, killed, stormError, attempted: students.length };
+    const lost = result.answered.filter((id) => !stored.has(id)).length;
+    return { result, stored: stored.size - warm.length, lost, killed, attempted: students.length };
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
@@ -242,13 +290,13 @@ async function run(crash: boolean) {
 const baseDir = await Deno.makeTempDir({ prefix: "mirae-bench-bare-" });
 const bareRps = await bareRouteRps(baseDir);
 await Deno.remove(baseDir, { recursive: true });
-const r = await run(false);
-const res = r.result!;
+
+const r = await run("pass", N);
+const res = r.result;
 const joinsPerS = res.ok / res.seconds;
-const storedOfStorm = r.stored.size - 50;
 console.log(
-  `# ${r.attempted} joins, ${CONCURRENCY} in flight: ${res.ok} answered 200, ${res.failed} not; ` +
-    `${storedOfStorm} stored`,
+  `# ${r.attempted} joins with passes, ${CONCURRENCY} in flight: ${res.ok} answered 200, ` +
+    `${res.failed} not; ${r.stored} stored`,
 );
 console.log(`BENCH join_storm_10k_s=${(res.seconds * 10_000 / r.attempted).toFixed(2)} s`);
 // Lost: a student who got no token, or whose acknowledged join is not stored.
@@ -258,11 +306,22 @@ console.log(`BENCH join_storm_joins_per_s=${joinsPerS.toFixed(0)}`);
 console.log(`BENCH join_storm_bare_rps=${bareRps.toFixed(0)}`);
 console.log(`BENCH join_storm_ratio=${(joinsPerS / bareRps).toFixed(3)}`);
 
+// The same storm through sessions (no pass): a session, user and membership read per join.
+const SESSION_N = Math.min(N, 3000);
+const sr = await run("session", SESSION_N);
+const sessionPerS = sr.result.ok / sr.result.seconds;
+console.log(
+  `# ${sr.attempted} joins with sessions: ${sr.result.ok} answered 200, ${sr.result.failed} ` +
+    `not; ${sr.stored} stored`,
+);
+console.log(`BENCH join_storm_session_joins_per_s=${sessionPerS.toFixed(0)}`);
+console.log(`BENCH join_storm_session_lost=${sr.result.failed + sr.lost}`);
+
 if (Deno.env.get("JOIN_STORM_CRASH") !== "0") {
-  const c = await run(true);
+  const c = await run("pass", N, true);
   console.log(
     `# crash run: server killed (SIGKILL) mid-storm${c.killed ? "" : " (NOT killed?)"}; ` +
-      `${c.acked.length} joins acknowledged before, ${c.stored.size - 50} stored`,
+      `${c.result.ok} joins acknowledged before, ${c.stored} stored`,
   );
   console.log(`BENCH join_storm_crash_acked_lost=${c.lost}`);
 }

@@ -62,8 +62,21 @@ function base64url(bytes: Uint8Array): string {
  * without one, a random secret made once per install and kept in KV at
  * `["settings", "link_secret"]` so links survive restarts.
  */
-export async function linkSecret(kv: Deno.Kv, config: Pick<Config, "secret">): Promise<string> {
-  if (config.secret) return config.secret;
+export function linkSecret(kv: Deno.Kv, config: Pick<Config, "secret">): Promise<string> {
+  if (config.secret) return Promise.resolve(config.secret);
+  // Read once per process: join-pass checks ask for it on every join of a storm.
+  let secret = storedSecrets.get(kv);
+  if (!secret) {
+    secret = storedLinkSecret(kv);
+    storedSecrets.set(kv, secret);
+    secret.catch(() => storedSecrets.delete(kv));
+  }
+  return secret;
+}
+
+const storedSecrets = new WeakMap<Deno.Kv, Promise<string>>();
+
+async function storedLinkSecret(kv: Deno.Kv): Promise<string> {
   const key = ["settings", "link_secret"];
   const stored = await kv.get<string>(key);
   if (stored.value) return stored.value;

@@ -60,8 +60,37 @@ export async function getManyFast(
   keys: Deno.KvKey[],
   doubt: (entries: Deno.KvEntryMaybe<unknown>[]) => boolean,
 ): Promise<Deno.KvEntryMaybe<unknown>[]> {
-  const entries = await kv.getMany(keys, { consistency: "eventual" });
-  return doubt(entries) ? await kv.getMany(keys) : entries;
+  const release = await readSlot(kv);
+  try {
+    const entries = await kv.getMany(keys, { consistency: "eventual" });
+    return doubt(entries) ? await kv.getMany(keys) : entries;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Hot-path reads in flight at once, per KV handle. The embedded store reads through a few
+ * SQLite connections: 128 concurrent reads got less done than 16 (measured: about 3,000 vs
+ * 4,800 seven-key reads/s on two cores), so requests beyond this wait their turn.
+ */
+export const READS_IN_FLIGHT = 16;
+const readQueues = new WeakMap<Deno.Kv, { active: number; waiting: (() => void)[] }>();
+
+async function readSlot(kv: Deno.Kv): Promise<() => void> {
+  let q = readQueues.get(kv);
+  if (!q) readQueues.set(kv, q = { active: 0, waiting: [] });
+  const queue = q;
+  if (queue.active >= READS_IN_FLIGHT) {
+    await new Promise<void>((resolve) => queue.waiting.push(resolve));
+  } else {
+    queue.active++;
+  }
+  return () => {
+    const next = queue.waiting.shift();
+    if (next) next(); // the slot passes straight to the next reader
+    else queue.active--;
+  };
 }
 
 /** Reads many records by key (KV's getMany takes at most 10 keys a call). */

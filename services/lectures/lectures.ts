@@ -12,6 +12,7 @@ import { commit, getManyFast, getRecord, getRecords, newId } from "../db/kv.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, notFound, validateInput } from "../web/errors.ts";
+import { refreshGate } from "./gate.ts";
 import {
   AttendanceRulesSchema,
   DEFAULT_ATTENDANCE_RULES,
@@ -216,6 +217,7 @@ export async function openLecture(
   if (lecture.status === "live") return lecture;
   const next: Lecture = { ...lecture, status: "live", openedAt: new Date().toISOString() };
   await saveLecture(kv, entry, next);
+  refreshGate(kv, id);
   return next;
 }
 
@@ -237,6 +239,7 @@ export async function endLecture(
     endedAt: new Date().toISOString(),
   };
   await saveLecture(kv, entry, next);
+  refreshGate(kv, id);
   await deleteRoomQuietly(server, lecture.roomName);
   return next;
 }
@@ -270,7 +273,7 @@ export async function markLectureEnded(kv: Deno.Kv, id: string, at: Date): Promi
     if (lecture.status !== "live") return;
     const next: Lecture = { ...lecture, status: "ended", endedAt: at.toISOString() };
     const res = await kv.atomic().check(entry).set(["lectures", id], next).commit();
-    if (res.ok) return;
+    if (res.ok) return refreshGate(kv, id);
   }
   throw new AppError("conflict", "The lecture kept changing while it was being ended.");
 }

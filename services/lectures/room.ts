@@ -10,7 +10,9 @@ import type { LiveKitServer } from "../livekit/link.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, forbidden } from "../web/errors.ts";
 import { lectureAccess } from "./lectures.ts";
+import { lectureGate, refreshGate } from "./gate.ts";
 import { recordJoin } from "./joins.ts";
+import { verifyJoinPass } from "./pass.ts";
 import { isNotFound } from "./lectures.ts";
 import {
   type Lecture,
@@ -75,6 +77,44 @@ export async function joinLecture(
   }, now);
   await recordJoin(kv, lecture.id, userId, { at: now, role });
   return { url: server.url, token, identity: userId, role, onStage, expiresAt };
+}
+
+/**
+ * A token for a student who holds a join pass (pass.ts): no session or membership read, only
+ * the lecture's gate (gate.ts) from memory. 401 for a bad or expired pass (the page reloads
+ * and gets a new one), 404 for another school's lecture, 409/410 when not live, 403 when the
+ * teacher removed them.
+ */
+export async function joinWithPass(
+  kv: Deno.Kv,
+  server: LiveKitServer,
+  secret: string,
+  lectureId: string,
+  passText: string,
+): Promise<LectureTicket> {
+  const pass = verifyJoinPass(secret, passText);
+  if (!pass || pass.lectureId !== lectureId) {
+    throw new AppError("unauthorized", "This lecture pass is not valid any more. Reload the page.");
+  }
+  const gate = await lectureGate(kv, lectureId);
+  if (!gate || gate.lecture.orgId !== pass.orgId) {
+    throw new AppError("not_found", "Lecture not found");
+  }
+  requireLive(gate.lecture);
+  const student = pass.role === "student";
+  if (student && gate.removed.has(pass.userId)) {
+    throw forbidden("Your teacher removed you from this lecture.");
+  }
+  const onStage = student && gate.onStage.has(pass.userId);
+  const now = Date.now();
+  const { token, expiresAt } = await mintLectureToken(server, gate.lecture, {
+    userId: pass.userId,
+    name: pass.name,
+    role: pass.role,
+    onStage,
+  }, now);
+  await recordJoin(kv, lectureId, pass.userId, { at: now, role: pass.role });
+  return { url: server.url, token, identity: pass.userId, role: pass.role, onStage, expiresAt };
 }
 
 /**
@@ -152,6 +192,7 @@ export async function inviteToStage(
     .set(["lecture_stage", lecture.id, userId], seat)
     .delete(["lecture_hands", lecture.id, userId])
     .commit();
+  refreshGate(kv, lecture.id);
   await sendToLecture(server, lecture, TOPICS.stage, { onStage: true }, [userId]);
   return seat;
 }
@@ -167,6 +208,7 @@ export async function takeOffStage(
   userId: string,
 ): Promise<void> {
   await kv.delete(["lecture_stage", lecture.id, userId]);
+  refreshGate(kv, lecture.id);
   if (lecture.status !== "live") return;
   await sendToLecture(server, lecture, TOPICS.stage, { onStage: false }, [userId]);
   try {
@@ -221,6 +263,7 @@ export async function removeFromLecture(
     .delete(["lecture_stage", lecture.id, userId])
     .delete(["lecture_hands", lecture.id, userId])
     .commit();
+  refreshGate(kv, lecture.id);
   try {
     await server.rooms.removeParticipant(lecture.roomName, userId, {
       revokeTokenTs: BigInt(Math.floor(Date.now() / 1000)),

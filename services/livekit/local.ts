@@ -151,7 +151,9 @@ export function liveKitConfig(
         enable_loopback_candidate: true,
       },
       keys: { [keys.apiKey]: keys.apiSecret },
-      room: { empty_timeout: 300, departure_timeout: 20 },
+      // Only the app creates rooms (when a teacher opens a lecture): a token for an ended
+      // lecture must not bring its room back.
+      room: { auto_create: false, empty_timeout: 300, departure_timeout: 20 },
       logging: { level: "warn" },
       ...(webhookUrl
         ? {

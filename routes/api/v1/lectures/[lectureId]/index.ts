@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { requireActor } from "../../../../../services/auth/access.ts";
+import { linkSecret } from "../../../../../services/classes/join_links.ts";
+import { studentPass } from "../../../../../services/lectures/pass.ts";
 import {
   lectureAccess,
   LectureParamsSchema,
@@ -19,6 +21,8 @@ import {
 const LectureWithRoleSchema = LectureViewSchema.extend({
   /** The asker's standing in the lecture's class. */
   role: z.enum(["admin", "teacher", "student"]),
+  /** Students: a pass for POST …/token (header x-mirae-join-pass), good for 4 hours. */
+  joinPass: z.string().optional(),
 });
 
 export const GET = defineApi({
@@ -28,13 +32,13 @@ export const GET = defineApi({
   request: { params: LectureParamsSchema },
   responses: { 200: json(LectureWithRoleSchema, "The lecture"), ...errorResponses },
 }, async (c) => {
+  const { kv, config } = c.var.state;
   const actor = requireActor(c.var.state);
-  const { lecture, role } = await lectureAccess(
-    c.var.state.kv,
-    actor,
-    c.req.valid("param").lectureId,
-  );
-  return c.json({ ...lectureView(lecture), role }, 200);
+  const { lecture, role } = await lectureAccess(kv, actor, c.req.valid("param").lectureId);
+  const joinPass = role === "student"
+    ? studentPass(await linkSecret(kv, config), lecture, actor.user)
+    : undefined;
+  return c.json({ ...lectureView(lecture), role, ...(joinPass ? { joinPass } : {}) }, 200);
 });
 
 export const PATCH = defineApi({

@@ -1,0 +1,92 @@
+/**
+ * Join passes: the 8 a.m. join storm without a database read per join. When a member opens a
+ * lecture's page (or reads the lecture through the API) every check has just been made:
+ * session, school, class membership. The page then carries a pass, signed with the app's
+ * secret, naming the lecture, the member and their role for a few hours. When the teacher goes
+ * live, the waiting pages all ask for a media token at once; with a pass the token endpoint
+ * verifies a signature instead of reading the session, the user and the membership (reads on
+ * the embedded KV top out near 2,000/s on two cores). What can change within the pass's
+ * lifetime is checked per lecture from memory (see gate.ts): whether the lecture is live, and
+ * whether the student was removed or invited on stage.
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { timingSafeEqual } from "node:crypto";
+import { hmacSha256 } from "../auth/hmac.ts";
+import { z } from "zod";
+import type { LectureRole } from "./tokens.ts";
+
+/** The request header that carries a pass to the token endpoint. */
+export const JOIN_PASS_HEADER = "x-mirae-join-pass";
+
+/** How long a pass is good for: a school day's block of lessons. */
+export const PASS_TTL_S = 4 * 3600;
+
+const PassSchema = z.object({
+  /** lecture id */
+  l: z.string(),
+  /** user id, name, organization */
+  u: z.string(),
+  n: z.string(),
+  o: z.string(),
+  r: z.enum(["teacher", "student"]),
+  /** expires (unix seconds) */
+  e: z.number(),
+});
+
+/** What a valid pass says. */
+export interface JoinPass {
+  lectureId: string;
+  userId: string;
+  name: string;
+  orgId: string;
+  role: LectureRole;
+}
+
+function mac(secret: string, body: string): Buffer {
+  return hmacSha256(secret)(`mirae.lecture-pass|${body}`);
+}
+
+/** Signs a pass for a member who was just checked. */
+export function issueJoinPass(secret: string, pass: JoinPass, now = Date.now()): string {
+  const body = Buffer.from(JSON.stringify({
+    l: pass.lectureId,
+    u: pass.userId,
+    n: pass.name,
+    o: pass.orgId,
+    r: pass.role,
+    e: Math.floor(now / 1000) + PASS_TTL_S,
+  })).toString("base64url");
+  return `${body}.${mac(secret, body).toString("base64url")}`;
+}
+
+/** The pass's contents when its signature is good and it is not expired; else null. */
+export function verifyJoinPass(secret: string, pass: string, now = Date.now()): JoinPass | null {
+  const [body, sig, extra] = pass.split(".");
+  if (!body || !sig || extra !== undefined || pass.length > 2000) return null;
+  const expected = mac(secret, body);
+  const given = Buffer.from(sig, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const p = PassSchema.parse(JSON.parse(Buffer.from(body, "base64url").toString()));
+    if (p.e * 1000 <= now) return null;
+    return { lectureId: p.l, userId: p.u, name: p.n, orgId: p.o, role: p.r };
+  } catch {
+    return null;
+  }
+}
+
+/** A student's pass for a lecture (after the caller checked they are a student of its class). */
+export function studentPass(
+  secret: string,
+  lecture: { id: string; orgId: string },
+  user: { id: string; name: string },
+): string {
+  return issueJoinPass(secret, {
+    lectureId: lecture.id,
+    userId: user.id,
+    name: user.name,
+    orgId: lecture.orgId,
+    role: "student",
+  });
+}
