@@ -462,7 +462,7 @@ async function run() {
 
   // The teacher goes live.
   const teacher = await newPage();
-  const { token: teacherToken } = await mintLectureToken(lk, lecture, {
+  const { token: teacherToken } = mintLectureToken(lk, lecture, {
     userId: "teacher",
     name: "Teacher",
     role: "teacher",
@@ -504,7 +504,7 @@ async function run() {
       const p = pages[pages.length - 1];
       pageFill++;
       const id = `student-${String(next++).padStart(4, "0")}`;
-      const { token } = await mintLectureToken(lk, lecture, {
+      const { token } = mintLectureToken(lk, lecture, {
         userId: id,
         name: `Student ${next}`,
         role: "student",

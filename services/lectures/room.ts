@@ -69,7 +69,7 @@ export async function joinLecture(
   }
   const onStage = role === "student" && seat.value !== null;
   const now = Date.now();
-  const { token, expiresAt } = await mintLectureToken(server, lecture, {
+  const { token, expiresAt } = mintLectureToken(server, lecture, {
     userId,
     name: actor.user.name,
     role,
@@ -107,7 +107,7 @@ export async function joinWithPass(
   }
   const onStage = student && gate.onStage.has(pass.userId);
   const now = Date.now();
-  const { token, expiresAt } = await mintLectureToken(server, gate.lecture, {
+  const { token, expiresAt } = mintLectureToken(server, gate.lecture, {
     userId: pass.userId,
     name: pass.name,
     role: pass.role,
