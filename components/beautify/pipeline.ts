@@ -2,16 +2,16 @@
  * The beautify filter's WebGL2 pipeline, one frame at a time:
  *
  * 1. Upload the camera frame (full resolution).
- * 2. In a fixed-size crop around the face (112x140 texels whatever the frame size, so the cost
- *    of steps 2-3 does not grow with the camera's resolution): downsample, then a self-guided
- *    filter (He et al.) per colour channel with separable 9-texel box filters, giving the
- *    coefficients `a`, `b` of `q = a * I + b`. This is the fast guided filter: the coefficients
- *    are smooth, so they are computed small and applied to the full-resolution `I`, where
- *    strong edges keep their sharpness.
- * 3. In the same crop, the skin mask from the landmarks (the face oval minus the eyes, eyebrows
- *    and lips, each grown), feathered by a blur; the oval alone, which limits the brightening
- *    to the face; and the slimming warp's displacement field (cheek and jaw points pulled
- *    towards the face's axis).
+ * 2. In a fixed crop around the face (so the cost of steps 2-3 does not grow with the camera's
+ *    resolution): downsample to 56x70 texels, then a self-guided filter (He et al.) per colour
+ *    channel with separable 5-texel box means, giving the coefficients `a`, `b` of
+ *    `q = a * I + b`. This is the fast guided filter: the coefficients are smooth, so they are
+ *    computed small and applied to the full-resolution `I`, where strong edges keep their
+ *    sharpness.
+ * 3. In the same crop at 112x140 texels: the skin mask from the landmarks (the face oval minus
+ *    the eyes, eyebrows and lips, each grown), feathered by a blur; the oval alone, which limits
+ *    the brightening to the face; and the slimming warp's displacement field (cheek and jaw
+ *    points pulled towards the face's axis).
  * 4. One full-resolution pass: the warp, `mix(I, q, skin * strength)`, and a tone curve
  *    `L + k L (1 - L)` applied to the local mean luma (the base layer), so that brightening
  *    keeps edges' contrast. Pixels outside the crop are copied unchanged.
