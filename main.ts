@@ -5,6 +5,7 @@
  */
 import { loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
+import { ensureBeautifyAssets } from "./scripts/beautify_assets.ts";
 import { openKv } from "./services/db/kv.ts";
 import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
 import { startQueue } from "./services/jobs/queue.ts";
@@ -15,6 +16,11 @@ import { isEmpty } from "./services/orgs/orgs.ts";
 import { createApp } from "./services/web/app.tsx";
 
 const config = loadConfig();
+// The beautify filter's wasm and models, served from static/vendor (prepared from npm packages,
+// nothing is fetched at run time). Without them the filter says so and the camera passes through.
+await ensureBeautifyAssets().catch((err) =>
+  console.error(`Beautify filter assets could not be prepared: ${(err as Error).message}`)
+);
 const kv = await openKv(config.kvLocation);
 
 if (config.seedDemo && config.env !== "production" && await isEmpty(kv)) {

@@ -2,19 +2,8 @@ import { getSessionUser } from "../services/auth/sessions.ts";
 import { negotiateLocale, translator } from "../services/i18n/i18n.ts";
 import { getCookies, LANG_COOKIE, SESSION_COOKIE } from "../services/web/cookies.ts";
 import { checkCsrf } from "../services/web/csrf.ts";
+import { pageCsp } from "../services/web/csp.ts";
 import type { RouteContext } from "../services/web/define.ts";
-
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join("; ");
 
 /** Every request: language, who is asking, CSRF, security headers. */
 export async function handler(req: Request, ctx: RouteContext): Promise<Response> {
@@ -37,7 +26,10 @@ export async function handler(req: Request, ctx: RouteContext): Promise<Response
   res.headers.set("x-content-type-options", "nosniff");
   res.headers.set("referrer-policy", "same-origin");
   if (res.headers.get("content-type")?.startsWith("text/html")) {
-    res.headers.set("content-security-policy", CSP);
+    // A page may bring its own policy (the lecture room allows wasm); all others get this one.
+    if (!res.headers.has("content-security-policy")) {
+      res.headers.set("content-security-policy", pageCsp());
+    }
     res.headers.set("x-frame-options", "DENY");
     if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
   }

@@ -1,11 +1,13 @@
 /**
  * Installs what the test suite needs beyond Deno, when it is missing: Chromium and ffmpeg
- * (Debian's packages) for the real-browser tests and their fake cameras, and the LiveKit
- * server (`go install`, cached in .tools/bin). Runs before `deno task test`; does nothing
+ * (Debian's packages) for the real-browser tests and their fake cameras, the LiveKit server
+ * (`go install`, cached in .tools/bin), and the beautify filter's wasm and models (from npm
+ * packages into static/vendor/). Runs before `deno task test`; does nothing
  * when all is there. Set CHROMIUM_PATH to use a browser installed elsewhere.
  * @module
  */
 import { ensureLiveKitServer } from "../services/livekit/local.ts";
+import { ensureBeautifyAssets } from "./beautify_assets.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
@@ -61,6 +63,7 @@ if (import.meta.main) {
     await ensureChromium();
     await ensurePackage("ffmpeg", "/usr/bin/ffmpeg", "to make the browser tests' fake cameras");
     await ensureLiveKitServer();
+    await ensureBeautifyAssets();
   } catch (err) {
     console.error((err as Error).message);
     Deno.exit(1);

@@ -179,3 +179,35 @@ Deno.test("lecture page: an ended lecture shows its chat as text, and attendance
   const host = await html(await (await browserAs(t, teacher)).get(`/lectures/${scheduled.id}`));
   assert.ok(host.includes(`href="/lectures/${scheduled.id}/attendance"`));
 });
+
+Deno.test("lecture page: wasm is allowed for the teacher's room only; students get a join pass", async () => {
+  await using t = await testApp({}, { livekit: offlineLiveKitLink() });
+  const { teacher, student, cls } = await school(t);
+  const lecture = await scheduleLecture(t.kv, cls, teacher.id, {
+    title: "Policy",
+    startsAt: "2026-12-01T00:00:00Z",
+  });
+  const csp = async (user: User, path: string) =>
+    (await (await browserAs(t, user)).get(path)).headers.get("content-security-policy") ?? "";
+
+  const teacherRoom = await csp(teacher, `/lectures/${lecture.id}`);
+  assert.match(teacherRoom, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(teacherRoom, / 'unsafe-eval'/, "wasm only, never script eval");
+  for (
+    const [user, path] of [[student, `/lectures/${lecture.id}`], [
+      teacher,
+      `/classes/${cls.id}`,
+    ]] as const
+  ) {
+    const policy = await csp(user, path);
+    assert.match(policy, /script-src 'self';/, path);
+  }
+  const studentPage = await html(
+    await (await browserAs(t, student)).get(`/lectures/${lecture.id}`),
+  );
+  assert.match(studentPage, /joinPass/);
+  const teacherPage = await html(
+    await (await browserAs(t, teacher)).get(`/lectures/${lecture.id}`),
+  );
+  assert.doesNotMatch(teacherPage, /joinPass/);
+});

@@ -14,6 +14,7 @@ import { studentPass } from "../../services/lectures/pass.ts";
 import { type ChatMessage, type Lecture, MAX_CHAT_LENGTH } from "../../services/lectures/model.ts";
 import type { LiveKitStatus } from "../../services/livekit/link.ts";
 import { getOrg } from "../../services/orgs/orgs.ts";
+import { pageCsp } from "../../services/web/csp.ts";
 import type { Handlers, PageProps, State } from "../../services/web/define.ts";
 
 /** Messages per page of an ended lecture's chat history. */
@@ -60,14 +61,21 @@ export const handler: Handlers<Data> = {
       video: ctx.state.livekit.status(),
       history,
       joinPass,
+    }, {
+      // The teacher's beautify filter runs MediaPipe's WebAssembly.
+      headers: host(role) && lecture.status !== "ended"
+        ? { "content-security-policy": pageCsp({ wasm: true }) }
+        : {},
     });
   },
 };
 
+const host = (role: ClassRole) => role !== "student";
+
 export default function LecturePage({ data, state }: PageProps<Data>) {
   const { t } = state;
   const { lecture, cls, role, timeZone, video } = data;
-  const host = role !== "student";
+  const isHost = host(role);
   const attendanceUrl = `/lectures/${lecture.id}/attendance`;
   const shareUrl = `${state.config.publicUrl}/lectures/${lecture.id}`;
   return (
@@ -96,7 +104,7 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
               })}
           </p>
         </div>
-        {host && (
+        {isHost && (
           <div class="page-actions">
             {lecture.status !== "ended" && (
               <label class="share-link">
@@ -125,12 +133,12 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
         : (
           <LectureRoom
             lectureId={lecture.id}
-            role={host ? "teacher" : "student"}
+            role={isHost ? "teacher" : "student"}
             status={lecture.status}
             userId={state.actor!.user.id}
             joinPass={data.joinPass}
             startsAtText={formatWhen(state, lecture.startsAt, timeZone)}
-            attendanceUrl={host ? attendanceUrl : ""}
+            attendanceUrl={isHost ? attendanceUrl : ""}
             maxChat={MAX_CHAT_LENGTH}
             locale={intlLocale(state)}
             debug={state.config.env !== "production"}
