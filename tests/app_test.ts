@@ -118,3 +118,10 @@ Deno.test("[app] island bundles are content-hashed and cached for a year", async
   assert.ok(js.includes("mirae-island"), "the boot script hydrates island elements");
   assert.equal((await t.app.request("/_islands/boot-NOPE.js")).status, 404);
 });
+
+Deno.test("client address: the connection's, never a header the client sent", async () => {
+  const { clientIp, setClientIp } = await import("../services/web/forms.ts");
+  const spoofed = new Request("http://x/", { headers: { "x-mirae-client-ip": "6.6.6.6" } });
+  setClientIp(spoofed, "10.1.2.3");
+  assert.equal(clientIp(spoofed), "10.1.2.3");
+});

@@ -38,7 +38,18 @@ export function redirect(location: string, headers: HeadersInit = {}): Response 
   return new Response(null, { status: 303, headers: h });
 }
 
-/** The client's IP address as the server saw it (set by main.ts from the connection). */
+const clientIps = new WeakMap<Request, string>();
+
+/** Records the client's address for a request (main.ts, from the connection). */
+export function setClientIp(req: Request, ip: string): void {
+  clientIps.set(req, ip);
+}
+
+/**
+ * The client's IP address as the server saw it. Requests that did not come through main.ts
+ * (tests calling `app.request`) may name one in `x-mirae-client-ip`; behind main.ts that header
+ * is ignored, so a client cannot choose its own address.
+ */
 export function clientIp(req: Request): string {
-  return req.headers.get("x-mirae-client-ip") ?? "unknown";
+  return clientIps.get(req) ?? req.headers.get("x-mirae-client-ip") ?? "unknown";
 }
