@@ -35,6 +35,18 @@ function firstFace(lm: FaceLandmarker, source: TexImageSource, ms: number): Land
   return out;
 }
 
+/** The timestamp of the GPU probe's detection. */
+const PROBE_MS = 0;
+
+/** One detection on a small blank picture; throws when the landmarker cannot run. */
+function probe(lm: FaceLandmarker): void {
+  const canvas = new OffscreenCanvas(64, 64);
+  const ctx = canvas.getContext("2d")!;
+  ctx.fillStyle = "#808080";
+  ctx.fillRect(0, 0, 64, 64);
+  lm.detectForVideo(canvas, PROBE_MS);
+}
+
 /** Tracks one face through a video: call {@link FaceTracker.update} once per frame. */
 export class FaceTracker {
   private frame = 0;
@@ -68,17 +80,28 @@ export class FaceTracker {
         minFacePresenceConfidence: 0.5,
         minTrackingConfidence: 0.5,
       });
-    let landmarker: FaceLandmarker;
+    let landmarker: FaceLandmarker | null = null;
     if ((opts.delegate ?? "GPU") === "GPU") {
       try {
         landmarker = await make("GPU");
+        // The GPU graph may start and still fail on its first frame (WebGL on SwiftShader:
+        // "No support of const"): one detection on a blank picture tells.
+        probe(landmarker);
       } catch {
-        landmarker = await make("CPU");
+        try {
+          landmarker?.close();
+        } catch { /* already broken */ }
+        landmarker = null;
       }
-    } else {
-      landmarker = await make("CPU");
     }
-    return new FaceTracker(landmarker, Math.max(1, opts.detectEvery ?? 3), opts.missesToLose ?? 1);
+    landmarker ??= await make("CPU");
+    const tracker = new FaceTracker(
+      landmarker,
+      Math.max(1, opts.detectEvery ?? 3),
+      opts.missesToLose ?? 1,
+    );
+    tracker.lastMs = PROBE_MS; // timestamps must keep increasing after the probe
+    return tracker;
   }
 
   /** A strictly increasing timestamp for the landmarker (it rejects repeats). */
