@@ -123,6 +123,8 @@ export default function LectureRoom(props: LectureRoomProps) {
         const room = lk.getRoom();
         return room ? receivedVideoStats(room) : Promise.resolve([]);
       },
+      /** Teachers: resolves once the camera filter's face model is loaded (its notice). */
+      beautifyLoaded: () => media.beautify.whenLoaded(),
     };
   }, []);
 

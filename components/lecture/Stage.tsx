@@ -13,6 +13,13 @@ import {
   Track,
 } from "livekit-client";
 import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import {
+  BEAUTIFY_LABELS,
+  BeautifyControls,
+  type BeautifyLabels,
+  BeautifyPreview,
+} from "../beautify/BeautifyControls.tsx";
 import { fill } from "../island_client.ts";
 import type { LectureRoomLabels } from "./labels.ts";
 import { participantRole } from "./livekit.ts";
@@ -83,13 +90,68 @@ function StageTiles(
   );
 }
 
+/** The beautify controls' strings from the room's labels (`beautify.<key>`). */
+function beautifyLabels(L: LectureRoomLabels): Partial<BeautifyLabels> {
+  const out: Partial<BeautifyLabels> = {};
+  for (const key of BEAUTIFY_LABELS) {
+    const text = (L as Record<string, string>)[`beautify.${key}`];
+    if (text) out[key] = text;
+  }
+  return out;
+}
+
 /**
- * A spot for camera effects (the beautify controls): in the preview and in the live
- * controls. Effects apply to the camera track, which is the same before and after going live.
+ * Camera effects (the beautify filter), in the preview and in the live controls: an
+ * expandable panel with the switch, the strengths, the filter's notice and a before/after
+ * pair of small videos. Effects apply to the camera track, which is the same before and
+ * after going live: changing them only updates the filter.
  */
-function EffectsSlot({ label }: { label: string }) {
-  // BEAUTIFY: render <BeautifyControls track={media.preview or the published camera} /> here.
-  return <div class="beautify-slot" data-slot="beautify" aria-label={label} role="group" />;
+function EffectsSlot(
+  { media, labels: L, where }: {
+    media: TeacherMedia;
+    labels: LectureRoomLabels;
+    where: "preview" | "live";
+  },
+) {
+  const b = media.beautify;
+  // Open in the preview (where the teacher gets ready), folded away while live.
+  const [open, setOpen] = useState(where === "preview");
+  return (
+    <div class="beautify-slot" data-slot="beautify" aria-label={L.effects} role="group">
+      <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>{L.effects}</summary>
+        <BeautifyControls
+          settings={b.settings}
+          onChange={b.change}
+          showBefore={b.showBefore}
+          onShowBeforeChange={b.setShowBefore}
+          notice={b.settings.enabled ? b.notice : null}
+          labels={beautifyLabels(L)}
+          idPrefix={`beautify-${where}`}
+        />
+        {b.showBefore && (
+          <div class="beautify-compare">
+            <figure>
+              <BeautifyPreview
+                track={b.sourceTrack}
+                label={L["beautify.before"]}
+                class="beautify-preview mirror"
+              />
+              <figcaption>{L["beautify.before"]}</figcaption>
+            </figure>
+            <figure>
+              <BeautifyPreview
+                track={b.processedTrack}
+                label={L["beautify.after"]}
+                class="beautify-preview mirror"
+              />
+              <figcaption>{L["beautify.after"]}</figcaption>
+            </figure>
+          </div>
+        )}
+      </details>
+    </div>
+  );
 }
 
 export function TeacherStage(
@@ -179,7 +241,7 @@ export function TeacherStage(
           {media.error && (
             <p class="error" role="alert">{fill(L.cameraError, { message: media.error })}</p>
           )}
-          <EffectsSlot label={L.effects} />
+          <EffectsSlot media={media} labels={L} where="preview" />
           {controls}
         </section>
       )}
@@ -221,7 +283,7 @@ export function TeacherStage(
             <p class="error" role="alert">{fill(L.shareError, { message: media.shareError })}</p>
           )}
           {controls}
-          <EffectsSlot label={L.effects} />
+          <EffectsSlot media={media} labels={L} where="live" />
           <StageTiles videos={videos} title={L.stageVideos} />
         </>
       )}

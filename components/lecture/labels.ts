@@ -41,6 +41,18 @@ export const LECTURE_ROOM_LABELS = [
   "you",
   "yourScreen",
   "effects",
+  // Teacher: camera effects (the beautify controls' strings, `beautify.<key>`)
+  "beautify.title",
+  "beautify.enabled",
+  "beautify.smoothing",
+  "beautify.brightening",
+  "beautify.slimming",
+  "beautify.showBefore",
+  "beautify.noticeNoFace",
+  "beautify.noticeNoWebgl2",
+  "beautify.noticeModelFailed",
+  "beautify.before",
+  "beautify.after",
   // Hands and stage (teacher)
   "handsTitle",
   "handsEmpty",

@@ -2,12 +2,15 @@
  * The teacher's camera, microphone and screen share: a camera preview before going live (the
  * same track is then published, so an effect set on it in the preview stays on), the
  * simulcast publish once connected, toggles while live, and the choices kept for a reload
- * (a teacher who reloads resumes with the camera and microphone as they were). Browser only.
+ * (a teacher who reloads resumes with the camera and microphone as they were). The beautify
+ * filter (use_beautify.ts) is put on every camera track this page opens, before it is shown or
+ * published. Browser only.
  * @module
  */
 import { createLocalVideoTrack, type LocalVideoTrack, type Room, Track } from "livekit-client";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CAMERA_PUBLISH, CAMERA_RESOLUTION, SCREEN_PUBLISH } from "./livekit.ts";
+import { type TeacherBeautify, useTeacherBeautify } from "./use_beautify.ts";
 
 export type PreviewState = "starting" | "ready" | "off" | "error";
 
@@ -20,6 +23,8 @@ export interface TeacherMedia {
   shareError: string;
   camOn: boolean;
   micOn: boolean;
+  /** The camera's beautify filter: settings, notice, before/after tracks. */
+  beautify: TeacherBeautify;
   /** Publishes what the teacher chose, once connected. */
   afterConnect(room: Room): Promise<void>;
   toggleCamera(room: Room | null): Promise<void>;
@@ -65,6 +70,7 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
   const [prefs, setPrefs] = useState<Prefs>({ cam: true, mic: true });
   const previewRef = useRef<LocalVideoTrack | null>(null);
   const prefsRef = useRef(prefs);
+  const beautify = useTeacherBeautify();
 
   const choose = (next: Prefs) => {
     prefsRef.current = next;
@@ -77,6 +83,8 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
     setError("");
     try {
       const track = await createLocalVideoTrack({ resolution: CAMERA_RESOLUTION });
+      // The filter goes on the track itself, so the preview shows it and going live sends it.
+      await beautify.attach(track);
       previewRef.current = track;
       setPreview(track);
       setPreviewState("ready");
@@ -108,15 +116,16 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
     setError("");
     if (prefsRef.current.cam) {
       try {
-        const track = previewRef.current;
-        // BEAUTIFY: an effect set on the preview track (track.setProcessor) stays on once
-        // published, because this is the same track.
-        if (track && track.mediaStreamTrack.readyState === "live") {
-          await lp.publishTrack(track, CAMERA_PUBLISH);
-        } else {
-          // After a rejoin the old track was stopped with the old connection.
-          await lp.setCameraEnabled(true);
+        let track = previewRef.current;
+        // The filter set on the preview track stays on once published: it is the same track.
+        if (!track || track.mediaStreamTrack.readyState !== "live") {
+          // After a rejoin the old track was stopped (its filter with it) with the old
+          // connection: a new camera track, with a new filter, before it is published.
+          track = await createLocalVideoTrack({ resolution: CAMERA_RESOLUTION });
+          previewRef.current = track;
         }
+        await beautify.attach(track);
+        await lp.publishTrack(track, CAMERA_PUBLISH);
       } catch (err) {
         setError(message(err));
       }
@@ -136,7 +145,10 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
     if (!room) return cam ? startPreview() : stopPreview();
     try {
       setError("");
-      await room.localParticipant.setCameraEnabled(cam);
+      const pub = await room.localParticipant.setCameraEnabled(cam);
+      // Turning the camera back on restarts the same track (LiveKit restarts its filter); a
+      // camera that was off when the lecture started is a new track, which gets one here.
+      if (cam) await beautify.attach(pub?.videoTrack as LocalVideoTrack | undefined);
     } catch (err) {
       setError(message(err));
     }
@@ -180,6 +192,7 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
     shareError,
     camOn: prefs.cam,
     micOn: prefs.mic,
+    beautify,
     afterConnect,
     toggleCamera,
     toggleMic,
