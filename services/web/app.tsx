@@ -195,6 +195,8 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
     });
   const csvLimit = limit(MAX_CSV_BYTES), jsonLimit = limit(MAX_JSON_BYTES);
   app.use("/api/*", (c, next) => {
+    // Nothing to limit without a body (most GETs, and the join storm's token requests).
+    if (c.req.raw.body === null) return next();
     const type = c.req.header("content-type") ?? "";
     // File uploads stream into the file store, which enforces the configured size itself.
     if (type.startsWith("application/octet-stream")) return next();
