@@ -8,6 +8,7 @@ import type { AttendanceCounts, LectureAttendance } from "../services/attendance
 import type { State } from "../services/web/define.ts";
 import { formatNumber, intlLocale } from "./Coursework.tsx";
 import { Pager } from "./Pager.tsx";
+import { SearchForm } from "./SearchForm.tsx";
 
 /** Badge colours shared with the coursework statuses (green, amber, red). */
 const BADGE: Record<AttendanceStatus, string> = {
@@ -101,22 +102,7 @@ export function AttendanceTable(
     <section class="card" id="students" aria-labelledby="students-title">
       <div class="section-head">
         <h2 id="students-title">{t("attendance.count.students")}</h2>
-        {searchable && (
-          <form method="get" action={`${path}#students`} role="search" class="search">
-            <label>
-              <span class="sr-only">{t("classes.roster.search")}</span>
-              <input
-                type="search"
-                name="q"
-                value={q}
-                maxLength={100}
-                placeholder={t("classes.roster.searchPlaceholder")}
-              />
-            </label>
-            <button type="submit">{t("classes.roster.searchButton")}</button>
-            {q && <a href={`${path}#students`}>{t("classes.roster.clear")}</a>}
-          </form>
-        )}
+        {searchable && <SearchForm state={state} path={path} anchor="students" value={q} />}
       </div>
       {report.total === 0 && (
         <p class="empty">

@@ -12,6 +12,7 @@ import type { Actor, State } from "../services/web/define.ts";
 import { AttendanceBadge, StudentName } from "./AttendanceTable.tsx";
 import { formatNumber, intlLocale } from "./Coursework.tsx";
 import { Pager } from "./Pager.tsx";
+import { SearchForm } from "./SearchForm.tsx";
 
 /** Students per page of the section. */
 export const CLASS_ATTENDANCE_PAGE_SIZE = 20;
@@ -146,20 +147,7 @@ export function ClassAttendanceSection({ state, cls, role, data }: ClassAttendan
           </div>
           <div class="section-head">
             <h3>{t("attendance.class.students")}</h3>
-            <form method="get" action={`${path}#attendance`} role="search" class="search">
-              <label>
-                <span class="sr-only">{t("classes.roster.search")}</span>
-                <input
-                  type="search"
-                  name="aq"
-                  value={q}
-                  maxLength={100}
-                  placeholder={t("classes.roster.searchPlaceholder")}
-                />
-              </label>
-              <button type="submit">{t("classes.roster.searchButton")}</button>
-              {q && <a href={`${path}#attendance`}>{t("classes.roster.clear")}</a>}
-            </form>
+            <SearchForm state={state} path={path} anchor="attendance" name="aq" value={q} />
           </div>
           {report.total === 0 && (
             <p class="empty">

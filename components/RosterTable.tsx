@@ -1,6 +1,7 @@
 import type { ClassMember } from "../services/classes/members.ts";
 import type { State } from "../services/web/define.ts";
 import { Pager } from "./Pager.tsx";
+import { SearchForm } from "./SearchForm.tsx";
 
 /** One page of a roster, as `listClassMembers` or `listRosterView` return it. */
 export interface RosterPage {
@@ -49,22 +50,15 @@ export function RosterTable({ state, roster, q, path, showContact }: RosterTable
     <section class="card" id="roster" aria-labelledby="roster-title">
       <div class="section-head">
         <h2 id="roster-title">{t("classes.roster.title")}</h2>
-        <form method="get" action={`${path}#roster`} role="search" class="search">
-          <label>
-            <span class="sr-only">{t("classes.roster.search")}</span>
-            <input
-              type="search"
-              name="q"
-              value={q}
-              maxLength={100}
-              placeholder={showContact
-                ? t("classes.roster.searchPlaceholder")
-                : t("classes.roster.searchPlaceholderNames")}
-            />
-          </label>
-          <button type="submit">{t("classes.roster.searchButton")}</button>
-          {q && <a href={`${path}#roster`}>{t("classes.roster.clear")}</a>}
-        </form>
+        <SearchForm
+          state={state}
+          path={path}
+          anchor="roster"
+          value={q}
+          placeholder={showContact
+            ? t("classes.roster.searchPlaceholder")
+            : t("classes.roster.searchPlaceholderNames")}
+        />
       </div>
       {total === 0 && (
         <p class="empty">{q ? t("classes.roster.noMatch", { q }) : t("classes.roster.empty")}</p>
