@@ -34,15 +34,22 @@ const CATALOGS: Record<Locale, Messages> = { en, ko: merge("ko"), zh: merge("zh"
 /** Looks up a message and fills `{name}` placeholders. */
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** A translator for one language. */
+const translators = new Map<Locale, Translate>();
+
+/** A translator for one language (made once per language). */
 export function translator(locale: Locale): Translate {
-  const messages = CATALOGS[locale];
-  return (key, params) => {
-    const text = messages[key] ?? en[key] ?? key;
-    return params
-      ? text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m))
-      : text;
-  };
+  let t = translators.get(locale);
+  if (!t) {
+    const messages = CATALOGS[locale];
+    t = (key, params) => {
+      const text = messages[key] ?? en[key] ?? key;
+      return params
+        ? text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m))
+        : text;
+    };
+    translators.set(locale, t);
+  }
+  return t;
 }
 
 export function isLocale(value: unknown): value is Locale {

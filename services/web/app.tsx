@@ -140,8 +140,12 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
     file: RouteFile | undefined,
     Page?: ComponentType<PageProps<unknown>>,
   ): RouteContext {
+    let url: URL | undefined;
     return {
-      url: new URL(c.req.url),
+      // Parsed when asked for: most API requests never read it.
+      get url() {
+        return url ??= new URL(c.req.url);
+      },
       params: c.req.param() as Record<string, string>,
       state: c.var.state,
       render: (data, init) => {
