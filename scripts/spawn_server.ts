@@ -4,16 +4,11 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { freePort } from "../services/livekit/local.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+export { freePort };
 
 export interface RunningServer extends AsyncDisposable {
   url: string;

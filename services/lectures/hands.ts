@@ -4,7 +4,7 @@
  * lecture of thousands sends nothing to the other students when a hand goes up.
  * @module
  */
-import { listMemberIds } from "../classes/members.ts";
+import { listClassMembers } from "../classes/members.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import { type Lecture, type RaisedHand, RaisedHandSchema, TOPICS } from "./model.ts";
 import { requireLive, sendToLecture } from "./room.ts";
@@ -32,10 +32,16 @@ export async function handPosition(
   return i < 0 ? null : i + 1;
 }
 
-async function notifyTeachers(kv: Deno.Kv, server: LiveKitServer | null, lecture: Lecture) {
+async function notifyTeachers(
+  kv: Deno.Kv,
+  server: LiveKitServer | null,
+  lecture: Lecture,
+  count: number,
+) {
   if (!server) return;
-  const count = (await listHands(kv, lecture.id)).length;
-  const teachers = await listMemberIds(kv, lecture.classId, "teacher");
+  // The class's teachers come from the cached roster (no scan of thousands of students).
+  const teachers = (await listClassMembers(kv, lecture.classId, { role: "teacher", limit: 500 }))
+    .items.map((m) => m.userId);
   // School admins who run a lecture are not class teachers: they poll the queue.
   await sendToLecture(server, lecture, TOPICS.hands, { count }, [...teachers, lecture.createdBy]);
 }
@@ -51,8 +57,9 @@ export async function raiseHand(
   const key = ["lecture_hands", lecture.id, user.id];
   const hand: RaisedHand = { userId: user.id, name: user.name, at: Date.now() };
   await kv.atomic().check({ key, versionstamp: null }).set(key, hand).commit();
-  await notifyTeachers(kv, server, lecture);
-  return (await handPosition(kv, lecture.id, user.id)) ?? 0;
+  const hands = await listHands(kv, lecture.id);
+  await notifyTeachers(kv, server, lecture, hands.length);
+  return hands.findIndex((h) => h.userId === user.id) + 1;
 }
 
 /** Lowers a hand (the student's own, or any hand by a teacher). */
@@ -66,5 +73,5 @@ export async function lowerHand(
   await kv.delete(["lecture_hands", lecture.id, userId]);
   if (!server) return;
   if (byTeacher) await sendToLecture(server, lecture, TOPICS.hands, { raised: false }, [userId]);
-  await notifyTeachers(kv, server, lecture);
+  await notifyTeachers(kv, server, lecture, (await listHands(kv, lecture.id)).length);
 }

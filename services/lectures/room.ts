@@ -6,6 +6,7 @@
  * @module
  */
 import { DataPacket_Kind, TrackSource, TrackType } from "livekit-server-sdk";
+import type { ClassMember } from "../classes/members.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, forbidden } from "../web/errors.ts";
@@ -62,21 +63,13 @@ export async function joinLecture(
     undefined,
     [["lecture_removed", lectureId, userId], ["lecture_stage", lectureId, userId]],
   );
-  requireLive(lecture);
-  const role: LectureRole = classRole === "student" ? "student" : "teacher";
-  if (role === "student" && removed.value !== null) {
-    throw forbidden("Your teacher removed you from this lecture.");
-  }
-  const onStage = role === "student" && seat.value !== null;
-  const now = Date.now();
-  const { token, expiresAt } = mintLectureToken(server, lecture, {
+  return await admit(kv, server, lecture, {
     userId,
     name: actor.user.name,
-    role,
-    onStage,
-  }, now);
-  await recordJoin(kv, lecture.id, userId, { at: now, role });
-  return { url: server.url, token, identity: userId, role, onStage, expiresAt };
+    role: classRole === "student" ? "student" : "teacher",
+    removed: removed.value !== null,
+    onStage: seat.value !== null,
+  });
 }
 
 /**
@@ -100,21 +93,33 @@ export async function joinWithPass(
   if (!gate || gate.lecture.orgId !== pass.orgId) {
     throw new AppError("not_found", "Lecture not found");
   }
-  requireLive(gate.lecture);
-  const student = pass.role === "student";
-  if (student && gate.removed.has(pass.userId)) {
-    throw forbidden("Your teacher removed you from this lecture.");
-  }
-  const onStage = student && gate.onStage.has(pass.userId);
-  const now = Date.now();
-  const { token, expiresAt } = mintLectureToken(server, gate.lecture, {
+  return await admit(kv, server, gate.lecture, {
     userId: pass.userId,
     name: pass.name,
     role: pass.role,
-    onStage,
-  }, now);
-  await recordJoin(kv, lectureId, pass.userId, { at: now, role: pass.role });
-  return { url: server.url, token, identity: pass.userId, role: pass.role, onStage, expiresAt };
+    removed: gate.removed.has(pass.userId),
+    onStage: gate.onStage.has(pass.userId),
+  });
+}
+
+/**
+ * What both ways of joining end with: the lecture must be live and a student not removed;
+ * then the token is minted and the join recorded before it is handed out.
+ */
+async function admit(
+  kv: Deno.Kv,
+  server: LiveKitServer,
+  lecture: Lecture,
+  who: { userId: string; name: string; role: LectureRole; removed: boolean; onStage: boolean },
+): Promise<LectureTicket> {
+  requireLive(lecture);
+  const student = who.role === "student";
+  if (student && who.removed) throw forbidden("Your teacher removed you from this lecture.");
+  const onStage = student && who.onStage;
+  const now = Date.now();
+  const { token, expiresAt } = mintLectureToken(server, lecture, { ...who, onStage }, now);
+  await recordJoin(kv, lecture.id, who.userId, { at: now, role: who.role });
+  return { url: server.url, token, identity: who.userId, role: who.role, onStage, expiresAt };
 }
 
 /**
@@ -154,10 +159,11 @@ const STUDENT_BASE = { canSubscribe: true, canPublishData: true };
 
 /** The student `userId` of this lecture's class, or 404. */
 async function requireStudent(kv: Deno.Kv, lecture: Lecture, userId: string) {
-  const role = (await kv.get<string>(["classes_by_user", userId, lecture.classId])).value;
-  if (role !== "student") throw new AppError("not_found", "That student is not in this class.");
-  const member = await kv.get<{ name: string }>(["class_members", lecture.classId, userId]);
-  return { name: member.value?.name ?? "" };
+  const member = (await kv.get<ClassMember>(["class_members", lecture.classId, userId])).value;
+  if (member?.role !== "student") {
+    throw new AppError("not_found", "That student is not in this class.");
+  }
+  return { name: member.name };
 }
 
 /**
