@@ -13,11 +13,9 @@ import { spawnServer } from "../../scripts/spawn_server.ts";
 import { DEMO_PASSWORD, DEMO_TEACHERS } from "../../services/demo/seed.ts";
 import type { VideoStat } from "../../components/lecture/livekit.ts";
 import {
-  api,
-  apiToken,
+  demoLecture,
   eventually,
   fakeCamera,
-  joinLink,
   launchMediaBrowser,
   spawnedLiveKit,
   studentByLink,
@@ -59,24 +57,10 @@ Deno.test({
     const camera = await fakeCamera(dir, { width: 1280, height: 720 }, 60);
     const browser = await launchMediaBrowser(camera);
     try {
-      const teacherToken = await apiToken(server, DEMO_TEACHERS[0]);
-      const classes = await api(server, teacherToken, "GET", "/api/v1/classes");
-      const cls = (classes.body.items as { id: string; name: string }[])
-        .find((c) => c.name === "3-1 Mathematics")!;
-      const created = await api(
+      const { lectureUrl, roomName, link } = await demoLecture(
         server,
-        teacherToken,
-        "POST",
-        `/api/v1/classes/${cls.id}/lectures`,
-        {
-          title: "Adaptive bitrate",
-          startsAt: new Date().toISOString(),
-        },
+        "Adaptive bitrate",
       );
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      const lectureUrl = `${server.url}/lectures/${created.body.id}`;
-      const roomName = `lecture-${created.body.id}`;
-      const link = await joinLink(server, teacherToken, cls.id);
 
       await t.step("the teacher goes live with three simulcast layers", async () => {
         const teacher = await (await browser.newContext()).newPage();

@@ -15,10 +15,8 @@ import { spawnServer } from "../../scripts/spawn_server.ts";
 import { DEMO_PASSWORD, DEMO_TEACHERS } from "../../services/demo/seed.ts";
 import { ensurePhoto, launchBeautifyBrowser, makeY4m } from "./beautify_harness.ts";
 import {
-  api,
-  apiToken,
+  demoLecture,
   eventually,
-  joinLink,
   screenshot,
   spawnedLiveKit,
   studentByLink,
@@ -169,24 +167,10 @@ Deno.test({
     // SwiftShader WebGL2 (the filter's renderer on a machine without a GPU) and the fake camera.
     const browser = await launchBeautifyBrowser({ camera });
     try {
-      const teacherToken = await apiToken(server, DEMO_TEACHERS[0]);
-      const classes = await api(server, teacherToken, "GET", "/api/v1/classes");
-      const cls = (classes.body.items as { id: string; name: string }[])
-        .find((c) => c.name === "3-1 Mathematics")!;
-      const created = await api(
+      const { lectureUrl, roomName, link } = await demoLecture(
         server,
-        teacherToken,
-        "POST",
-        `/api/v1/classes/${cls.id}/lectures`,
-        {
-          title: "Beautify, live",
-          startsAt: new Date().toISOString(),
-        },
+        "Beautify, live",
       );
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      const lectureUrl = `${server.url}/lectures/${created.body.id}`;
-      const roomName = `lecture-${created.body.id}`;
-      const link = await joinLink(server, teacherToken, cls.id);
 
       const teacher = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } }))
         .newPage();

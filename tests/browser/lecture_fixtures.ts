@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { RoomServiceClient } from "livekit-server-sdk";
 import type { RunningServer } from "../../scripts/spawn_server.ts";
-import { DEMO_PASSWORD } from "../../services/demo/seed.ts";
+import { DEMO_PASSWORD, DEMO_TEACHERS } from "../../services/demo/seed.ts";
 import { launchBrowser } from "./browser.ts";
 
 /**
@@ -210,4 +210,27 @@ export async function waitForPlayingVideo(
     width: (v as HTMLVideoElement).videoWidth,
     height: (v as HTMLVideoElement).videoHeight,
   }));
+}
+
+/**
+ * The demo teacher schedules a lecture (starting now) in the demo class "3-1 Mathematics"
+ * through the API and makes a join link for its students.
+ */
+export async function demoLecture(server: RunningServer, title: string) {
+  const teacherToken = await apiToken(server, DEMO_TEACHERS[0]);
+  const classes = await api(server, teacherToken, "GET", "/api/v1/classes");
+  const cls = (classes.body.items as { id: string; name: string }[])
+    .find((c) => c.name === "3-1 Mathematics")!;
+  const created = await api(server, teacherToken, "POST", `/api/v1/classes/${cls.id}/lectures`, {
+    title,
+    startsAt: new Date().toISOString(),
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return {
+    teacherToken,
+    cls,
+    lectureUrl: `${server.url}/lectures/${created.body.id}`,
+    roomName: `lecture-${created.body.id}`,
+    link: await joinLink(server, teacherToken, cls.id),
+  };
 }
