@@ -187,6 +187,40 @@ Deno.test("[attendance api] webhook verification", async (t) => {
   });
 });
 
+Deno.test("[attendance api] a removed student's join counts even when the server cannot be told to remove them", async () => {
+  await using w = await world();
+  const { link, lecture, one, t0, hook } = w;
+  const kv = w.t.kv;
+  await kv.set(["lecture_removed", lecture.id, one.studentA.id], { by: one.teacherA.id, at: t0 });
+  const at = t0 + 5 * MIN;
+  const body = webhookJson("participant_joined", lecture.roomName, {
+    at,
+    participant: {
+      sid: "PA_back",
+      identity: one.studentA.id,
+      name: one.studentA.name,
+      role: "student",
+      joinedAt: at,
+    },
+  });
+  // The offline link's server does not answer: the removal fails and is logged.
+  const warned: unknown[][] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warned.push(args);
+  try {
+    assert.deepEqual(await ok(await hook(body, await signWebhook(link.keys, body))), {
+      outcome: "applied",
+    });
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warned.length, 1);
+  assert.match(String(warned[0][0]), new RegExp(`could not remove ${one.studentA.id} from`));
+  const iv = await kv.get(keys.interval(lecture.id, one.studentA.id, "PA_back"));
+  assert.deepEqual(iv.value, { joinedAt: at, role: "student" });
+  assert.ok((await kv.get(keys.presence(lecture.id, one.studentA.id))).value);
+});
+
 Deno.test("[attendance api] without a LiveKit server the webhook is 503", async () => {
   await using t = await testApp();
   const body = webhookJson("room_started", "lecture-01ARZ3NDEKTSV4RRFFQ69G5FAV");

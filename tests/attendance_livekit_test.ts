@@ -1,12 +1,13 @@
 /**
  * Attendance webhooks from the REAL livekit-server: the app serves on a free port, the server
  * posts its webhooks there, and the deliveries must verify and apply. Participants need a
- * media client; the lecture room's browser test covers those events.
+ * media client, so their events are signed here like the server's and posted to the app (the
+ * lecture room's browser test has real ones); what the app asks the server is recorded.
  */
 import assert from "node:assert/strict";
 import { keys } from "../services/attendance/attendance.ts";
-import { endLecture, getLecture, openLecture } from "../services/lectures/lectures.ts";
-import { lectureOpenedAt } from "./attendance.ts";
+import { endLecture, getLecture, isNotFound, openLecture } from "../services/lectures/lectures.ts";
+import { lectureOpenedAt, signWebhook, webhookJson } from "./attendance.ts";
 import { randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
 import { startTestLiveKit } from "./livekit.ts";
 
@@ -66,6 +67,77 @@ Deno.test("[attendance] real LiveKit webhooks verify, apply once, and end a lect
       const d = deliveries.find((d) => d.room === roomName)!;
       assert.deepEqual([d.status, d.outcome], [200, "applied"]);
     });
+
+    await t.step(
+      "a removed student who joins anyway is removed again; the join is recorded",
+      async () => {
+        const [removed, other, promoted] = [
+          await randomUser(kv, org.id, "student"),
+          await randomUser(kv, org.id, "student"),
+          await randomUser(kv, org.id, "teacher"),
+        ];
+        const mark = { by: teacher.id, at: Date.now() };
+        await kv.set(["lecture_removed", lectureId, removed.id], mark);
+        // A mark left from when they were a student: joining as a teacher, they stay.
+        await kv.set(["lecture_removed", lectureId, promoted.id], mark);
+        // What the app asks the real server, and what it answers.
+        const asked: { room: string; identity: string; revokeTs: number; answer: string }[] = [];
+        const realRemove = server.rooms.removeParticipant.bind(server.rooms);
+        server.rooms.removeParticipant = async (room, identity, opts) => {
+          const entry = {
+            room,
+            identity,
+            revokeTs: Number(opts?.revokeTokenTs),
+            answer: "removed",
+          };
+          asked.push(entry);
+          try {
+            return await realRemove(room, identity, opts);
+          } catch (err) {
+            entry.answer = isNotFound(err) ? "not found" : String(err);
+            throw err;
+          }
+        };
+        try {
+          const before = Math.floor(Date.now() / 1000);
+          const joins = [
+            [removed, "student"],
+            [other, "student"],
+            [promoted, "teacher"],
+          ] as const;
+          for (const [who, role] of joins) {
+            const body = webhookJson("participant_joined", roomName, {
+              participant: {
+                sid: `PA_${who.id}`,
+                identity: who.id,
+                name: who.name,
+                role,
+                joinedAt: Date.now(),
+              },
+            });
+            const res = await app.app.request("/api/v1/livekit/webhook", {
+              method: "POST",
+              headers: {
+                "content-type": "application/webhook+json",
+                authorization: await signWebhook(lk, body),
+              },
+              body,
+            });
+            assert.deepEqual([res.status, (await res.json()).outcome], [200, "applied"]);
+            assert.ok((await kv.get(keys.interval(lectureId, who.id, `PA_${who.id}`))).value);
+          }
+          // Only the removed student, and nobody is connected under that name (no media client
+          // here: the browser lecture test connects one), so the server says "not found".
+          assert.deepEqual(
+            asked.map(({ room, identity, answer }) => ({ room, identity, answer })),
+            [{ room: roomName, identity: removed.id, answer: "not found" }],
+          );
+          assert.ok(asked[0].revokeTs >= before && asked[0].revokeTs <= Date.now() / 1000);
+        } finally {
+          server.rooms.removeParticipant = realRemove;
+        }
+      },
+    );
 
     await t.step("a room deleted on the media server ends the live lecture", async () => {
       const opened = await getLecture(kv, org.id, lectureId);

@@ -6,13 +6,17 @@
  * retries failures with the same id, so a duplicate is a no-op and a reordered pair (a leave
  * before its join) merges into the same interval (see `mergeInterval`).
  *
+ * A student the teacher removed from the lecture who joins anyway (a token handed out by a
+ * process whose gate had not seen the removal yet) is removed again by the server once the
+ * join is recorded: the join still counts for attendance, since it happened.
+ *
  * Behaviour measured on livekit-server 1.13.5: docs/research/livekit.md, sections 3 and 3b;
  * rules: docs/attendance.md.
  * @module
  */
 import { ParticipantInfo_State, type WebhookEvent } from "livekit-server-sdk";
 import { z } from "zod";
-import { markLectureEnded } from "../lectures/lectures.ts";
+import { isNotFound, markLectureEnded } from "../lectures/lectures.ts";
 import { lectureIdOfRoom, LectureSchema } from "../lectures/model.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import { AppError } from "../web/errors.ts";
@@ -142,8 +146,9 @@ export async function receiveWebhook(
 /**
  * Applies one event. Idempotent (the event id is recorded in the same commit as its effects)
  * and order-independent. Events of rooms that are not lectures, of unknown lectures, older
- * than a day, or of other kinds are ignored. When the server reports dropped webhooks, the
- * lecture's presence is reconciled with the server's participant list (best effort).
+ * than a day, or of other kinds are ignored. With `opts.server`: a removed student who joined
+ * is removed from the room again, and when the server reports dropped webhooks, the lecture's
+ * presence is reconciled with the server's participant list (both best effort).
  */
 export async function applyEvent(
   kv: Deno.Kv,
@@ -158,7 +163,7 @@ export async function applyEvent(
   switch (ev.event) {
     case "participant_joined":
     case "participant_left":
-      out = await applyParticipantEvent(kv, ev, lectureId);
+      out = await applyParticipantEvent(kv, ev, lectureId, opts.server ?? null);
       break;
     case "room_started":
       out = await recordOnly(kv, ev, lectureId);
@@ -190,6 +195,7 @@ async function applyParticipantEvent(
   kv: Deno.Kv,
   ev: LiveKitEvent,
   lectureId: string,
+  server: Pick<LiveKitServer, "rooms"> | null,
 ): Promise<WebhookOutcome> {
   const p = ev.participant;
   if (!p) return ignored("no participant");
@@ -201,12 +207,13 @@ async function applyParticipantEvent(
   const presenceKey = keys.presence(lectureId, userId);
   // Several tries only if something else wrote the same keys in between (a retry racing).
   for (let attempt = 0; attempt < 8; attempt++) {
-    const [done, lecture, iv, pres, fin] = await kv.getMany([
+    const [done, lecture, iv, pres, fin, removed] = await kv.getMany([
       keys.event(ev.id),
       ["lectures", lectureId],
       intervalKey,
       presenceKey,
       keys.roomFinished(lectureId),
+      ["lecture_removed", lectureId, userId],
     ]);
     if (done.versionstamp) return DUPLICATE;
     if (lecture.versionstamp === null) return ignored("unknown lecture");
@@ -239,9 +246,34 @@ async function applyParticipantEvent(
     } else if (presence?.sid === p.sid) {
       op.delete(presenceKey).sum(keys.presenceCount(lectureId), MINUS_ONE);
     }
-    if ((await op.commit()).ok) return APPLIED;
+    if (!(await op.commit()).ok) continue;
+    if (joined && p.role === "student" && removed.versionstamp !== null && server) {
+      await removeAgain(server, ev.roomName, userId);
+    }
+    return APPLIED;
   }
   throw new Error(`webhook ${ev.id}: attendance keys kept changing`);
+}
+
+/**
+ * Disconnects a removed student who got back in, and revokes the tokens signed until now.
+ * Best effort: the join is recorded already, and failing the webhook would only repeat it.
+ */
+async function removeAgain(
+  server: Pick<LiveKitServer, "rooms">,
+  roomName: string,
+  identity: string,
+): Promise<void> {
+  try {
+    await server.rooms.removeParticipant(roomName, identity, {
+      revokeTokenTs: BigInt(Math.floor(Date.now() / 1000)),
+    });
+  } catch (err) {
+    // Not found: they left already.
+    if (!isNotFound(err)) {
+      console.warn(`attendance: could not remove ${identity} from ${roomName} again:`, err);
+    }
+  }
 }
 
 /** Events with no effect on attendance are still recorded, so a replay stays a no-op. */

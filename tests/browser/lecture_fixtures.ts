@@ -45,13 +45,21 @@ export function launchMediaBrowser(cameraFile: string): Promise<Browser> {
   ]);
 }
 
-/** The LiveKit server the spawned app started, with its keys (from the app's data folder). */
-export async function spawnedLiveKit(server: RunningServer): Promise<RoomServiceClient> {
+/** Where the spawned app's LiveKit server is and its keys (from the app's data folder). */
+export async function spawnedLiveKitKeys(
+  server: RunningServer,
+): Promise<{ url: string; apiKey: string; apiSecret: string }> {
   const url = /LiveKit server ready at (ws:\/\/[^\s]+)/.exec(server.output())?.[1];
   assert.ok(url, `the app started no LiveKit server:\n${server.output()}`);
   const dir = server.kvPath.replace(/[/\\][^/\\]*$/, "");
   const keys = JSON.parse(await Deno.readTextFile(`${dir}/livekit/keys.json`));
-  return new RoomServiceClient(url.replace(/^ws/, "http"), keys.apiKey, keys.apiSecret);
+  return { url, apiKey: keys.apiKey, apiSecret: keys.apiSecret };
+}
+
+/** The LiveKit server the spawned app started, to ask it who is in a room. */
+export async function spawnedLiveKit(server: RunningServer): Promise<RoomServiceClient> {
+  const { url, apiKey, apiSecret } = await spawnedLiveKitKeys(server);
+  return new RoomServiceClient(url.replace(/^ws/, "http"), apiKey, apiSecret);
 }
 
 /** Tracks a participant publishes, as the media server sees them (none when not in the room). */

@@ -5,14 +5,16 @@
  * video; the webhooks give attendance; a student cannot publish (the media server refuses)
  * until the teacher invites them on stage, and taking them back unpublishes them; screen
  * share reaches students; a non-member gets no token; a late joiner sees the earlier chat and
- * can be removed; a teacher who reloads resumes the lecture; ending it disconnects everyone
- * and leaves the chat readable.
+ * can be removed, and a token a stale process would still hand them gets them removed again by
+ * the server; a teacher who reloads resumes the lecture; ending it disconnects everyone and
+ * leaves the chat readable.
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { spawnServer } from "../../scripts/spawn_server.ts";
 import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_TEACHERS } from "../../services/demo/seed.ts";
+import { mintLectureToken } from "../../services/lectures/tokens.ts";
 import {
   api,
   apiToken,
@@ -23,6 +25,7 @@ import {
   screenshot,
   serverTracks,
   spawnedLiveKit,
+  spawnedLiveKitKeys,
   studentByLink,
   studentSessionByLink,
   userIdOf,
@@ -273,8 +276,52 @@ Deno.test({
             .getByRole("button", { name: "Remove" }).click({ timeout: 15_000 });
           await phase(late, "removed");
           await late.getByText("You were removed from this lecture.").waitFor();
+          const removedAt = Date.now();
           await late.reload();
           await phase(late, "removed");
+
+          // Another process whose gate has not seen the removal yet hands the page a token
+          // signed after the revocation second. The media server lets it in; the app, told by
+          // the participant_joined webhook, removes it again (PARTICIPANT_REMOVED: "removed").
+          const lateId = await userIdOf(late);
+          const lateRow = async () => {
+            const res = await api(
+              server,
+              teacherToken,
+              "GET",
+              `/api/v1/lectures/${lectureId}/attendance?limit=200`,
+            );
+            const items = res.body.items as { userId: string; joins: number; online: boolean }[];
+            return items.find((r) => r.userId === lateId)!;
+          };
+          const joinsBefore = (await lateRow()).joins;
+          const lk = await spawnedLiveKitKeys(server);
+          await new Promise((r) => setTimeout(r, Math.max(0, removedAt + 1_100 - Date.now())));
+          const stale = mintLectureToken(lk, { roomName }, {
+            userId: lateId,
+            name: "Late Student",
+            role: "student",
+          });
+          let staleAnswers = 0;
+          await late.route("**/api/v1/lectures/*/token", (route) => {
+            staleAnswers++;
+            return route.fulfill({
+              json: { url: lk.url, identity: lateId, role: "student", onStage: false, ...stale },
+            });
+          });
+          await late.reload();
+          await phase(late, "removed");
+          assert.equal(staleAnswers, 1);
+          // It did connect, and that connection counts for attendance; it is over now.
+          await eventually("the stale connection recorded and closed", async () => {
+            const row = await lateRow();
+            return row.joins === joinsBefore + 1 && !row.online;
+          });
+          const inRoom = await rooms.listParticipants(roomName);
+          assert.ok(
+            !inRoom.some((p) => p.identity === lateId),
+            "the removed student is in the room",
+          );
           await late.context().close();
           await teacher.getByPlaceholder("Search by name").fill("");
         },
