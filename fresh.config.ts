@@ -38,7 +38,16 @@ const EnvSchema = z.object({
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(32).optional(),
   MIRAE_LIVEKIT_PORT: z.coerce.number().int().min(0).max(65535).default(7880),
+  MIRAE_WORKERS: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)])
+    .default("auto"),
+  /** Set by the app for the processes it starts (1, 2, ...); 0 or unset: the first process. */
+  MIRAE_INSTANCE: z.coerce.number().int().min(0).max(63).default(0),
+  /** Set by the app for its workers when live video is off: the reason the pages show. */
+  MIRAE_LIVEKIT_OFF: z.string().optional(),
 });
+
+/** `MIRAE_WORKERS=auto`: one process per core, at most this many. */
+export const AUTO_WORKERS_MAX = 8;
 
 /** The validated configuration the app runs with. */
 export interface Config {
@@ -64,6 +73,12 @@ export interface Config {
   livekit?: { url: string; apiKey: string; apiSecret: string };
   /** Without `livekit`: the HTTP port of the local LiveKit server main.ts starts (0 = any). */
   localLiveKitPort: number;
+  /** App processes serving the port (one per core by default; see services/web/workers.ts). */
+  workers: number;
+  /** Which of them this is: 0 for the first (it seeds, runs jobs and the local LiveKit). */
+  instance: number;
+  /** In a worker without `livekit`: why the first process has no live video server. */
+  livekitOff?: string;
 }
 
 /**
@@ -107,5 +122,10 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }
       : undefined,
     localLiveKitPort: e.MIRAE_LIVEKIT_PORT,
+    workers: e.MIRAE_WORKERS === "auto"
+      ? Math.max(1, Math.min(AUTO_WORKERS_MAX, navigator.hardwareConcurrency || 1))
+      : e.MIRAE_WORKERS,
+    instance: e.MIRAE_INSTANCE,
+    livekitOff: e.MIRAE_LIVEKIT_OFF,
   };
 }

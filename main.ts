@@ -15,16 +15,31 @@ import type { LocalLiveKit } from "./services/livekit/local.ts";
 import { isEmpty } from "./services/orgs/orgs.ts";
 import { createApp } from "./services/web/app.tsx";
 import { setClientIp } from "./services/web/forms.ts";
+import {
+  assertPortFree,
+  followParent,
+  startWorkers,
+  workerPermissionFlags,
+  type WorkerPool,
+} from "./services/web/workers.ts";
 
 const config = loadConfig();
+/** Instance 0 seeds, runs the job queue and the local LiveKit server, and starts the others. */
+const first = config.instance === 0;
 // The beautify filter's wasm and models, served from static/vendor (prepared from npm packages,
 // nothing is fetched at run time). Without them the filter says so and the camera passes through.
-await ensureBeautifyAssets().catch((err) =>
-  console.error(`Beautify filter assets could not be prepared: ${(err as Error).message}`)
-);
+if (first) {
+  await ensureBeautifyAssets().catch((err) =>
+    console.error(`Beautify filter assets could not be prepared: ${(err as Error).message}`)
+  );
+}
 const kv = await openKv(config.kvLocation);
+/** The folder of the embedded KV file (none with KV Connect). */
+const kvDir = /^https?:/.test(config.kvLocation)
+  ? undefined
+  : config.kvLocation.replace(/[/\\][^/\\]*$/, "") || ".";
 
-if (config.seedDemo && config.env !== "production" && await isEmpty(kv)) {
+if (first && config.seedDemo && config.env !== "production" && await isEmpty(kv)) {
   console.log("Empty store: seeding the demo school…");
   await seedDemo(kv);
 }
@@ -32,40 +47,22 @@ if (config.seedDemo && config.env !== "production" && await isEmpty(kv)) {
 // Live video: the server named by LIVEKIT_URL, or a local one started once we listen.
 const livekit = LiveKitLink.fromConfig(config);
 let localLiveKit: Promise<LocalLiveKit | null> = Promise.resolve(null);
+let workers: WorkerPool | undefined;
 const app = createApp({ kv, config, manifest, livekit });
 // Reminders before due times, clean-up of interrupted uploads: KV's queue, or (KV Connect has
 // no queues) a table of due jobs that every instance polls.
 const queueMode = queueModeFor(config.kvLocation);
 setQueueMode(kv, queueMode);
-startQueue(kv, queueMode);
+if (first) startQueue(kv, queueMode);
 
+// More than one process: all listen on the port (SO_REUSEPORT); see services/web/workers.ts.
+const shared = config.workers > 1;
+if (first && shared) assertPortFree(config.hostname, config.port);
 const server = Deno.serve({
   port: config.port,
   hostname: config.hostname,
-  onListen: async ({ hostname, port }) => {
-    const url = config.publicUrl.includes(`:${config.port}`)
-      ? config.publicUrl.replace(`:${config.port}`, `:${port}`)
-      : config.publicUrl;
-    console.log(`Mirae is running at ${url} (listening on ${hostname}:${port})`);
-    if (!config.livekit) {
-      const kvDir = /^https?:/.test(config.kvLocation)
-        ? "./data"
-        : config.kvLocation.replace(/[/\\][^/\\]*$/, "") || ".";
-      const hookHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
-      localLiveKit = startLinkedLiveKit(livekit, {
-        dir: `${kvDir}/livekit`,
-        webhookUrl: `http://${hookHost}:${port}/api/v1/livekit/webhook`,
-        port: config.localLiveKitPort,
-      });
-    }
-    if (config.env !== "production" && await hasDemo(kv)) {
-      const d = demoInfo();
-      console.log(`Demo sign-in (password for all: ${d.password}):`);
-      console.log(`  admin:    ${d.admin}`);
-      console.log(`  teachers: ${d.teachers.join(", ")}`);
-      console.log(`  student:  number ${d.student.number}, school code ${d.student.school}`);
-    }
-  },
+  reusePort: shared,
+  onListen: first ? ({ hostname, port }) => onListen(hostname, port) : () => {},
 }, (req, info) => {
   // The client address for rate limiting; a header sent by the client is never trusted,
   // except X-Forwarded-For's last hop when a reverse proxy in front is (MIRAE_TRUST_PROXY).
@@ -78,11 +75,65 @@ const server = Deno.serve({
   return app.fetch(req);
 });
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, async () => {
-    await server.shutdown();
-    await (await localLiveKit)?.stop();
-    kv.close();
-    Deno.exit(0);
-  });
+async function onListen(hostname: string, port: number) {
+  const url = config.publicUrl.includes(`:${config.port}`)
+    ? config.publicUrl.replace(`:${config.port}`, `:${port}`)
+    : config.publicUrl;
+  const processes = shared ? ` by ${config.workers} processes` : "";
+  console.log(`Mirae is running at ${url} (listening on ${hostname}:${port}${processes})`);
+  if (!config.livekit) {
+    const hookHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+    localLiveKit = startLinkedLiveKit(livekit, {
+      dir: `${kvDir ?? "./data"}/livekit`,
+      webhookUrl: `http://${hookHost}:${port}/api/v1/livekit/webhook`,
+      port: config.localLiveKitPort,
+    });
+  }
+  if (config.env !== "production" && await hasDemo(kv)) {
+    const d = demoInfo();
+    console.log(`Demo sign-in (password for all: ${d.password}):`);
+    console.log(`  admin:    ${d.admin}`);
+    console.log(`  teachers: ${d.teachers.join(", ")}`);
+    console.log(`  student:  number ${d.student.number}, school code ${d.student.school}`);
+  }
+  if (shared) {
+    // The others start once live video is settled, so they are told where it is (or why not).
+    const local = await localLiveKit;
+    if (stopping) return;
+    workers = startWorkers({
+      count: config.workers - 1,
+      env: {
+        PORT: String(port),
+        ...(local
+          ? {
+            LIVEKIT_URL: local.url,
+            LIVEKIT_API_KEY: local.apiKey,
+            LIVEKIT_API_SECRET: local.apiSecret,
+          }
+          : {}),
+        ...(!local && !config.livekit ? { MIRAE_LIVEKIT_OFF: offMessage(livekit) } : {}),
+      },
+      permissions: workerPermissionFlags(kvDir ? [kvDir] : []),
+    });
+  }
 }
+
+/** Why live video is off, for the workers' pages. */
+function offMessage(link: LiveKitLink): string {
+  const status = link.status();
+  return status.state === "ready" ? "" : status.message;
+}
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await workers?.stop();
+  await server.shutdown();
+  await (await localLiveKit)?.stop();
+  kv.close();
+  Deno.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
+// A worker ends with the process that started it, finishing its requests first.
+if (!first) followParent(stop);

@@ -36,6 +36,9 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Run
       MIRAE_SECRET: "spawned-server-secret-0123456789abcdef",
       NO_COLOR: "1",
       MIRAE_LIVEKIT_PORT: "0",
+      // One process, so a test sees its own writes at once (a lecture's gate may be a second
+      // old in the other processes); tests/workers_test.ts and the join storm run several.
+      MIRAE_WORKERS: "1",
       ...env,
     },
     stdout: "piped",

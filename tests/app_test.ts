@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadConfig } from "../fresh.config.ts";
+import { AUTO_WORKERS_MAX, loadConfig } from "../fresh.config.ts";
 import { manifestSource } from "../scripts/manifest.ts";
 import { negotiateLocale } from "../services/i18n/i18n.ts";
 import { browserSessionFor, randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
@@ -48,6 +48,12 @@ Deno.test("[app] configuration is validated with every bad variable named", () =
     "http://kv.internal:4512",
   );
   assert.equal(loadConfig({ MIRAE_PUBLIC_URL: "https://m.example/" }).secureCookies, true);
+  // One process per core by default (at most AUTO_WORKERS_MAX), or exactly as many as asked.
+  assert.equal(c.workers, Math.min(AUTO_WORKERS_MAX, navigator.hardwareConcurrency));
+  assert.equal(c.instance, 0);
+  assert.equal(loadConfig({ MIRAE_WORKERS: "3" }).workers, 3);
+  assert.throws(() => loadConfig({ MIRAE_WORKERS: "0" }), /MIRAE_WORKERS/);
+  assert.throws(() => loadConfig({ MIRAE_WORKERS: "many" }), /MIRAE_WORKERS/);
 });
 
 Deno.test("[app] language: the switch wins, then Accept-Language, then English", () => {

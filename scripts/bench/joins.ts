@@ -16,6 +16,7 @@
  * ratio.
  * @module
  */
+import { loadConfig } from "../../fresh.config.ts";
 import { createSession } from "../../services/auth/sessions.ts";
 import { scheduleLecture } from "../../services/lectures/lectures.ts";
 import { listJoins } from "../../services/lectures/joins.ts";
@@ -26,6 +27,8 @@ import { seedClass } from "./_lib.ts";
 const N = Number(Deno.env.get("JOIN_STORM_N") ?? 10_000);
 // Every waiting page asks at once when the teacher goes live; 1,000 connections stand in for them.
 const CONCURRENCY = Number(Deno.env.get("JOIN_CONCURRENCY") ?? 1000);
+// The app as `deno task start` runs it: one process per core (MIRAE_WORKERS=auto).
+const PROCESSES = loadConfig({ MIRAE_WORKERS: Deno.env.get("MIRAE_WORKERS") ?? "auto" }).workers;
 
 interface StormResult {
   seconds: number;
@@ -217,30 +220,36 @@ async function storedJoins(kvPath: string, lectureId: string): Promise<Set<strin
   }
 }
 
-/** Requests/s of a bare Hono route (its own process) under the same storm. */
+/**
+ * Requests/s of a bare Hono route under the same storm, served like the app: by as many
+ * processes sharing the port.
+ */
 async function bareRouteRps(dir: string): Promise<number> {
   const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "eval",
-      `import { Hono } from "hono"; const app = new Hono().post("/", (c) => c.json({ id: c.req.header("x-id") }))` +
-      `.get("/styles.css", (c) => c.text("x"));` +
-      `Deno.serve({ port: ${port}, hostname: "127.0.0.1", onListen() { console.log("up"); } }, app.fetch);`,
-    ],
-    cwd: new URL("../..", import.meta.url),
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  await reader.read();
+  const children = Array.from({ length: PROCESSES }, () =>
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { Hono } from "hono"; const app = new Hono().post("/", (c) => c.json({ id: c.req.header("x-id") }))` +
+        `.get("/styles.css", (c) => c.text("x"));` +
+        `Deno.serve({ port: ${port}, hostname: "127.0.0.1", reusePort: true, onListen() { console.log("up"); } }, app.fetch);`,
+      ],
+      cwd: new URL("../..", import.meta.url),
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn());
+  const readers = children.map((c) => c.stdout.getReader());
+  await Promise.all(readers.map((r) => r.read()));
   try {
     const r = await storm(`http://127.0.0.1:${port}/`, null, dir);
     return r.ok / r.seconds;
   } finally {
-    child.kill("SIGKILL");
-    await child.status;
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
+    for (const [i, child] of children.entries()) {
+      child.kill("SIGKILL");
+      await child.status;
+      readers[i].releaseLock();
+      await child.stdout.cancel().catch(() => {});
+    }
   }
 }
 
@@ -253,7 +262,10 @@ async function run(mode: Mode, n: number, crash = false) {
       DENO_KV_PATH: kvPath,
       MIRAE_SEED_DEMO: "false",
       MIRAE_SECRET: SECRET,
+      MIRAE_WORKERS: String(PROCESSES),
     });
+    // The other processes start once its LiveKit server is up: wait until they answer.
+    await allProcessesServe(server.url);
     const open = async (lectureId: string) => {
       const res = await fetch(`${server.url}/api/v1/lectures/${lectureId}/open`, {
         method: "POST",
@@ -313,6 +325,27 @@ async function run(mode: Mode, n: number, crash = false) {
   }
 }
 
+/** Waits until every app process has answered a health check (new connection each time). */
+async function allProcessesServe(base: string): Promise<void> {
+  const seen = new Set<number>();
+  const deadline = Date.now() + 30_000;
+  while (seen.size < PROCESSES) {
+    if (Date.now() > deadline) {
+      throw new Error(`only ${seen.size} of ${PROCESSES} processes answer`);
+    }
+    const client = Deno.createHttpClient({});
+    try {
+      const res = await fetch(`${base}/api/v1/health`, { client });
+      seen.add((await res.json()).instance);
+    } finally {
+      client.close();
+    }
+  }
+}
+
+console.log(
+  `# ${PROCESSES} app process(es) (MIRAE_WORKERS), ${navigator.hardwareConcurrency} cores`,
+);
 const baseDir = await Deno.makeTempDir({ prefix: "mirae-bench-bare-" });
 const bareRps = await bareRouteRps(baseDir);
 await Deno.remove(baseDir, { recursive: true });

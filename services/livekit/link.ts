@@ -43,8 +43,11 @@ export class LiveKitLink {
   }
 
   /** A link to the server named by the configuration (LIVEKIT_URL…), or a pending one. */
-  static fromConfig(config: Pick<Config, "livekit">): LiveKitLink {
-    const link = new LiveKitLink({ state: "unavailable", message: INSTALL_HELP });
+  static fromConfig(config: Pick<Config, "livekit" | "livekitOff">): LiveKitLink {
+    const link = new LiveKitLink({
+      state: "unavailable",
+      message: config.livekitOff || INSTALL_HELP,
+    });
     if (config.livekit) link.connect(config.livekit);
     return link;
   }
