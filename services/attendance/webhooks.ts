@@ -215,7 +215,13 @@ async function applyParticipantEvent(
       keys.roomFinished(lectureId),
       ["lecture_removed", lectureId, userId],
     ]);
-    if (done.versionstamp) return DUPLICATE;
+    // A removed student back in the room: removed again, also on a repeated delivery (the
+    // first may have been recorded by a process that died before it could remove them).
+    const kick = joined && p.role === "student" && removed.versionstamp !== null && server;
+    if (done.versionstamp) {
+      if (kick) await removeAgain(server, ev.roomName, userId);
+      return DUPLICATE;
+    }
     if (lecture.versionstamp === null) return ignored("unknown lecture");
     const next = mergeInterval(iv.value ? IntervalSchema.parse(iv.value) : null, {
       joinedAt: p.joinedAt ?? (joined ? ev.createdAt : undefined),
@@ -247,9 +253,7 @@ async function applyParticipantEvent(
       op.delete(presenceKey).sum(keys.presenceCount(lectureId), MINUS_ONE);
     }
     if (!(await op.commit()).ok) continue;
-    if (joined && p.role === "student" && removed.versionstamp !== null && server) {
-      await removeAgain(server, ev.roomName, userId);
-    }
+    if (kick) await removeAgain(server, ev.roomName, userId);
     return APPLIED;
   }
   throw new Error(`webhook ${ev.id}: attendance keys kept changing`);
