@@ -434,6 +434,9 @@ Deno.test("lectures: join passes (the join storm's path)", async (t) => {
     }, Date.now() - 5 * 3600_000);
     await fails(await withPass(id, old), 401);
     await fails(await withPass(id, "garbage"), 401);
+    // Not base64url at all, in the signature or in the body: 401 too, never a 500.
+    await fails(await withPass(id, `${body}.${sig.slice(0, -2)}!*`), 401);
+    await fails(await withPass(id, `${body.slice(0, 10)}%$${body.slice(10)}.${sig}`), 401);
   });
 
   await t.step("removed by the teacher: the pass stops working at once", async () => {

@@ -80,8 +80,11 @@ function request()
   sent = sent + 1
   if sent <= #tokens then
     sentAt[ids[sent]] = t
-    if path then return wrk.format("POST", nil, { [${JSON.stringify(header)}] = tokens[sent] }) end
-    return wrk.format("POST", nil, { ["X-Id"] = ids[sent] })
+    -- An empty body: wrk then sends Content-Length: 0, as a browser's fetch does.
+    if path then return wrk.format("POST", nil, { [${
+    JSON.stringify(header)
+  }] = tokens[sent] }, "") end
+    return wrk.format("POST", nil, { ["X-Id"] = ids[sent] }, "")
   end
   return wrk.format("GET", ${JSON.stringify(filler)})
 end

@@ -5,7 +5,6 @@
  * a teacher invites them on stage.
  * @module
  */
-import { Buffer } from "node:buffer";
 import { TrackSource, type VideoGrant } from "livekit-server-sdk";
 import { hmacSha256 } from "../auth/hmac.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
@@ -55,6 +54,9 @@ const SOURCE_NAMES: Record<number, string> = {
   [TrackSource.SCREEN_SHARE_AUDIO]: "screen_share_audio",
 };
 
+const BASE64URL = { alphabet: "base64url", omitPadding: true } as const;
+const encoder = new TextEncoder();
+
 /**
  * Signs a LiveKit access token (a JWT, HS256). The SDK's AccessToken does the same but sets
  * the key up for every token; under a join storm that cost more than the rest of the join.
@@ -62,8 +64,8 @@ const SOURCE_NAMES: Record<number, string> = {
  */
 function signToken(apiKey: string, apiSecret: string, claims: object): string {
   const head = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"; // {"alg":"HS256","typ":"JWT"}
-  const body = Buffer.from(JSON.stringify({ ...claims, iss: apiKey })).toString("base64url");
-  const sig = hmacSha256(apiSecret)(`${head}.${body}`).toString("base64url");
+  const body = encoder.encode(JSON.stringify({ ...claims, iss: apiKey })).toBase64(BASE64URL);
+  const sig = hmacSha256(apiSecret)(`${head}.${body}`).toBase64(BASE64URL);
   return `${head}.${body}.${sig}`;
 }
 

@@ -199,8 +199,9 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
     });
   const csvLimit = limit(MAX_CSV_BYTES), jsonLimit = limit(MAX_JSON_BYTES);
   app.use("/api/*", (c, next) => {
-    // Nothing to limit without a body (most GETs, and the join storm's token requests).
-    if (c.req.raw.body === null) return next();
+    // Nothing to limit without a body: most GETs, and POSTs that send none (the join storm's
+    // token requests; a browser's fetch says Content-Length: 0).
+    if (c.req.raw.body === null || c.req.header("content-length") === "0") return next();
     const type = c.req.header("content-type") ?? "";
     // File uploads stream into the file store, which enforces the configured size itself.
     if (type.startsWith("application/octet-stream")) return next();
