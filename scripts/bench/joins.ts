@@ -44,13 +44,17 @@ interface StormResult {
  * The wrk script: request i carries token i (once each); after the last token it asks for a
  * small static file until wrk's time is up. Every token's answer is written to `answers`
  * (`<µs since the first request> <latency µs> <user id>`, or `... -1 !<status>` for a refusal),
- * timed with LuaJIT's FFI clock; the storm's length is the last answer's time.
+ * timed with LuaJIT's FFI clock; the storm's length is the last answer's time. Answers are
+ * written in blocks (a write per answer cost wrk more CPU than the rest of its work, on the
+ * cores the server needs), except when the server is to be killed (`eachAnswer`): then every
+ * answer is on disk before the next.
  */
 function stormScript(
   tokensPath: string | null,
   answersPath: string,
   filler: string,
   header: string,
+  eachAnswer: boolean,
 ): string {
   return `
 local ffi = require("ffi")
@@ -67,7 +71,12 @@ else
   for i = 1, ${N} do tokens[i] = ""; ids[i] = tostring(i) end
 end
 local out = io.open(${JSON.stringify(answersPath)}, "w")
-out:setvbuf("line")
+out:setvbuf(${eachAnswer ? '"line"' : '"full", 1048576'})
+local pending = 0
+local function wrote()
+  pending = pending + 1
+  if pending >= 500 then out:flush(); pending = 0 end
+end
 local sent, first = 0, 0
 local sentAt = {}
 -- wrk calls request() once and throws the result away before the first real request: give
@@ -91,11 +100,21 @@ end
 function response(status, headers, body)
   local t = now()
   -- A join's answer names the identity; the filler's does not. Errors are token answers too.
-  local id = body and (string.match(body, '"identity":"([^"]+)"') or string.match(body, '"id":"([^"]+)"'))
+  local id
+  if body then
+    local _, stop = string.find(body, '"identity":"', 1, true)
+    if not stop then _, stop = string.find(body, '"id":"', 1, true) end
+    if stop then id = string.sub(body, stop + 1, string.find(body, '"', stop + 1, true) - 1) end
+  end
   if id and status == 200 then
     out:write(string.format("%d %d %s\\n", t - first, t - (sentAt[id] or t), id))
+    wrote()
   elseif status ~= 200 then
     out:write(string.format("%d -1 !%d\\n", t - first, status))
+    wrote()
+  elseif pending > 0 then
+    -- The filler's answers: the storm is over, write the rest.
+    out:flush(); pending = 0
   end
 end
 `;
@@ -109,6 +128,7 @@ async function storm(
   filler = "/styles.css",
   seconds = 15,
   header = "X-Mirae-Join-Pass",
+  eachAnswer = false,
 ): Promise<StormResult> {
   const tokensPath = tokens ? `${dir}/tokens.txt` : null;
   if (tokensPath) {
@@ -119,7 +139,10 @@ async function storm(
   }
   const scriptPath = `${dir}/storm.lua`;
   const answersPath = `${dir}/answers.txt`;
-  await Deno.writeTextFile(scriptPath, stormScript(tokensPath, answersPath, filler, header));
+  await Deno.writeTextFile(
+    scriptPath,
+    stormScript(tokensPath, answersPath, filler, header, eachAnswer),
+  );
   const out = await new Deno.Command("wrk", {
     args: ["-t1", `-c${CONCURRENCY}`, `-d${seconds}s`, "--timeout", "10s", "-s", scriptPath, url],
     stdout: "piped",
@@ -309,7 +332,15 @@ async function run(mode: Mode, n: number, crash = false) {
         watcher.close();
       })();
     }
-    const result = await storm(url, students, dir, "/styles.css", crash ? 10 : 15, header);
+    const result = await storm(
+      url,
+      students,
+      dir,
+      "/styles.css",
+      crash ? 10 : 15,
+      header,
+      crash,
+    );
     await server.stop();
     if (crash) {
       // Its LiveKit server lost its parent: stop it too.
