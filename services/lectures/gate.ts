@@ -2,8 +2,9 @@
  * What a join with a pass (pass.ts) must still check, per lecture and from memory: is the
  * lecture live, who was removed, who is on stage. One read per lecture refreshes it at most
  * once a second (all joins of that second share it), and the services that change it (open,
- * end, stage, remove) refresh this instance's copy at once. Another app instance sees such a
- * change within a second.
+ * end, stage, remove) refresh this process's copy at once. The other processes (one per core,
+ * services/web/workers.ts) and instances see such a change within a second; a removed student
+ * who got a token in that second is removed again when LiveKit reports the join (webhooks.ts).
  * @module
  */
 import { type Lecture, LectureSchema } from "./model.ts";
