@@ -6,6 +6,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { terminate } from "../web/workers.ts";
 
 /** The LiveKit server release Mirae is built and tested against. */
 export const LIVEKIT_VERSION = "v1.13.5";
@@ -255,16 +256,7 @@ export async function startLocalLiveKit(opts: StartOptions): Promise<LocalLiveKi
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }, 1_000);
-    await child.status;
-    clearTimeout(timer);
+    await terminate(child, 1_000);
     await pumps.catch(() => {});
   };
   return {

@@ -106,20 +106,23 @@ export function startWorkers(opts: {
   return {
     async stop() {
       stopping = true;
-      await Promise.all([...children.values()].map(async (child) => {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* already gone */ }
-        const timer = setTimeout(() => {
-          try {
-            child.kill("SIGKILL");
-          } catch { /* gone */ }
-        }, 10_000);
-        await child.status;
-        clearTimeout(timer);
-      }));
+      await Promise.all([...children.values()].map((child) => terminate(child, 10_000)));
     },
   };
+}
+
+/** Asks a child process to stop (SIGTERM), kills it after `graceMs`, and waits for its end. */
+export async function terminate(child: Deno.ChildProcess, graceMs: number): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch { /* already gone */ }
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  }, graceMs);
+  await child.status;
+  clearTimeout(timer);
 }
 
 /** In a worker: calls `onGone` when the process that started it has ended. */
