@@ -103,6 +103,59 @@ Deno.test("[app] HTML pages carry security headers; static files are served", as
   assert.match(await missing.text(), /Page not found/);
 });
 
+Deno.test("[app] static files: validators, 304s, a day for vendor files, nothing outside static/", async (t) => {
+  await using app = await testApp();
+  const get = (path: string, headers?: HeadersInit) => app.app.request(path, { headers });
+
+  await t.step("a style sheet: its bytes, an ETag, revalidated on each use", async () => {
+    const res = await get("/styles.css");
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type")!, /^text\/css/);
+    assert.equal(res.headers.get("cache-control"), "no-cache");
+    const etag = res.headers.get("etag")!;
+    assert.match(etag, /^"[\w-]{22}"$/);
+    const onDisk = await Deno.readFile(new URL("../static/styles.css", import.meta.url));
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), onDisk);
+
+    const again = await get("/styles.css", { "if-none-match": `W/${etag}` });
+    assert.equal(again.status, 304);
+    assert.equal(again.headers.get("etag"), etag);
+    assert.equal((await again.arrayBuffer()).byteLength, 0);
+    const other = await get("/styles.css", { "if-none-match": '"something-else"' });
+    assert.equal(other.status, 200);
+    await other.body?.cancel();
+    assert.notEqual((await get("/lectures.css")).headers.get("etag"), etag);
+  });
+
+  await t.step("the beautify filter's wasm: its type, kept for a day", async () => {
+    const res = await get("/vendor/mediapipe/wasm/vision_wasm_internal.wasm");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/wasm");
+    assert.equal(res.headers.get("cache-control"), "public, max-age=86400");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d]); // "\0asm"
+  });
+
+  await t.step("paths outside static/, folders and other methods are not files", async () => {
+    for (
+      const path of [
+        "/../deno.json",
+        "/%2e%2e/deno.json",
+        "/vendor/..%2f..%2fdeno.json",
+        "/vendor/",
+        "/vendor",
+      ]
+    ) {
+      const res = await get(path);
+      assert.equal(res.status, 404, path);
+      await res.body?.cancel();
+    }
+    const post = await app.app.request("/styles.css", { method: "POST" });
+    assert.notEqual(post.status, 200);
+    await post.body?.cancel();
+  });
+});
+
 Deno.test("[app] island bundles are content-hashed and cached for a year", async () => {
   await using t = await testApp();
   const org = await randomOrg(t.kv);

@@ -7,7 +7,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { serveStatic } from "hono/deno";
 import { type ComponentType, h, type VNode } from "preact";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Config } from "../../fresh.config.ts";
@@ -27,6 +26,7 @@ import { AppError, toAppError, zodDetails } from "./errors.ts";
 import { buildIslands, ISLANDS_PREFIX } from "./islands.ts";
 import { registerIslands, renderDocument } from "./render.tsx";
 import { islandName, parseRouteFile, type RouteFile, sortRoutes } from "./router.ts";
+import { staticFiles } from "./static.ts";
 
 // deno-lint-ignore no-explicit-any
 type Module = Record<string, any>;
@@ -277,6 +277,6 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
     scheme: "bearer",
   });
 
-  app.use("*", serveStatic({ root: fromFileUrl(new URL("static", manifest.baseUrl)) }));
+  app.use("*", staticFiles(fromFileUrl(new URL("static", manifest.baseUrl))));
   return app;
 }
