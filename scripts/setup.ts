@@ -8,17 +8,9 @@
  */
 import { ensureLiveKitServer } from "../services/livekit/local.ts";
 import { ensureBeautifyAssets } from "./beautify_assets.ts";
+import { exists } from "../services/platform/host.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function run(cmd: string, args: string[]): Promise<boolean> {
   const { success } = await new Deno.Command(cmd, {

@@ -6,7 +6,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { terminate } from "../web/workers.ts";
+import { exists, terminate } from "../platform/host.ts";
 
 /** The LiveKit server release Mirae is built and tested against. */
 export const LIVEKIT_VERSION = "v1.13.5";
@@ -23,15 +23,6 @@ export const INSTALL_HELP =
   "restart Mirae: it then builds livekit-server " + LIVEKIT_VERSION + " into .tools/bin once " +
   "(several minutes). Or set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to use an " +
   "existing LiveKit server or LiveKit Cloud.";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The `go` binary, or null when Go is not installed. */
 export async function findGo(): Promise<string | null> {

@@ -12,6 +12,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { terminate } from "../platform/host.ts";
 
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 /** A worker that exits this many times within a minute is not started again. */
@@ -109,20 +110,6 @@ export function startWorkers(opts: {
       await Promise.all([...children.values()].map((child) => terminate(child, 10_000)));
     },
   };
-}
-
-/** Asks a child process to stop (SIGTERM), kills it after `graceMs`, and waits for its end. */
-export async function terminate(child: Deno.ChildProcess, graceMs: number): Promise<void> {
-  try {
-    child.kill("SIGTERM");
-  } catch { /* already gone */ }
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-  }, graceMs);
-  await child.status;
-  clearTimeout(timer);
 }
 
 /** In a worker: calls `onGone` when the process that started it has ended. */

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { BEAUTIFY_ASSETS_DIR, ensureBeautifyAssets } from "../../scripts/beautify_assets.ts";
 import { CHROMIUM } from "../../scripts/setup.ts";
+import { exists } from "../../services/platform/host.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TOOLS = join(ROOT, ".tools", "beautify");
@@ -31,15 +32,6 @@ const PHOTOS = {
   },
 } as const;
 export type PhotoName = keyof typeof PHOTOS;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function run(cmd: string, args: string[], cwd?: string): Promise<boolean> {
   const { success, stderr } = await new Deno.Command(cmd, {
