@@ -347,7 +347,8 @@ async function deleteAll(kv: Deno.Kv, prefix: Deno.KvKey): Promise<void> {
 /**
  * After the server dropped webhooks: the participants it lists as active are connected (an
  * interval and a presence each), and every other open connection is closed at `at` (marked
- * inferred, so a late participant_left still sets the real time). Errors are logged, never
+ * inferred, so a late participant_left still sets the real time). Removed students it lists
+ * are removed again. Errors are logged, never
  * thrown: the event itself has been applied.
  */
 export async function reconcilePresence(
@@ -427,6 +428,11 @@ export async function reconcilePresence(
       .set(keys.presenceCount(lectureId), new Deno.KvU64(BigInt(active.size)))
       .set(keys.rev(lectureId), true)
       .commit();
+    // Removed students the server lists (their join may be among the dropped webhooks).
+    for await (const e of kv.list({ prefix: ["lecture_removed", lectureId] })) {
+      const userId = e.key[2] as string;
+      if (active.get(userId)?.role === "student") await removeAgain(server, roomName, userId);
+    }
   } catch (err) {
     console.warn(`attendance: could not reconcile ${roomName} after dropped webhooks:`, err);
   }

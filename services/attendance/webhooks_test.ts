@@ -341,10 +341,19 @@ Deno.test("[attendance] dropped webhooks: presence is reconciled with the server
         joinedAt: 0n,
       },
     ] as unknown as ParticipantInfo[];
+    // The teacher removed Baek (whose join was among the dropped ones) and Ahn (gone already).
+    for (const who of [baek, ahn]) {
+      await kv.set(["lecture_removed", lecture.id, who.id], { by: "teacher", at: at(6) });
+    }
+    const removedAgain: string[] = [];
     const server = {
       rooms: {
         listParticipants: (room: string) =>
           Promise.resolve(room === lecture.roomName ? listed : []),
+        removeParticipant: (room: string, identity: string) => {
+          if (room === lecture.roomName) removedAgain.push(identity);
+          return Promise.resolve();
+        },
       },
     } as unknown as LiveKitServer;
     const ev = participantEvent("participant_joined", lecture, choi, "PA_C", {
@@ -354,6 +363,8 @@ Deno.test("[attendance] dropped webhooks: presence is reconciled with the server
       numDropped: 2,
     });
     assert.equal((await applyEvent(kv, ev, { now, server })).outcome, "applied");
+    // Only the removed student the server still lists is removed again.
+    assert.deepEqual(removedAgain, [baek.id]);
     const live = await listLiveParticipants(kv, lecture.id);
     assert.deepEqual(live.items.map((p) => p.name).sort(), [baek.name, choi.name].sort());
     assert.equal(live.count, 2);
