@@ -38,7 +38,8 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Run
       MIRAE_LIVEKIT_PORT: "0",
       // One process, so a test sees its own writes at once (a lecture's gate may be a second
       // old in the other processes); tests/workers_test.ts and the join storm run several.
-      MIRAE_WORKERS: "1",
+      // MIRAE_TEST_WORKERS=2 runs the browser tests against several.
+      MIRAE_WORKERS: Deno.env.get("MIRAE_TEST_WORKERS") ?? "1",
       ...env,
     },
     stdout: "piped",

@@ -84,7 +84,7 @@ Deno.test({
       assert.match(server.output(), /listening on 127\.0\.0\.1:\d+ by 2 processes/);
     });
 
-    await t.step("a session made by one process works on every connection", async () => {
+    await t.step("a session made by one process works on every connection, pages too", async () => {
       const signin = await fresh(`${server.url}/api/v1/sessions`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -92,11 +92,26 @@ Deno.test({
       });
       assert.equal(signin.status, 201, signin.body);
       const { token } = JSON.parse(signin.body);
+      const auth = { authorization: `Bearer ${token}` };
       for (let i = 0; i < 20; i++) {
-        const me = await fresh(`${server.url}/api/v1/me`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
+        const me = await fresh(`${server.url}/api/v1/me`, { headers: auth });
         assert.equal(me.status, 200, me.body);
+      }
+
+      // Pages and their islands: every process bundles the same islands (esbuild, a child
+      // process of each) under the same names.
+      const classes = JSON.parse(
+        (await fresh(`${server.url}/api/v1/classes`, { headers: auth })).body,
+      );
+      const page = await fresh(`${server.url}/admin/classes/${classes.items[0].id}`, {
+        headers: auth,
+      });
+      assert.equal(page.status, 200);
+      const boot = page.body.match(/src="(\/_islands\/boot-[A-Z0-9]+\.js)"/)?.[1];
+      assert.ok(boot, "the page loads the island boot script");
+      for (let i = 0; i < 20; i++) {
+        const js = await fresh(`${server.url}${boot}`);
+        assert.equal(js.status, 200, `boot script, connection ${i}: ${js.body.slice(0, 200)}`);
       }
     });
 

@@ -43,11 +43,12 @@ export function assertPortFree(hostname: string, port: number): void {
 
 /**
  * The permission flags this process has, for its workers: they need the network, the
- * environment, reading, and writing where the KV file is (`writePaths`), nothing else.
+ * environment, reading, running esbuild, and writing where the KV file is (`writePaths`).
  */
 export function workerPermissionFlags(writePaths: string[]): string[] {
   const flags = ["--no-prompt"];
-  for (const name of ["net", "env", "read", "sys"] as const) {
+  // run: esbuild, which bundles the islands, is a child process.
+  for (const name of ["net", "env", "read", "sys", "run"] as const) {
     if (Deno.permissions.querySync({ name }).state === "granted") flags.push(`--allow-${name}`);
   }
   if (Deno.permissions.querySync({ name: "write" }).state === "granted") {
