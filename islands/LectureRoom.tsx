@@ -166,8 +166,9 @@ export default function LectureRoom(props: LectureRoomProps) {
                   room={room}
                   phase={phase}
                   media={media}
-                  resume={status === "live"}
+                  resume={status === "live" || phase === "left"}
                   onGoLive={() => void lk.join()}
+                  onLeave={lk.leave}
                   onEnd={endLecture}
                   ending={ending}
                   labels={L}
@@ -266,6 +267,11 @@ function Banner(
       {phase === "elsewhere" && (
         <p class="notice" role="alert">
           {L.elsewhere} <button type="button" onClick={onRejoin}>{L.rejoin}</button>
+        </p>
+      )}
+      {phase === "left" && (
+        <p class="notice" role="status">
+          {L.left} <button type="button" onClick={onRejoin}>{L.rejoin}</button>
         </p>
       )}
       {phase === "disconnected" && (

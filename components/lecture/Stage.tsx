@@ -155,13 +155,15 @@ function EffectsSlot(
 }
 
 export function TeacherStage(
-  { room, phase, media, resume, onGoLive, onEnd, ending, labels: L }: {
+  { room, phase, media, resume, onGoLive, onLeave, onEnd, ending, labels: L }: {
     room: Room | null;
     phase: Phase;
     media: TeacherMedia;
-    /** The lecture is live already: the button resumes it. */
+    /** The lecture is live already: the button resumes it, and it can be ended from here. */
     resume: boolean;
     onGoLive(): void;
+    /** Leave the room without ending the lecture. */
+    onLeave(): void;
     onEnd(): void;
     ending: boolean;
     labels: LectureRoomLabels;
@@ -207,7 +209,8 @@ export function TeacherStage(
           {busy ? L.goingLive : resume ? L.resume : L.goLive}
         </button>
       )}
-      {connected && (
+      {connected && <button type="button" onClick={onLeave}>{L.leave}</button>}
+      {(connected || (resume && !busy)) && (
         <button type="button" class="danger" disabled={ending} onClick={onEnd}>
           {ending ? L.ending : L.endLecture}
         </button>

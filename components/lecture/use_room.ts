@@ -38,6 +38,8 @@ export type Phase =
   | "reconnecting"
   /** Connection lost (not by the lecture ending): "Rejoin". */
   | "disconnected"
+  /** Teacher: left without ending the lecture, which goes on for the students: "Rejoin". */
+  | "left"
   | "ended"
   | "removed"
   /** The same person joined from another tab or device. */
@@ -91,6 +93,8 @@ export interface RoomState {
   join(): Promise<void>;
   /** Teachers: end the lecture for everyone. */
   end(): Promise<boolean>;
+  /** Teachers: leave the room; the lecture goes on (its room closes when everyone has left). */
+  leave(): void;
   startAudio(): void;
 }
 
@@ -313,6 +317,7 @@ export function useLectureRoom(opts: RoomOptions): RoomState {
     setDataSaver,
     join,
     end,
+    leave: () => close("left"),
     startAudio: () => {
       void roomRef.current?.startAudio().then(() => setAudioBlocked(false));
     },

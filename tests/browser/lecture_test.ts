@@ -6,8 +6,8 @@
  * until the teacher invites them on stage, and taking them back unpublishes them; screen
  * share reaches students; a non-member gets no token; a late joiner sees the earlier chat and
  * can be removed, and a token a stale process would still hand them gets them removed again by
- * the server; a teacher who reloads resumes the lecture; ending it disconnects everyone and
- * leaves the chat readable.
+ * the server; a teacher who leaves without ending, or reloads, resumes the lecture; ending it
+ * disconnects everyone and leaves the chat readable.
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
@@ -326,6 +326,28 @@ Deno.test({
           await teacher.getByPlaceholder("Search by name").fill("");
         },
       );
+
+      await t.step("a teacher who leaves without ending: the students stay live", async () => {
+        await teacher.getByRole("button", { name: "Leave (keep it live)" }).click();
+        await phase(teacher, "left");
+        await teacher.getByText("You left the lecture. It is still live for your students.")
+          .waitFor();
+        await eventually(
+          "the teacher gone from the room",
+          async () =>
+            !(await rooms.listParticipants(roomName)).some((p) => p.identity === teacherId),
+        );
+        // The lecture goes on: the student is still in it, and it can still be ended from here.
+        assert.equal(await ana.locator(".lecture-room").getAttribute("data-phase"), "live");
+        assert.ok(await teacher.getByRole("button", { name: "End lecture" }).isVisible());
+        await teacher.getByRole("status").getByRole("button", { name: "Rejoin" }).click();
+        await phase(teacher, "live");
+        await eventually(
+          "the teacher's camera after rejoining",
+          async () =>
+            (await serverTracks(rooms, roomName, teacherId)).some((x) => x.source === CAMERA),
+        );
+      });
 
       await t.step("a teacher who reloads is back live, camera published again", async () => {
         await teacher.reload();

@@ -53,6 +53,7 @@ export default defineMessages({
     "lectures.room.elsewhere":
       "You joined this lecture from another tab or device, so this page left it.",
     "lectures.room.disconnected": "You were disconnected from the lecture.",
+    "lectures.room.left": "You left the lecture. It is still live for your students.",
     "lectures.room.rejoin": "Rejoin",
     "lectures.room.network": "Could not reach the server. Check your connection and try again.",
     "lectures.room.audioBlocked": "Your browser held back the sound.",
@@ -74,6 +75,7 @@ export default defineMessages({
     "lectures.room.shareScreen": "Share screen",
     "lectures.room.stopShare": "Stop sharing",
     "lectures.room.shareError": "Screen sharing did not start ({message}).",
+    "lectures.room.leave": "Leave (keep it live)",
     "lectures.room.endLecture": "End lecture",
     "lectures.room.confirmEnd":
       "End the lecture for everyone? Students are disconnected; the chat stays readable.",
@@ -206,6 +208,7 @@ export default defineMessages({
     "lectures.room.removed": "이 강의에서 내보내졌습니다.",
     "lectures.room.elsewhere": "다른 탭이나 기기에서 이 강의에 참여하여 이 페이지는 나왔습니다.",
     "lectures.room.disconnected": "강의 연결이 끊어졌습니다.",
+    "lectures.room.left": "강의에서 나왔습니다. 학생들에게는 강의가 계속 진행 중입니다.",
     "lectures.room.rejoin": "다시 참여",
     "lectures.room.network": "서버에 연결할 수 없습니다. 연결을 확인하고 다시 시도하세요.",
     "lectures.room.audioBlocked": "브라우저가 소리를 막았습니다.",
@@ -227,6 +230,7 @@ export default defineMessages({
     "lectures.room.shareScreen": "화면 공유",
     "lectures.room.stopShare": "공유 중지",
     "lectures.room.shareError": "화면 공유를 시작하지 못했습니다({message}).",
+    "lectures.room.leave": "나가기 (강의 유지)",
     "lectures.room.endLecture": "강의 종료",
     "lectures.room.confirmEnd":
       "모두에게 강의를 종료할까요? 학생들의 연결이 끊기며, 채팅은 계속 볼 수 있습니다.",
@@ -358,6 +362,7 @@ export default defineMessages({
     "lectures.room.removed": "你已被移出本节直播课。",
     "lectures.room.elsewhere": "你在另一个标签页或设备上加入了本节课，因此本页面已退出。",
     "lectures.room.disconnected": "你与直播课的连接已断开。",
+    "lectures.room.left": "你已离开直播课，学生仍在继续上课。",
     "lectures.room.rejoin": "重新加入",
     "lectures.room.network": "无法连接服务器。请检查网络后重试。",
     "lectures.room.audioBlocked": "浏览器阻止了声音播放。",
@@ -377,6 +382,7 @@ export default defineMessages({
     "lectures.room.shareScreen": "共享屏幕",
     "lectures.room.stopShare": "停止共享",
     "lectures.room.shareError": "屏幕共享未能开始（{message}）。",
+    "lectures.room.leave": "离开（直播继续）",
     "lectures.room.endLecture": "结束直播",
     "lectures.room.confirmEnd": "要为所有人结束直播吗？学生会断开连接，聊天记录仍可查看。",
     "lectures.room.ending": "正在结束…",
