@@ -33,6 +33,8 @@ export interface LectureRoomProps {
   attendanceUrl: string;
   /** Longest chat message (characters). */
   maxChat: number;
+  /** Whether students may write in the chat (when the page was rendered). */
+  studentChat: boolean;
   /** BCP 47 language for times and numbers. */
   locale: string;
   /** Non-production builds: expose `window.__mirae_lecture` for tests and debugging. */
@@ -64,6 +66,7 @@ export default function LectureRoom(props: LectureRoomProps) {
   const [handsCount, setHandsCount] = useState<number | null>(null);
   const [ending, setEnding] = useState(false);
   const [hydrated, setHydrated] = useState(false);
+  const [studentChat, setStudentChat] = useState(props.studentChat);
   const resumed = useRef(false);
 
   const lk = useLectureRoom({
@@ -73,6 +76,7 @@ export default function LectureRoom(props: LectureRoomProps) {
     initialPhase: initialPhase(role, status),
     labels: L,
     onChat: (m) => chat.add([m]),
+    onStudentChat: setStudentChat,
     onHands: (d) => {
       if (teacher && typeof d.count === "number") {
         setHandsCount(d.count);
@@ -127,6 +131,13 @@ export default function LectureRoom(props: LectureRoomProps) {
       beautifyLoaded: () => media.beautify.whenLoaded(),
     };
   }, []);
+
+  /** Teachers: students may write in the chat, or not (the server tells their pages). */
+  async function switchStudentChat(on: boolean) {
+    setStudentChat(on);
+    const res = await callApi("PATCH", lectureApi(lectureId), L.network, { studentChat: on });
+    if (!res.ok) setStudentChat(!on);
+  }
 
   async function endLecture() {
     if (!confirm(L.confirmEnd)) return;
@@ -203,7 +214,9 @@ export default function LectureRoom(props: LectureRoomProps) {
           )}
           <Chat
             chat={chat}
-            canPost={connected}
+            canPost={connected && (teacher || studentChat)}
+            studentChat={studentChat}
+            onStudentChat={teacher ? switchStudentChat : undefined}
             closed={phase === "ended"}
             maxLength={props.maxChat}
             userId={props.userId}

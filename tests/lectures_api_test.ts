@@ -258,6 +258,28 @@ Deno.test("lectures: chat history, limits and safety", async (t) => {
     assert.ok(Number(res!.headers.get("retry-after")) > 0);
   });
 
+  await t.step("the teacher turns the students' chat off and on again", async () => {
+    await fails(await call("PATCH", `/lectures/${id}`, tok.studentA, { studentChat: false }), 403);
+    const off = await ok(
+      await call("PATCH", `/lectures/${id}`, tok.teacherA, { studentChat: false }),
+    );
+    assert.equal(off.studentChat, false);
+    const refused = await fails(
+      await call("POST", `/lectures/${id}/chat`, tok.studentA, { text: "may I?" }),
+      403,
+    );
+    assert.match(refused.message, /turned off the chat for students/);
+    // A student joining now is told so with the token.
+    const ticket = await ok(await call("POST", `/lectures/${id}/token`, tok.studentA));
+    assert.equal(ticket.studentChat, false);
+    await ok(await call("PATCH", `/lectures/${id}`, tok.teacherA, { studentChat: true }));
+    await ok(await call("POST", `/lectures/${id}/chat`, tok.studentA, { text: "thanks" }), 201);
+    assert.equal(
+      (await ok(await call("POST", `/lectures/${id}/token`, tok.studentA))).studentChat,
+      true,
+    );
+  });
+
   await t.step("outsiders can neither read nor write", async () => {
     await fails(await call("GET", `/lectures/${id}/chat`, tok.studentB), 404);
     await fails(await call("POST", `/lectures/${id}/chat`, tok.otherAdmin, { text: "x" }), 404);
@@ -268,6 +290,7 @@ Deno.test("lectures: chat history, limits and safety", async (t) => {
     const list = await ok(await call("GET", `/lectures/${id}/chat`, tok.studentA));
     assert.ok((list.items as Json[]).length >= 2);
     await fails(await call("POST", `/lectures/${id}/chat`, tok.studentA, { text: "late" }), 409);
+    await fails(await call("PATCH", `/lectures/${id}`, tok.teacherA, { studentChat: false }), 409);
   });
 });
 

@@ -12,9 +12,14 @@ import type { ChatState } from "./use_chat.ts";
 const SHOW = 300;
 
 export function Chat(
-  { chat, canPost, closed, maxLength, userId, labels: L, locale }: {
+  { chat, canPost, closed, studentChat, onStudentChat, maxLength, userId, labels: L, locale }: {
     chat: ChatState;
+    /** Connected to the live lecture (and, for a student, allowed to write). */
     canPost: boolean;
+    /** Whether students may write now. */
+    studentChat: boolean;
+    /** Teachers: switch the students' chat on or off. */
+    onStudentChat?: (on: boolean) => void;
     /** The lecture has ended: the chat is read-only. */
     closed: boolean;
     maxLength: number;
@@ -54,7 +59,15 @@ export function Chat(
       stick.current = true;
       return;
     }
-    setProblem(status === 429 ? L.chatTooFast : status === 409 ? L.chatClosed : error);
+    setProblem(
+      status === 429
+        ? L.chatTooFast
+        : status === 409
+        ? L.chatClosed
+        : status === 403
+        ? L.chatStudentsOff
+        : error,
+    );
   }
 
   const hidden = Math.max(0, chat.messages.length - shown);
@@ -63,7 +76,19 @@ export function Chat(
 
   return (
     <section class="lecture-chat card" aria-labelledby="lecture-chat-title">
-      <h2 id="lecture-chat-title">{L.chatTitle}</h2>
+      <div class="row nowrap">
+        <h2 id="lecture-chat-title" class="grow">{L.chatTitle}</h2>
+        {onStudentChat && !closed && (
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={studentChat}
+              onChange={(e) => onStudentChat(e.currentTarget.checked)}
+            />
+            {L.studentChat}
+          </label>
+        )}
+      </div>
       {hidden > 0 && (
         <button type="button" class="link" onClick={() => setShown((n) => n + SHOW)}>
           {L.showEarlier}
@@ -101,6 +126,9 @@ export function Chat(
       {!chat.loading && chat.messages.length === 0 && <p class="muted">{L.chatEmpty}</p>}
       {chat.error && <p class="error" role="alert">{chat.error}</p>}
       {closed && <p class="muted">{L.chatClosed}</p>}
+      {!closed && !studentChat && !onStudentChat && (
+        <p class="notice" role="status">{L.chatStudentsOff}</p>
+      )}
       {canPost && !closed && (
         <form class="chat-form" onSubmit={submit}>
           <label for="lecture-chat-text" class="sr-only">{L.chatMessage}</label>

@@ -16,6 +16,7 @@ export interface LectureToken {
   role: LectureRole;
   onStage: boolean;
   expiresAt: string;
+  studentChat: boolean;
 }
 
 /** One chat message (GET/POST /api/v1/lectures/{id}/chat, and the "mirae.chat" packets). */

@@ -109,6 +109,8 @@ export const LECTURE_ROOM_LABELS = [
   "stageVideos",
   // Chat
   "chatTitle",
+  "chatStudentsOff",
+  "studentChat",
   "chatEmpty",
   "chatLoading",
   "chatMessage",

@@ -71,6 +71,8 @@ export interface RoomOptions {
   onHands(data: Record<string, unknown>): void;
   /** Connected (first time, rejoin or after a network reconnect): fetch what was missed. */
   onJoined(room: Room): void;
+  /** Whether students may write in the chat: from the token answer, then as the teacher changes it. */
+  onStudentChat?(on: boolean): void;
   /** Teachers: publish camera and microphone once connected. */
   afterConnect?(room: Room): Promise<void>;
   /** The connection is over for good (ended, removed…): release cameras and such. */
@@ -201,6 +203,11 @@ export function useLectureRoom(opts: RoomOptions): RoomState {
         else if (topic === TOPICS.stage && typeof d.onStage === "boolean") {
           void stageChanged(room, d.onStage);
         } else if (topic === TOPICS.lecture && d.type === "ended") close("ended");
+        else if (
+          topic === TOPICS.lecture && d.type === "chat" && typeof d.studentChat === "boolean"
+        ) {
+          cb.current.onStudentChat?.(d.studentChat);
+        }
       })
       .on(RoomEvent.Reconnecting, () => mine() && setPhase("reconnecting"))
       .on(RoomEvent.Reconnected, () => {
@@ -256,6 +263,7 @@ export function useLectureRoom(opts: RoomOptions): RoomState {
         pass: opts.joinPass,
       });
       if (!res.ok) return refused(res.status, res.problem.message);
+      cb.current.onStudentChat?.(res.data.studentChat);
       const room = newLectureRoom();
       roomRef.current = room;
       wire(room);

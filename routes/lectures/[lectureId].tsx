@@ -140,6 +140,7 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
             startsAtText={formatWhen(state, lecture.startsAt, timeZone)}
             attendanceUrl={isHost ? attendanceUrl : ""}
             maxChat={MAX_CHAT_LENGTH}
+            studentChat={lecture.studentChat !== false}
             locale={intlLocale(state)}
             debug={state.config.env !== "production"}
             labels={lectureRoomLabels(state)}

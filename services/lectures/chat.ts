@@ -49,6 +49,9 @@ export async function postChatMessage(
   if (lecture.status === "ended") {
     throw new AppError("conflict", "This lecture has ended; its chat is read-only.");
   }
+  if (role === "student" && lecture.studentChat === false) {
+    throw new AppError("forbidden", "Your teacher has turned off the chat for students.");
+  }
   const limiterId = `${lecture.id}:${actor.user.id}`;
   const wait = await retryAfter(kv, CHAT_LIMIT, limiterId);
   if (wait > 0) {
@@ -89,4 +92,19 @@ export async function listChat(
   const more = items.length > limit;
   if (more) items.length = limit;
   return { items, ...(more ? { nextAfter: items[items.length - 1].id } : {}) };
+}
+
+/**
+ * Tells everyone in a live lecture whether students may write in the chat now (their pages
+ * show or hide the box; the server refuses their messages either way).
+ */
+export async function announceChatSetting(
+  server: LiveKitServer | null,
+  lecture: Lecture,
+): Promise<void> {
+  if (!server) return;
+  await sendToLecture(server, lecture, TOPICS.lecture, {
+    type: "chat",
+    studentChat: lecture.studentChat !== false,
+  });
 }

@@ -29,6 +29,8 @@ export const LectureInputSchema = z.strictObject({
     message: "Use an ISO date-time, e.g. 2026-12-01T08:00:00Z",
   }),
   attendance: AttendanceRulesSchema.partial().optional(),
+  /** Whether students may write in the chat (default: yes). */
+  studentChat: z.boolean().optional(),
 });
 export type LectureInput = z.input<typeof LectureInputSchema>;
 
@@ -62,6 +64,7 @@ export async function scheduleLecture(
     createdBy,
     createdAt: new Date().toISOString(),
     attendance: { ...DEFAULT_ATTENDANCE_RULES, ...data.attendance },
+    ...(data.studentChat === false ? { studentChat: false } : {}),
   };
   await commit(
     kv.atomic()
@@ -178,7 +181,9 @@ export async function updateLecture(
 ): Promise<Lecture> {
   const data = validateInput(LecturePatchSchema, input);
   const { entry, lecture } = await lectureEntry(kv, id);
-  if (lecture.status === "ended" && (data.title || data.startsAt)) {
+  if (
+    lecture.status === "ended" && (data.title || data.startsAt || data.studentChat !== undefined)
+  ) {
     throw new AppError(
       "conflict",
       "This lecture has ended: only its attendance thresholds can still be changed.",
@@ -189,6 +194,7 @@ export async function updateLecture(
     ...(data.title ? { title: data.title } : {}),
     ...(data.startsAt ? { startsAt: new Date(data.startsAt).toISOString() } : {}),
     attendance: { ...lecture.attendance, ...data.attendance },
+    ...(data.studentChat !== undefined ? { studentChat: data.studentChat } : {}),
   };
   await saveLecture(kv, entry, next);
   return next;

@@ -48,6 +48,8 @@ export const LectureSchema = z.object({
   openedAt: z.string().optional(),
   endedAt: z.string().optional(),
   attendance: AttendanceRulesSchema,
+  /** false: only teachers write in the chat (a lecture of thousands). Absent: everyone. */
+  studentChat: z.boolean().optional(),
 });
 export type Lecture = z.infer<typeof LectureSchema>;
 

@@ -32,6 +32,8 @@ export interface LectureTicket {
   role: LectureRole;
   onStage: boolean;
   expiresAt: string;
+  /** Whether students may write in the chat now. */
+  studentChat: boolean;
 }
 
 /** 409 while scheduled, 410 once ended. */
@@ -119,7 +121,15 @@ async function admit(
   const now = Date.now();
   const { token, expiresAt } = mintLectureToken(server, lecture, { ...who, onStage }, now);
   await recordJoin(kv, lecture.id, who.userId, { at: now, role: who.role });
-  return { url: server.url, token, identity: who.userId, role: who.role, onStage, expiresAt };
+  return {
+    url: server.url,
+    token,
+    identity: who.userId,
+    role: who.role,
+    onStage,
+    expiresAt,
+    studentChat: lecture.studentChat !== false,
+  };
 }
 
 /**

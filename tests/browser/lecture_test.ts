@@ -2,12 +2,13 @@
  * A live lecture end to end, in real Chromium against the real app (main.ts, which starts its
  * own livekit-server with webhooks to the app): students who open the lecture link early wait
  * and join by themselves when the teacher goes live with a fake camera, and receive the
- * video; the webhooks give attendance; a student cannot publish (the media server refuses)
- * until the teacher invites them on stage, and taking them back unpublishes them; screen
- * share reaches students; a non-member gets no token; a late joiner sees the earlier chat and
- * can be removed, and a token a stale process would still hand them gets them removed again by
- * the server; a teacher who leaves without ending, or reloads, resumes the lecture; ending it
- * disconnects everyone and leaves the chat readable.
+ * video; the webhooks give attendance; the teacher turns the students' chat off and on; a
+ * student cannot publish (the media server refuses) until the teacher invites them on stage,
+ * and taking them back unpublishes them; screen share reaches students; a non-member gets no
+ * token; a late joiner sees the earlier chat and can be removed, and a token a stale process
+ * would still hand them gets them removed again by the server; a teacher who leaves without
+ * ending, or reloads, resumes the lecture; ending it disconnects everyone and leaves the chat
+ * readable.
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
@@ -175,6 +176,25 @@ Deno.test({
         assert.equal(await ben.locator(".chat-log b").count(), 0, "no HTML from chat text");
         await teacher.locator(".chat-log li", { hasText: STUDENT_SAYS }).waitFor();
       });
+
+      await t.step(
+        "the teacher turns the students' chat off and on; their pages follow",
+        async () => {
+          const allowed = teacher.getByRole("checkbox", { name: "Students can write" });
+          assert.ok(await allowed.isChecked());
+          await allowed.uncheck();
+          await ana.getByText("Your teacher has turned off the chat for students.").waitFor();
+          assert.equal(await ana.getByPlaceholder("Message").count(), 0, "no box to write in");
+          // The teacher still writes.
+          assert.equal(await teacher.getByPlaceholder("Message").count(), 1);
+          await allowed.check();
+          await ana.getByPlaceholder("Message").waitFor();
+          assert.equal(
+            await ana.getByText("Your teacher has turned off the chat for students.").count(),
+            0,
+          );
+        },
+      );
 
       await t.step(
         "a student cannot publish; on stage they can; taken back, they cannot",

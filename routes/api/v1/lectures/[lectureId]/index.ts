@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { requireActor } from "../../../../../services/auth/access.ts";
 import { linkSecret } from "../../../../../services/classes/join_links.ts";
+import { announceChatSetting } from "../../../../../services/lectures/chat.ts";
 import { studentPass } from "../../../../../services/lectures/pass.ts";
 import {
   lectureAccess,
@@ -43,7 +44,8 @@ export const GET = defineApi({
 
 export const PATCH = defineApi({
   summary: "Edit a lecture",
-  description: "Title, start time and attendance thresholds; not once the lecture has ended.",
+  description: "Title, start time, whether students may write in the chat (announced to a " +
+    "live lecture at once), and attendance thresholds; only the thresholds once it has ended.",
   tags: ["lectures"],
   security: [{ bearer: [] }],
   request: {
@@ -56,9 +58,12 @@ export const PATCH = defineApi({
     409: json(ErrorResponseSchema, "The lecture has ended"),
   },
 }, async (c) => {
-  const { kv } = c.var.state;
+  const { kv, livekit } = c.var.state;
   const actor = requireActor(c.var.state);
   const { lecture, role } = await lectureAccess(kv, actor, c.req.valid("param").lectureId);
   requireHost(role);
-  return c.json(lectureView(await updateLecture(kv, lecture.id, c.req.valid("json"))), 200);
+  const patch = c.req.valid("json");
+  const next = await updateLecture(kv, lecture.id, patch);
+  if (patch.studentChat !== undefined) await announceChatSetting(livekit.server, next);
+  return c.json(lectureView(next), 200);
 });

@@ -20,6 +20,8 @@ const TicketSchema = z.object({
   role: z.enum(["teacher", "student"]),
   onStage: z.boolean(),
   expiresAt: z.string(),
+  /** Whether students may write in the chat now. */
+  studentChat: z.boolean(),
 });
 
 /** A short-lived token to join a live lecture; the join is recorded first. */
