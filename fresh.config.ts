@@ -46,7 +46,7 @@ const EnvSchema = z.object({
   MIRAE_LIVEKIT_OFF: z.string().optional(),
 });
 
-/** `MIRAE_WORKERS=auto`: one process per core, at most this many. */
+/** `MIRAE_WORKERS=auto`: one process per core (on Linux; elsewhere one), at most this many. */
 export const AUTO_WORKERS_MAX = 8;
 
 /** The validated configuration the app runs with. */
@@ -85,7 +85,10 @@ export interface Config {
  * Reads the configuration from an environment map (defaults to `Deno.env`).
  * Throws an Error listing every invalid variable.
  */
-export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+  os: typeof Deno.build.os = Deno.build.os,
+): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -99,6 +102,12 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   if (lk.some(Boolean) && !lk.every(Boolean)) {
     throw new Error(
       "Invalid configuration:\n  LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together",
+    );
+  }
+  // Several processes share the port through SO_REUSEPORT, which only Linux spreads.
+  if (typeof e.MIRAE_WORKERS === "number" && e.MIRAE_WORKERS > 1 && os !== "linux") {
+    throw new Error(
+      `Invalid configuration:\n  MIRAE_WORKERS: several processes need Linux (this is ${os}); use 1`,
     );
   }
   const publicUrl = (e.MIRAE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
@@ -123,7 +132,9 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       : undefined,
     localLiveKitPort: e.MIRAE_LIVEKIT_PORT,
     workers: e.MIRAE_WORKERS === "auto"
-      ? Math.max(1, Math.min(AUTO_WORKERS_MAX, navigator.hardwareConcurrency || 1))
+      ? (os === "linux"
+        ? Math.max(1, Math.min(AUTO_WORKERS_MAX, navigator.hardwareConcurrency || 1))
+        : 1)
       : e.MIRAE_WORKERS,
     instance: e.MIRAE_INSTANCE,
     livekitOff: e.MIRAE_LIVEKIT_OFF,

@@ -54,6 +54,10 @@ Deno.test("[app] configuration is validated with every bad variable named", () =
   assert.equal(loadConfig({ MIRAE_WORKERS: "3" }).workers, 3);
   assert.throws(() => loadConfig({ MIRAE_WORKERS: "0" }), /MIRAE_WORKERS/);
   assert.throws(() => loadConfig({ MIRAE_WORKERS: "many" }), /MIRAE_WORKERS/);
+  // Only Linux spreads connections over processes sharing a port.
+  assert.equal(loadConfig({}, "darwin").workers, 1);
+  assert.equal(loadConfig({ MIRAE_WORKERS: "1" }, "windows").workers, 1);
+  assert.throws(() => loadConfig({ MIRAE_WORKERS: "2" }, "darwin"), /MIRAE_WORKERS: .*need Linux/);
 });
 
 Deno.test("[app] language: the switch wins, then Accept-Language, then English", () => {
