@@ -43,8 +43,20 @@ const CAMERA = 1;
 const MICROPHONE = 2;
 const SCREEN_SHARE = 3;
 
-const phase = (page: Page, p: string) =>
-  page.locator(`.lecture-room[data-phase="${p}"]`).waitFor({ timeout: 20_000 });
+/** Waits for the room's phase; a timeout says which phase the page was in instead. */
+const phase = async (page: Page, p: string) => {
+  try {
+    await page.locator(`.lecture-room[data-phase="${p}"]`).waitFor({ timeout: 20_000 });
+  } catch (err) {
+    const seen = await page.locator(".lecture-room").getAttribute("data-phase", { timeout: 1_000 })
+      .catch(() => "no lecture room");
+    const notice = await page.locator(".lecture-banner").innerText({ timeout: 1_000 })
+      .catch(() => "");
+    throw new Error(`expected phase "${p}", the page shows "${seen}" (${notice.trim()})`, {
+      cause: err,
+    });
+  }
+};
 
 /** What the page's debug hook sees: identities of the other participants in its room. */
 const visibleParticipants = (page: Page) =>
@@ -326,7 +338,14 @@ Deno.test({
           await late.route("**/api/v1/lectures/*/token", (route) => {
             staleAnswers++;
             return route.fulfill({
-              json: { url: lk.url, identity: lateId, role: "student", onStage: false, ...stale },
+              json: {
+                url: lk.url,
+                identity: lateId,
+                role: "student",
+                onStage: false,
+                studentChat: true,
+                ...stale,
+              },
             });
           });
           await late.reload();
