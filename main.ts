@@ -6,7 +6,7 @@
 import { loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { ensureBeautifyAssets } from "./scripts/beautify_assets.ts";
-import { openKv } from "./services/db/kv.ts";
+import { kvFolder, openKv } from "./services/db/kv.ts";
 import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
 import { startQueue } from "./services/jobs/queue.ts";
 import { queueModeFor, setQueueMode } from "./services/jobs/schedule.ts";
@@ -35,9 +35,7 @@ if (first) {
 }
 const kv = await openKv(config.kvLocation);
 /** The folder of the embedded KV file (none with KV Connect). */
-const kvDir = /^https?:/.test(config.kvLocation)
-  ? undefined
-  : config.kvLocation.replace(/[/\\][^/\\]*$/, "") || ".";
+const kvDir = kvFolder(config.kvLocation);
 
 if (first && config.seedDemo && config.env !== "production" && await isEmpty(kv)) {
   console.log("Empty store: seeding the demo school…");

@@ -16,7 +16,8 @@
  */
 import { ParticipantInfo_State, type WebhookEvent } from "livekit-server-sdk";
 import { z } from "zod";
-import { isNotFound, markLectureEnded } from "../lectures/lectures.ts";
+import { markLectureEnded } from "../lectures/lectures.ts";
+import { removeFromRoom } from "../lectures/room.ts";
 import { lectureIdOfRoom, LectureSchema } from "../lectures/model.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import { AppError } from "../web/errors.ts";
@@ -268,16 +269,9 @@ async function removeAgain(
   roomName: string,
   identity: string,
 ): Promise<void> {
-  try {
-    await server.rooms.removeParticipant(roomName, identity, {
-      revokeTokenTs: BigInt(Math.floor(Date.now() / 1000)),
-    });
-  } catch (err) {
-    // Not found: they left already.
-    if (!isNotFound(err)) {
-      console.warn(`attendance: could not remove ${identity} from ${roomName} again:`, err);
-    }
-  }
+  await removeFromRoom(server, roomName, identity).catch((err) =>
+    console.warn(`attendance: could not remove ${identity} from ${roomName} again:`, err)
+  );
 }
 
 /** Events with no effect on attendance are still recorded, so a replay stays a no-op. */

@@ -11,6 +11,9 @@ import { getMemberRole, type MemberRole } from "../classes/members.ts";
 /** The asker's standing in one class. */
 export type ClassRole = "admin" | "teacher" | "student";
 
+/** Who runs a class's lectures and coursework: its teachers and the school's admins. */
+export const TEACHERS: ClassRole[] = ["admin", "teacher"];
+
 /** The signed-in actor, or 401. */
 export function requireActor(state: State): Actor {
   if (!state.actor) throw new AppError("unauthorized", "Sign in first.");

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { toBase64url } from "./base64url.ts";
 import { commit, getManyFast, getRecord } from "../db/kv.ts";
 import { getUser, type User, UserSchema } from "../orgs/users.ts";
 
@@ -27,10 +28,7 @@ export const DEVICE_SESSION_MS = 30 * 24 * 3_600_000;
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
+  return toBase64url(bytes);
 }
 
 function tokenId(token: string): string {

@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import type { Config } from "../../fresh.config.ts";
+import { toBase64url } from "../auth/base64url.ts";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
 import { createSession, DEVICE_SESSION_MS, type Session } from "../auth/sessions.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
@@ -50,13 +51,6 @@ const TOKEN_RE = /^([0-9A-Z]{26})\.([A-Za-z0-9_-]{22})$/;
 const linkKey = (id: string): Deno.KvKey => ["join_links", id];
 const usesKey = (id: string): Deno.KvKey => ["join_link_uses", id];
 
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
-}
-
 /**
  * The key that signs join links: `config.secret` (MIRAE_SECRET), or else, in development
  * without one, a random secret made once per install and kept in KV at
@@ -80,7 +74,7 @@ async function storedLinkSecret(kv: Deno.Kv): Promise<string> {
   const key = ["settings", "link_secret"];
   const stored = await kv.get<string>(key);
   if (stored.value) return stored.value;
-  const fresh = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const fresh = toBase64url(crypto.getRandomValues(new Uint8Array(32)));
   const res = await kv.atomic().check({ key, versionstamp: null }).set(key, fresh).commit();
   if (res.ok) return fresh;
   // Another request made it first: use theirs.
@@ -98,7 +92,7 @@ async function sign(secret: string, id: string): Promise<string> {
     ["sign"],
   );
   const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(id));
-  return base64url(new Uint8Array(mac)).slice(0, SIG_LENGTH);
+  return toBase64url(new Uint8Array(mac)).slice(0, SIG_LENGTH);
 }
 
 function equalConstantTime(a: string, b: string): boolean {

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { requireActiveClass } from "../classes/classes.ts";
-import { classAccess, type ClassRole, requireRoleIn } from "../auth/access.ts";
+import { classAccess, type ClassRole, requireRoleIn, TEACHERS } from "../auth/access.ts";
 import type { Class } from "../classes/classes.ts";
 import { listMemberIds } from "../classes/members.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
@@ -179,7 +179,7 @@ export async function assignmentAccess(
 
 /** 403 unless the role manages the class's coursework (its teachers, school admins). */
 export function requireManager(role: ClassRole): void {
-  requireRoleIn(role, ["admin", "teacher"]);
+  requireRoleIn(role, TEACHERS);
 }
 
 /**

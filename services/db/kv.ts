@@ -7,12 +7,17 @@ import { monotonicFactory } from "ulid";
 import type { z } from "zod";
 import { AppError } from "../web/errors.ts";
 
+/** The folder of an embedded KV file ("." for a bare file name); none for KV Connect or memory. */
+export function kvFolder(location: string): string | undefined {
+  if (location === ":memory:" || /^https?:\/\//.test(location)) return undefined;
+  const dir = location.replace(/[/\\][^/\\]*$/, "");
+  return dir === location ? "." : dir || "/";
+}
+
 /** Opens the embedded KV file (its folder is created) or a KV Connect URL. */
 export async function openKv(location: string): Promise<Deno.Kv> {
-  if (location !== ":memory:" && !/^https?:\/\//.test(location)) {
-    const dir = location.replace(/[/\\][^/\\]*$/, "");
-    if (dir && dir !== location) await Deno.mkdir(dir, { recursive: true });
-  }
+  const dir = kvFolder(location);
+  if (dir) await Deno.mkdir(dir, { recursive: true });
   return await Deno.openKv(location);
 }
 

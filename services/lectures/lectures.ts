@@ -298,8 +298,3 @@ export function lectureView(lecture: Lecture): LectureView {
   const { orgId: _o, createdBy: _c, ...rest } = lecture;
   return rest;
 }
-
-/** 403 unless the asker runs lectures in this class (its teachers and school admins). */
-export function requireHost(role: ClassRole): void {
-  requireRoleIn(role, ["admin", "teacher"]);
-}

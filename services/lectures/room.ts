@@ -10,11 +10,10 @@ import type { ClassMember } from "../classes/members.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, forbidden } from "../web/errors.ts";
-import { lectureAccess } from "./lectures.ts";
+import { isNotFound, lectureAccess } from "./lectures.ts";
 import { lectureGate, refreshGate } from "./gate.ts";
 import { recordJoin } from "./joins.ts";
 import { verifyJoinPass } from "./pass.ts";
-import { isNotFound } from "./lectures.ts";
 import {
   type Lecture,
   RemovedMarkSchema,
@@ -280,8 +279,20 @@ export async function removeFromLecture(
     .delete(["lecture_hands", lecture.id, userId])
     .commit();
   refreshGate(kv, lecture.id);
+  await removeFromRoom(server, lecture.roomName, userId);
+}
+
+/**
+ * Disconnects someone from a room and revokes the tokens signed for them until now; someone
+ * who is not there (any more) is not an error.
+ */
+export async function removeFromRoom(
+  server: Pick<LiveKitServer, "rooms">,
+  roomName: string,
+  identity: string,
+): Promise<void> {
   try {
-    await server.rooms.removeParticipant(lecture.roomName, userId, {
+    await server.rooms.removeParticipant(roomName, identity, {
       revokeTokenTs: BigInt(Math.floor(Date.now() / 1000)),
     });
   } catch (err) {

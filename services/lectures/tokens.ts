@@ -6,6 +6,7 @@
  * @module
  */
 import { TrackSource, type VideoGrant } from "livekit-server-sdk";
+import { toBase64url } from "../auth/base64url.ts";
 import { hmacSha256 } from "../auth/hmac.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import type { Lecture } from "./model.ts";
@@ -54,7 +55,6 @@ const SOURCE_NAMES: Record<number, string> = {
   [TrackSource.SCREEN_SHARE_AUDIO]: "screen_share_audio",
 };
 
-const BASE64URL = { alphabet: "base64url", omitPadding: true } as const;
 const encoder = new TextEncoder();
 
 /**
@@ -64,8 +64,8 @@ const encoder = new TextEncoder();
  */
 function signToken(apiKey: string, apiSecret: string, claims: object): string {
   const head = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"; // {"alg":"HS256","typ":"JWT"}
-  const body = encoder.encode(JSON.stringify({ ...claims, iss: apiKey })).toBase64(BASE64URL);
-  const sig = hmacSha256(apiSecret)(`${head}.${body}`).toBase64(BASE64URL);
+  const body = toBase64url(encoder.encode(JSON.stringify({ ...claims, iss: apiKey })));
+  const sig = toBase64url(hmacSha256(apiSecret)(`${head}.${body}`));
   return `${head}.${body}.${sig}`;
 }
 

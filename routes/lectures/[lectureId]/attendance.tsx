@@ -8,7 +8,7 @@ import { ClassCrumbs, formatNumber, formatWhen } from "../../../components/Cours
 import { CsrfField } from "../../../components/CsrfField.tsx";
 import { rosterQuery } from "../../../components/RosterTable.tsx";
 import { type LectureAttendance, lectureAttendance } from "../../../services/attendance/report.ts";
-import { type ClassRole, requireActor } from "../../../services/auth/access.ts";
+import { type ClassRole, requireActor, TEACHERS } from "../../../services/auth/access.ts";
 import type { Class } from "../../../services/classes/classes.ts";
 import { lectureAccess, updateLecture } from "../../../services/lectures/lectures.ts";
 import type { Lecture } from "../../../services/lectures/model.ts";
@@ -76,7 +76,7 @@ export const handler: Handlers<Data> = {
       kv,
       requireActor(ctx.state),
       ctx.params.lectureId,
-      ["admin", "teacher"],
+      TEACHERS,
     );
     let rules: z.infer<typeof RulesFormSchema>;
     try {

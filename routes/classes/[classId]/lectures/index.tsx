@@ -1,8 +1,13 @@
 import { CsrfField } from "../../../../components/CsrfField.tsx";
 import { ClassCrumbs, formatWhen, relativeTime } from "../../../../components/Coursework.tsx";
 import { LectureStatusBadge, LectureStyles } from "../../../../components/Lectures.tsx";
-import { classAccess, type ClassRole, requireActor } from "../../../../services/auth/access.ts";
-import { requireRoleIn } from "../../../../services/auth/access.ts";
+import {
+  classAccess,
+  type ClassRole,
+  requireActor,
+  requireClassRole,
+  TEACHERS,
+} from "../../../../services/auth/access.ts";
 import type { Class } from "../../../../services/classes/classes.ts";
 import {
   DueSchema,
@@ -82,8 +87,7 @@ export const handler: Handlers<Data> = {
   async POST(req, ctx) {
     const { kv, t } = ctx.state;
     const actor = requireActor(ctx.state);
-    const { cls, role } = await classAccess(kv, actor, ctx.params.classId);
-    requireRoleIn(role, ["admin", "teacher"]);
+    const { cls } = await requireClassRole(kv, actor, ctx.params.classId, TEACHERS);
     const fields = await readForm(req);
     const form = { title: fields.title ?? "", date: fields.date ?? "", time: fields.time ?? "" };
     try {

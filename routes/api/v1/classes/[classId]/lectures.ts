@@ -1,11 +1,15 @@
 import { z } from "zod";
-import { classAccess, requireActor } from "../../../../../services/auth/access.ts";
+import {
+  classAccess,
+  requireActor,
+  requireClassRole,
+  TEACHERS,
+} from "../../../../../services/auth/access.ts";
 import {
   LectureInputSchema,
   lectureView,
   LectureViewSchema,
   listClassLectures,
-  requireHost,
   scheduleLecture,
 } from "../../../../../services/lectures/lectures.ts";
 import {
@@ -51,8 +55,7 @@ export const POST = defineApi({
 }, async (c) => {
   const { kv } = c.var.state;
   const actor = requireActor(c.var.state);
-  const { cls, role } = await classAccess(kv, actor, c.req.valid("param").classId);
-  requireHost(role);
+  const { cls } = await requireClassRole(kv, actor, c.req.valid("param").classId, TEACHERS);
   const lecture = await scheduleLecture(kv, cls, actor.user.id, c.req.valid("json"));
   return c.json(lectureView(lecture), 201);
 });

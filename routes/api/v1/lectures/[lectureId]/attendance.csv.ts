@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { lectureAttendanceCsv } from "../../../../../services/attendance/report.ts";
-import { requireActor } from "../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
 import { lectureAccess, LectureParamsSchema } from "../../../../../services/lectures/lectures.ts";
 import { getOrg } from "../../../../../services/orgs/orgs.ts";
 import { defineApi, errorResponses } from "../../../../../services/web/api.ts";
@@ -24,7 +24,7 @@ export const GET = defineApi({
     kv,
     requireActor(c.var.state),
     c.req.valid("param").lectureId,
-    ["admin", "teacher"],
+    TEACHERS,
   );
   const org = await getOrg(kv, lecture.orgId);
   const date = lecture.openedAt?.slice(0, 10) ?? lecture.startsAt.slice(0, 10);

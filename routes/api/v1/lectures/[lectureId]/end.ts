@@ -1,11 +1,10 @@
-import { requireActor } from "../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
 import {
   endLecture,
   lectureAccess,
   LectureParamsSchema,
   lectureView,
   LectureViewSchema,
-  requireHost,
 } from "../../../../../services/lectures/lectures.ts";
 import { sendToLecture } from "../../../../../services/lectures/room.ts";
 import { TOPICS } from "../../../../../services/lectures/model.ts";
@@ -33,8 +32,7 @@ export const POST = defineApi({
 }, async (c) => {
   const { kv, livekit } = c.var.state;
   const actor = requireActor(c.var.state);
-  const { lecture, role } = await lectureAccess(kv, actor, c.req.valid("param").lectureId);
-  requireHost(role);
+  const { lecture } = await lectureAccess(kv, actor, c.req.valid("param").lectureId, TEACHERS);
   const server = livekit.require();
   await sendToLecture(server, lecture, TOPICS.lecture, { type: "ended" });
   return c.json(lectureView(await endLecture(kv, server, lecture.id)), 200);

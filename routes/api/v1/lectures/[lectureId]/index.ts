@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
 import { linkSecret } from "../../../../../services/classes/join_links.ts";
 import { announceChatSetting } from "../../../../../services/lectures/chat.ts";
 import { studentPass } from "../../../../../services/lectures/pass.ts";
@@ -9,7 +9,6 @@ import {
   LecturePatchSchema,
   lectureView,
   LectureViewSchema,
-  requireHost,
   updateLecture,
 } from "../../../../../services/lectures/lectures.ts";
 import {
@@ -60,8 +59,7 @@ export const PATCH = defineApi({
 }, async (c) => {
   const { kv, livekit } = c.var.state;
   const actor = requireActor(c.var.state);
-  const { lecture, role } = await lectureAccess(kv, actor, c.req.valid("param").lectureId);
-  requireHost(role);
+  const { lecture } = await lectureAccess(kv, actor, c.req.valid("param").lectureId, TEACHERS);
   const patch = c.req.valid("json");
   const next = await updateLecture(kv, lecture.id, patch);
   if (patch.studentChat !== undefined) await announceChatSetting(livekit.server, next);

@@ -1,11 +1,10 @@
-import { requireActor } from "../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
 import {
   lectureAccess,
   LectureParamsSchema,
   lectureView,
   LectureViewSchema,
   openLecture,
-  requireHost,
 } from "../../../../../services/lectures/lectures.ts";
 
 import {
@@ -32,8 +31,7 @@ export const POST = defineApi({
 }, async (c) => {
   const { kv, livekit } = c.var.state;
   const actor = requireActor(c.var.state);
-  const { lecture, role } = await lectureAccess(kv, actor, c.req.valid("param").lectureId);
-  requireHost(role);
+  const { lecture } = await lectureAccess(kv, actor, c.req.valid("param").lectureId, TEACHERS);
   const server = livekit.require();
 
   return c.json(lectureView(await openLecture(kv, server, lecture.id)), 200);

@@ -3,7 +3,7 @@ import {
   listLiveParticipants,
   LiveParticipantsSchema,
 } from "../../../../../services/attendance/participants.ts";
-import { requireActor } from "../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
 import { lectureAccess, LectureParamsSchema } from "../../../../../services/lectures/lectures.ts";
 import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
 
@@ -30,7 +30,7 @@ export const GET = defineApi({
     kv,
     requireActor(c.var.state),
     c.req.valid("param").lectureId,
-    ["admin", "teacher"],
+    TEACHERS,
   );
   return c.json(await listLiveParticipants(kv, lecture.id, c.req.valid("query")), 200);
 });

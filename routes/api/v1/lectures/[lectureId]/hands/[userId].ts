@@ -1,9 +1,8 @@
-import { requireActor } from "../../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "../../../../../../services/auth/access.ts";
 import { lowerHand } from "../../../../../../services/lectures/hands.ts";
 import {
   lectureAccess,
   LectureUserParamsSchema,
-  requireHost,
 } from "../../../../../../services/lectures/lectures.ts";
 import { defineApi, errorResponses } from "../../../../../../services/web/api.ts";
 
@@ -18,8 +17,7 @@ export const DELETE = defineApi({
   const { kv, livekit } = c.var.state;
   const actor = requireActor(c.var.state);
   const { lectureId, userId } = c.req.valid("param");
-  const { lecture, role } = await lectureAccess(kv, actor, lectureId);
-  requireHost(role);
+  const { lecture } = await lectureAccess(kv, actor, lectureId, TEACHERS);
   await lowerHand(kv, livekit.server, lecture, userId, true);
   return c.body(null, 204);
 });

@@ -1,8 +1,7 @@
-import { requireActor } from "../../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "../../../../../../services/auth/access.ts";
 import {
   lectureAccess,
   LectureUserParamsSchema,
-  requireHost,
 } from "../../../../../../services/lectures/lectures.ts";
 import { StageSeatSchema } from "../../../../../../services/lectures/model.ts";
 import { inviteToStage, takeOffStage } from "../../../../../../services/lectures/room.ts";
@@ -29,8 +28,7 @@ export const POST = defineApi({
   const { kv, livekit } = c.var.state;
   const actor = requireActor(c.var.state);
   const { lectureId, userId } = c.req.valid("param");
-  const { lecture, role } = await lectureAccess(kv, actor, lectureId);
-  requireHost(role);
+  const { lecture } = await lectureAccess(kv, actor, lectureId, TEACHERS);
   return c.json(await inviteToStage(kv, livekit.require(), lecture, userId), 200);
 });
 
@@ -49,8 +47,7 @@ export const DELETE = defineApi({
   const { kv, livekit } = c.var.state;
   const actor = requireActor(c.var.state);
   const { lectureId, userId } = c.req.valid("param");
-  const { lecture, role } = await lectureAccess(kv, actor, lectureId);
-  requireHost(role);
+  const { lecture } = await lectureAccess(kv, actor, lectureId, TEACHERS);
   await takeOffStage(kv, livekit.require(), lecture, userId);
   return c.body(null, 204);
 });

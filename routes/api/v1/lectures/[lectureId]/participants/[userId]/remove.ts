@@ -1,8 +1,7 @@
-import { requireActor } from "../../../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "../../../../../../../services/auth/access.ts";
 import {
   lectureAccess,
   LectureUserParamsSchema,
-  requireHost,
 } from "../../../../../../../services/lectures/lectures.ts";
 import { removeFromLecture } from "../../../../../../../services/lectures/room.ts";
 import {
@@ -28,8 +27,7 @@ export const POST = defineApi({
   const { kv, livekit } = c.var.state;
   const actor = requireActor(c.var.state);
   const { lectureId, userId } = c.req.valid("param");
-  const { lecture, role } = await lectureAccess(kv, actor, lectureId);
-  requireHost(role);
+  const { lecture } = await lectureAccess(kv, actor, lectureId, TEACHERS);
   await removeFromLecture(kv, livekit.require(), lecture, userId, actor.user.id);
   return c.body(null, 204);
 });
