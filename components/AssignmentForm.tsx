@@ -2,9 +2,9 @@ import AssignmentEditor, {
   ASSIGNMENT_EDITOR_LABELS,
   type AssignmentDraft,
   type AssignmentEditorLabels,
-} from "../islands/AssignmentEditor.tsx";
-import SubmitWork, { SUBMIT_WORK_LABELS, type SubmitWorkLabels } from "../islands/SubmitWork.tsx";
-import type { State } from "../services/web/define.ts";
+} from "@/islands/AssignmentEditor.tsx";
+import SubmitWork, { SUBMIT_WORK_LABELS, type SubmitWorkLabels } from "@/islands/SubmitWork.tsx";
+import type { State } from "@/services/web/define.ts";
 import { acceptFor } from "./Coursework.tsx";
 
 /** The assignment editor island with its strings in the page's language. */

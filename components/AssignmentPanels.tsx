@@ -4,11 +4,11 @@
  * with counts, release all, nudge).
  * @module
  */
-import type { ClassRole } from "../services/auth/access.ts";
-import type { Class } from "../services/classes/classes.ts";
-import type { AssignmentView } from "../services/coursework/assignments.ts";
-import type { Assignment, Submission } from "../services/coursework/model.ts";
-import type { State } from "../services/web/define.ts";
+import type { ClassRole } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import type { AssignmentView } from "@/services/coursework/assignments.ts";
+import type { Assignment, Submission } from "@/services/coursework/model.ts";
+import type { State } from "@/services/web/define.ts";
 import { SubmitWorkForm } from "./AssignmentForm.tsx";
 import { AssignmentBody, AssignmentFacts, SubmissionVersions } from "./AssignmentView.tsx";
 import {

@@ -1,7 +1,7 @@
-import type { AssignmentView } from "../services/coursework/assignments.ts";
-import { lateDays } from "../services/coursework/grading.ts";
-import type { Submission } from "../services/coursework/model.ts";
-import type { State } from "../services/web/define.ts";
+import type { AssignmentView } from "@/services/coursework/assignments.ts";
+import { lateDays } from "@/services/coursework/grading.ts";
+import type { Submission } from "@/services/coursework/model.ts";
+import type { State } from "@/services/web/define.ts";
 import {
   DueDate,
   FileList,

@@ -3,9 +3,9 @@
  * times on the school's clock, and the report table with its search and pager.
  * @module
  */
-import type { AttendanceStatus } from "../services/attendance/attendance.ts";
-import type { AttendanceCounts, LectureAttendance } from "../services/attendance/report.ts";
-import type { State } from "../services/web/define.ts";
+import type { AttendanceStatus } from "@/services/attendance/attendance.ts";
+import type { AttendanceCounts, LectureAttendance } from "@/services/attendance/report.ts";
+import type { State } from "@/services/web/define.ts";
 import { formatNumber, intlLocale } from "./Coursework.tsx";
 import { Pager } from "./Pager.tsx";
 import { SearchForm } from "./SearchForm.tsx";

@@ -4,11 +4,11 @@
  * roster's own `?q=` and `?offset=` stay independent); for a student their own record.
  * @module
  */
-import { type ClassAttendance, classAttendance } from "../services/attendance/report.ts";
-import type { ClassRole } from "../services/auth/access.ts";
-import type { Class } from "../services/classes/classes.ts";
-import { getOrg } from "../services/orgs/orgs.ts";
-import type { Actor, State } from "../services/web/define.ts";
+import { type ClassAttendance, classAttendance } from "@/services/attendance/report.ts";
+import type { ClassRole } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import type { Actor, State } from "@/services/web/define.ts";
 import { AttendanceBadge, StudentName } from "./AttendanceTable.tsx";
 import { formatNumber, intlLocale } from "./Coursework.tsx";
 import { Pager } from "./Pager.tsx";

@@ -1,8 +1,8 @@
-import { type ClassInput, ClassInputSchema } from "../services/classes/classes.ts";
-import type { User } from "../services/orgs/users.ts";
-import type { State } from "../services/web/define.ts";
-import { AppError } from "../services/web/errors.ts";
-import { parseForm, readForm } from "../services/web/forms.ts";
+import { type ClassInput, ClassInputSchema } from "@/services/classes/classes.ts";
+import type { User } from "@/services/orgs/users.ts";
+import type { State } from "@/services/web/define.ts";
+import { AppError } from "@/services/web/errors.ts";
+import { parseForm, readForm } from "@/services/web/forms.ts";
 import { CsrfField } from "./CsrfField.tsx";
 
 /** What the class form shows: the values as typed (strings), and the chosen teachers. */

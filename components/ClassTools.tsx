@@ -1,9 +1,9 @@
-import JoinLinks, { JOIN_LINKS_LABELS, type JoinLinksLabels } from "../islands/JoinLinks.tsx";
+import JoinLinks, { JOIN_LINKS_LABELS, type JoinLinksLabels } from "@/islands/JoinLinks.tsx";
 import RosterImport, {
   ROSTER_IMPORT_LABELS,
   type RosterImportLabels,
-} from "../islands/RosterImport.tsx";
-import type { State } from "../services/web/define.ts";
+} from "@/islands/RosterImport.tsx";
+import type { State } from "@/services/web/define.ts";
 
 /** The roster import card (for a class's teachers and school admins). */
 export function RosterImportCard({ state, classId }: { state: State; classId: string }) {

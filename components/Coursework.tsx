@@ -3,15 +3,15 @@
  * clock, file lists, grade and late-policy wording, and the class breadcrumb.
  * @module
  */
-import type { Class } from "../services/classes/classes.ts";
+import type { Class } from "@/services/classes/classes.ts";
 import type {
   Assignment,
   FileRef,
   Grade,
   LatePolicy,
   StudentStatus,
-} from "../services/coursework/model.ts";
-import type { State } from "../services/web/define.ts";
+} from "@/services/coursework/model.ts";
+import type { State } from "@/services/web/define.ts";
 
 /** The BCP 47 language for Intl formatters ("zh" is shown as Simplified Chinese). */
 export function intlLocale(state: State): string {

@@ -1,5 +1,5 @@
-import type { ClassRole } from "../services/auth/access.ts";
-import type { State } from "../services/web/define.ts";
+import type { ClassRole } from "@/services/auth/access.ts";
+import type { State } from "@/services/web/define.ts";
 
 /** The class page's links to its assignments and (for teachers and admins) its gradebook. */
 export function CourseworkLinks(

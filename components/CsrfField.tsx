@@ -1,5 +1,5 @@
-import type { State } from "../services/web/define.ts";
-import { CSRF_FIELD } from "../services/web/csrf.ts";
+import type { State } from "@/services/web/define.ts";
+import { CSRF_FIELD } from "@/services/web/csrf.ts";
 
 /** The hidden CSRF field every signed-in form carries. */
 export function CsrfField({ state }: { state: State }) {

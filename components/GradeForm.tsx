@@ -1,5 +1,5 @@
-import type { Assignment, Grade } from "../services/coursework/model.ts";
-import type { State } from "../services/web/define.ts";
+import type { Assignment, Grade } from "@/services/coursework/model.ts";
+import type { State } from "@/services/web/define.ts";
 import { formatNumber, formatWhen, gradeText } from "./Coursework.tsx";
 import { CsrfField } from "./CsrfField.tsx";
 

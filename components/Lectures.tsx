@@ -3,8 +3,8 @@
  * badge, and the stylesheet of the lecture pages.
  * @module
  */
-import type { LectureStatus } from "../services/lectures/model.ts";
-import type { State } from "../services/web/define.ts";
+import type { LectureStatus } from "@/services/lectures/model.ts";
+import type { State } from "@/services/web/define.ts";
 import { LECTURE_ROOM_LABELS, type LectureRoomLabels } from "./lecture/labels.ts";
 
 /** The lecture room's strings in the page's language (islands cannot translate). */

@@ -1,5 +1,5 @@
-import { LOCALE_NAMES, LOCALES } from "../services/i18n/i18n.ts";
-import type { State } from "../services/web/define.ts";
+import { LOCALE_NAMES, LOCALES } from "@/services/i18n/i18n.ts";
+import type { State } from "@/services/web/define.ts";
 import { CsrfField } from "./CsrfField.tsx";
 
 /** The visible language switch: a small form that works without JavaScript. */

@@ -1,4 +1,4 @@
-import type { State } from "../services/web/define.ts";
+import type { State } from "@/services/web/define.ts";
 
 interface PagerProps {
   state: State;

@@ -1,5 +1,5 @@
-import type { ClassMember } from "../services/classes/members.ts";
-import type { State } from "../services/web/define.ts";
+import type { ClassMember } from "@/services/classes/members.ts";
+import type { State } from "@/services/web/define.ts";
 import { Pager } from "./Pager.tsx";
 import { SearchForm } from "./SearchForm.tsx";
 

@@ -1,4 +1,4 @@
-import type { State } from "../services/web/define.ts";
+import type { State } from "@/services/web/define.ts";
 
 /**
  * A GET search box for a paged list on a server-rendered page: the query in `name`, a Clear

@@ -1,6 +1,6 @@
-import type { Assignment, StudentStatus } from "../services/coursework/model.ts";
-import type { GradingRow } from "../services/coursework/grading.ts";
-import type { State } from "../services/web/define.ts";
+import type { Assignment, StudentStatus } from "@/services/coursework/model.ts";
+import type { GradingRow } from "@/services/coursework/grading.ts";
+import type { State } from "@/services/web/define.ts";
 import { formatNumber, formatWhen, gradeText } from "./Coursework.tsx";
 import { Pager } from "./Pager.tsx";
 

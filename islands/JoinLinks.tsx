@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { csrfToken, fill } from "../components/island_client.ts";
+import { csrfToken, fill } from "@/components/island_client.ts";
 
 /** The strings this island shows; the page passes them translated (see `labels`). */
 export const JOIN_LINKS_LABELS = [

@@ -1,22 +1,17 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { fill } from "../components/island_client.ts";
-import {
-  callApi,
-  lectureApi,
-  type LectureStatus,
-  type OwnHand,
-} from "../components/lecture/api.ts";
-import { Chat } from "../components/lecture/Chat.tsx";
-import type { LectureRoomLabels } from "../components/lecture/labels.ts";
-import { receivedVideoStats } from "../components/lecture/livekit.ts";
-import { Moderation } from "../components/lecture/Moderation.tsx";
-import { StudentStage, TeacherStage } from "../components/lecture/Stage.tsx";
-import { StudentPanel } from "../components/lecture/StudentPanel.tsx";
-import { useChat } from "../components/lecture/use_chat.ts";
-import { type Phase, useLectureRoom } from "../components/lecture/use_room.ts";
-import { useTeacherMedia } from "../components/lecture/use_teacher_media.ts";
+import { fill } from "@/components/island_client.ts";
+import { callApi, lectureApi, type LectureStatus, type OwnHand } from "@/components/lecture/api.ts";
+import { Chat } from "@/components/lecture/Chat.tsx";
+import type { LectureRoomLabels } from "@/components/lecture/labels.ts";
+import { receivedVideoStats } from "@/components/lecture/livekit.ts";
+import { Moderation } from "@/components/lecture/Moderation.tsx";
+import { StudentStage, TeacherStage } from "@/components/lecture/Stage.tsx";
+import { StudentPanel } from "@/components/lecture/StudentPanel.tsx";
+import { useChat } from "@/components/lecture/use_chat.ts";
+import { type Phase, useLectureRoom } from "@/components/lecture/use_room.ts";
+import { useTeacherMedia } from "@/components/lecture/use_teacher_media.ts";
 
-export { LECTURE_ROOM_LABELS, type LectureRoomLabels } from "../components/lecture/labels.ts";
+export { LECTURE_ROOM_LABELS, type LectureRoomLabels } from "@/components/lecture/labels.ts";
 
 export interface LectureRoomProps {
   lectureId: string;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { csrfToken, fill, formatSize } from "../components/island_client.ts";
+import { csrfToken, fill, formatSize } from "@/components/island_client.ts";
 
 /** The strings this island shows; the page passes them translated (see `labels`). */
 export const ROSTER_IMPORT_LABELS = [

@@ -6,7 +6,7 @@ import {
   sendJson,
   type UploadedFile,
   uploadFile,
-} from "../components/island_client.ts";
+} from "@/components/island_client.ts";
 
 /** The strings this island shows; the page passes them translated (see `labels`). */
 export const SUBMIT_WORK_LABELS = [

@@ -1,4 +1,4 @@
-import type { PageProps } from "../services/web/define.ts";
+import type { PageProps } from "@/services/web/define.ts";
 
 export default function NotFound({ state }: PageProps) {
   return (

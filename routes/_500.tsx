@@ -1,4 +1,4 @@
-import type { PageProps } from "../services/web/define.ts";
+import type { PageProps } from "@/services/web/define.ts";
 
 /** Error page; `data.message` is only ever an AppError's message, never internals. */
 export default function ErrorPage({ state, data }: PageProps<{ status: number; message: string }>) {

@@ -1,6 +1,6 @@
-import { LocaleSwitch } from "../components/LocaleSwitch.tsx";
-import { CsrfField } from "../components/CsrfField.tsx";
-import type { AppProps } from "../services/web/define.ts";
+import { LocaleSwitch } from "@/components/LocaleSwitch.tsx";
+import { CsrfField } from "@/components/CsrfField.tsx";
+import type { AppProps } from "@/services/web/define.ts";
 
 /** The HTML document around every page: head, top bar, language switch, sign-out. */
 export default function App({ Component, state, url }: AppProps) {

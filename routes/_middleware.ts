@@ -1,9 +1,9 @@
-import { getSessionUser } from "../services/auth/sessions.ts";
-import { negotiateLocale, translator } from "../services/i18n/i18n.ts";
-import { getCookies, LANG_COOKIE, SESSION_COOKIE } from "../services/web/cookies.ts";
-import { checkCsrf } from "../services/web/csrf.ts";
-import { pageCsp } from "../services/web/csp.ts";
-import type { RouteContext } from "../services/web/define.ts";
+import { getSessionUser } from "@/services/auth/sessions.ts";
+import { negotiateLocale, translator } from "@/services/i18n/i18n.ts";
+import { getCookies, LANG_COOKIE, SESSION_COOKIE } from "@/services/web/cookies.ts";
+import { checkCsrf } from "@/services/web/csrf.ts";
+import { pageCsp } from "@/services/web/csp.ts";
+import type { RouteContext } from "@/services/web/define.ts";
 
 /** Every request: language, who is asking, CSRF, security headers. */
 export async function handler(req: Request, ctx: RouteContext): Promise<Response> {

@@ -1,7 +1,7 @@
-import { DueDate, formatNumber, gradeText, StudentStatusBadge } from "../components/Coursework.tsx";
-import { requireActor } from "../services/auth/access.ts";
-import { listMyGrades, type MyGrades } from "../services/coursework/gradebook.ts";
-import type { Handlers, PageProps } from "../services/web/define.ts";
+import { DueDate, formatNumber, gradeText, StudentStatusBadge } from "@/components/Coursework.tsx";
+import { requireActor } from "@/services/auth/access.ts";
+import { listMyGrades, type MyGrades } from "@/services/coursework/gradebook.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
 
 interface Data {
   classes: MyGrades["classes"];

@@ -1,5 +1,5 @@
-import type { Handlers } from "../services/web/define.ts";
-import { redirect } from "../services/web/forms.ts";
+import type { Handlers } from "@/services/web/define.ts";
+import { redirect } from "@/services/web/forms.ts";
 
 /** The front door: admins to the dashboard, everyone else to their classes. */
 export const handler: Handlers = {

@@ -1,7 +1,7 @@
-import { isLocale } from "../services/i18n/i18n.ts";
-import { cookieHeader, LANG_COOKIE } from "../services/web/cookies.ts";
-import type { Handlers } from "../services/web/define.ts";
-import { readForm, redirect, safeNext } from "../services/web/forms.ts";
+import { isLocale } from "@/services/i18n/i18n.ts";
+import { cookieHeader, LANG_COOKIE } from "@/services/web/cookies.ts";
+import type { Handlers } from "@/services/web/define.ts";
+import { readForm, redirect, safeNext } from "@/services/web/forms.ts";
 
 /** The language switch: remembers the choice for a year. */
 export const handler: Handlers = {

@@ -1,15 +1,15 @@
-import { formatWhen, relativeTime } from "../components/Coursework.tsx";
-import { CsrfField } from "../components/CsrfField.tsx";
-import { requireActor } from "../services/auth/access.ts";
-import type { Notification } from "../services/coursework/model.ts";
+import { formatWhen, relativeTime } from "@/components/Coursework.tsx";
+import { CsrfField } from "@/components/CsrfField.tsx";
+import { requireActor } from "@/services/auth/access.ts";
+import type { Notification } from "@/services/coursework/model.ts";
 import {
   listNotifications,
   markRead,
   type NotificationPage,
-} from "../services/coursework/notifications.ts";
-import { getOrg } from "../services/orgs/orgs.ts";
-import type { Handlers, PageProps } from "../services/web/define.ts";
-import { readForm, redirect, safeNext } from "../services/web/forms.ts";
+} from "@/services/coursework/notifications.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
+import { readForm, redirect, safeNext } from "@/services/web/forms.ts";
 
 /** Notifications per page. */
 const PAGE_SIZE = 20;

@@ -1,8 +1,8 @@
-import { signIn, SignInSchema } from "../services/auth/signin.ts";
-import { cookieHeader, SESSION_COOKIE } from "../services/web/cookies.ts";
-import type { Handlers, PageProps } from "../services/web/define.ts";
-import { AppError } from "../services/web/errors.ts";
-import { clientIp, parseForm, readForm, redirect, safeNext } from "../services/web/forms.ts";
+import { signIn, SignInSchema } from "@/services/auth/signin.ts";
+import { cookieHeader, SESSION_COOKIE } from "@/services/web/cookies.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
+import { AppError } from "@/services/web/errors.ts";
+import { clientIp, parseForm, readForm, redirect, safeNext } from "@/services/web/forms.ts";
 
 interface Data {
   login?: string;

@@ -1,7 +1,7 @@
-import { revokeSession } from "../services/auth/sessions.ts";
-import { cookieHeader, SESSION_COOKIE } from "../services/web/cookies.ts";
-import type { Handlers } from "../services/web/define.ts";
-import { redirect } from "../services/web/forms.ts";
+import { revokeSession } from "@/services/auth/sessions.ts";
+import { cookieHeader, SESSION_COOKIE } from "@/services/web/cookies.ts";
+import type { Handlers } from "@/services/web/define.ts";
+import { redirect } from "@/services/web/forms.ts";
 
 export const handler: Handlers = {
   async POST(_req, ctx) {

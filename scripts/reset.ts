@@ -1,6 +1,6 @@
 /** `deno task reset`: deletes every key in the configured store (asks first unless --yes). */
-import { loadConfig } from "../fresh.config.ts";
-import { openKv } from "../services/db/kv.ts";
+import { loadConfig } from "@/fresh.config.ts";
+import { openKv } from "@/services/db/kv.ts";
 
 const config = loadConfig();
 if (config.env === "production") {

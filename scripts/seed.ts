@@ -1,7 +1,7 @@
 /** `deno task seed`: seeds the demo school into the configured store if it is not there. */
-import { loadConfig } from "../fresh.config.ts";
-import { openKv } from "../services/db/kv.ts";
-import { demoInfo, hasDemo, seedDemo } from "../services/demo/seed.ts";
+import { loadConfig } from "@/fresh.config.ts";
+import { openKv } from "@/services/db/kv.ts";
+import { demoInfo, hasDemo, seedDemo } from "@/services/demo/seed.ts";
 
 const config = loadConfig();
 if (config.env === "production") {

@@ -6,9 +6,9 @@
  * when all is there. Set CHROMIUM_PATH to use a browser installed elsewhere.
  * @module
  */
-import { ensureLiveKitServer } from "../services/livekit/local.ts";
+import { ensureLiveKitServer } from "@/services/livekit/local.ts";
 import { ensureBeautifyAssets } from "./beautify_assets.ts";
-import { exists } from "../services/platform/host.ts";
+import { exists } from "@/services/platform/host.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { freePort } from "../services/livekit/local.ts";
+import { freePort } from "@/services/livekit/local.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 

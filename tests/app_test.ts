@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { AUTO_WORKERS_MAX, loadConfig } from "../fresh.config.ts";
-import { manifestSource } from "../scripts/manifest.ts";
-import { negotiateLocale } from "../services/i18n/i18n.ts";
+import { AUTO_WORKERS_MAX, loadConfig } from "@/fresh.config.ts";
+import { manifestSource } from "@/scripts/manifest.ts";
+import { negotiateLocale } from "@/services/i18n/i18n.ts";
 import { browserSessionFor, randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
 
 Deno.test("[app] fresh.gen.ts lists every route and island (run `deno task manifest`)", async () => {
@@ -183,7 +183,7 @@ Deno.test("[app] island bundles are content-hashed and cached for a year", async
 });
 
 Deno.test("client address: the connection's, never a header the client sent", async () => {
-  const { clientIp, setClientIp } = await import("../services/web/forms.ts");
+  const { clientIp, setClientIp } = await import("@/services/web/forms.ts");
   const spoofed = new Request("http://x/", { headers: { "x-mirae-client-ip": "6.6.6.6" } });
   setClientIp(spoofed, "10.1.2.3");
   assert.equal(clientIp(spoofed), "10.1.2.3");

@@ -4,11 +4,11 @@
  * @module
  */
 import { AccessToken } from "livekit-server-sdk";
-import type { LiveKitEvent } from "../services/attendance/webhooks.ts";
-import type { Class } from "../services/classes/classes.ts";
-import { scheduleLecture } from "../services/lectures/lectures.ts";
-import type { Lecture } from "../services/lectures/model.ts";
-import type { User } from "../services/orgs/users.ts";
+import type { LiveKitEvent } from "@/services/attendance/webhooks.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { scheduleLecture } from "@/services/lectures/lectures.ts";
+import type { Lecture } from "@/services/lectures/model.ts";
+import type { User } from "@/services/orgs/users.ts";
 
 export const MIN = 60_000;
 

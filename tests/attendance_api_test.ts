@@ -4,10 +4,10 @@
  * participant list and the class overview, with who may see what.
  */
 import assert from "node:assert/strict";
-import { applyEvent } from "../services/attendance/webhooks.ts";
-import { keys } from "../services/attendance/attendance.ts";
-import { addMemberOps } from "../services/classes/members.ts";
-import { commit } from "../services/db/kv.ts";
+import { applyEvent } from "@/services/attendance/webhooks.ts";
+import { keys } from "@/services/attendance/attendance.ts";
+import { addMemberOps } from "@/services/classes/members.ts";
+import { commit } from "@/services/db/kv.ts";
 import {
   attendanceKeys,
   lectureOpenedAt,

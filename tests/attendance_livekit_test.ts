@@ -5,8 +5,8 @@
  * lecture room's browser test has real ones); what the app asks the server is recorded.
  */
 import assert from "node:assert/strict";
-import { keys } from "../services/attendance/attendance.ts";
-import { endLecture, getLecture, isNotFound, openLecture } from "../services/lectures/lectures.ts";
+import { keys } from "@/services/attendance/attendance.ts";
+import { endLecture, getLecture, isNotFound, openLecture } from "@/services/lectures/lectures.ts";
 import { lectureOpenedAt, signWebhook, webhookJson } from "./attendance.ts";
 import { randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
 import { startTestLiveKit } from "./livekit.ts";

@@ -4,11 +4,11 @@
  * attendance section.
  */
 import assert from "node:assert/strict";
-import { applyEvent } from "../services/attendance/webhooks.ts";
-import { addMemberOps } from "../services/classes/members.ts";
-import { commit } from "../services/db/kv.ts";
-import { getLecture } from "../services/lectures/lectures.ts";
-import type { User } from "../services/orgs/users.ts";
+import { applyEvent } from "@/services/attendance/webhooks.ts";
+import { addMemberOps } from "@/services/classes/members.ts";
+import { commit } from "@/services/db/kv.ts";
+import { getLecture } from "@/services/lectures/lectures.ts";
+import type { User } from "@/services/orgs/users.ts";
 import { lectureOpenedAt, MIN, participantEvent } from "./attendance.ts";
 import { browserSessionFor, randomClass, randomUser, testApp, twoSchools } from "./helpers.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { getSession } from "../services/auth/sessions.ts";
-import { getUser } from "../services/orgs/users.ts";
+import { getSession } from "@/services/auth/sessions.ts";
+import { getUser } from "@/services/orgs/users.ts";
 import {
   bearer,
   browserSessionFor,

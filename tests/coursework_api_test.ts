@@ -3,7 +3,7 @@
  * notifications, with who may see and do what.
  */
 import assert from "node:assert/strict";
-import type { Submission } from "../services/coursework/model.ts";
+import type { Submission } from "@/services/coursework/model.ts";
 import { bearer, randomClass, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
 
 type Json = Record<string, unknown>;

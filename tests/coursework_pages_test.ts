@@ -3,17 +3,17 @@
  * post/redirect/get, who sees what (drafts, other classes, other schools), and language.
  */
 import assert from "node:assert/strict";
-import { setClassArchived } from "../services/classes/classes.ts";
+import { setClassArchived } from "@/services/classes/classes.ts";
 import {
   type AssignmentInput,
   createAssignment,
   publishAssignment,
-} from "../services/coursework/assignments.ts";
-import { getGrade } from "../services/coursework/grading.ts";
-import { unreadCount } from "../services/coursework/notifications.ts";
-import { submitWork } from "../services/coursework/submissions.ts";
-import { KvFileStore } from "../services/files/store.ts";
-import type { User } from "../services/orgs/users.ts";
+} from "@/services/coursework/assignments.ts";
+import { getGrade } from "@/services/coursework/grading.ts";
+import { unreadCount } from "@/services/coursework/notifications.ts";
+import { submitWork } from "@/services/coursework/submissions.ts";
+import { KvFileStore } from "@/services/files/store.ts";
+import type { User } from "@/services/orgs/users.ts";
 import { browserSessionFor, testApp, twoSchools } from "./helpers.ts";
 
 type App = Awaited<ReturnType<typeof testApp>>;

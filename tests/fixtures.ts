@@ -4,12 +4,12 @@
  * the real cost is tested in services/auth/passwords_test.ts.
  * @module
  */
-import { hashPassword } from "../services/auth/passwords.ts";
-import { type Class, createClass } from "../services/classes/classes.ts";
-import { addMemberOps } from "../services/classes/members.ts";
-import { commit } from "../services/db/kv.ts";
-import { createOrg, type Org } from "../services/orgs/orgs.ts";
-import { createUser, newUser, type Role, type User } from "../services/orgs/users.ts";
+import { hashPassword } from "@/services/auth/passwords.ts";
+import { type Class, createClass } from "@/services/classes/classes.ts";
+import { addMemberOps } from "@/services/classes/members.ts";
+import { commit } from "@/services/db/kv.ts";
+import { createOrg, type Org } from "@/services/orgs/orgs.ts";
+import { createUser, newUser, type Role, type User } from "@/services/orgs/users.ts";
 
 export const TEST_PASSWORD = "correct horse battery";
 let fastHash: Promise<string> | undefined;

@@ -3,12 +3,12 @@
  * fixtures live in fixtures.ts (re-exported here).
  * @module
  */
-import { loadConfig } from "../fresh.config.ts";
-import manifest from "../fresh.gen.ts";
-import { createSession } from "../services/auth/sessions.ts";
-import type { User } from "../services/orgs/users.ts";
-import { createApp } from "../services/web/app.tsx";
-import type { LiveKitLink } from "../services/livekit/link.ts";
+import { loadConfig } from "@/fresh.config.ts";
+import manifest from "@/fresh.gen.ts";
+import { createSession } from "@/services/auth/sessions.ts";
+import type { User } from "@/services/orgs/users.ts";
+import { createApp } from "@/services/web/app.tsx";
+import type { LiveKitLink } from "@/services/livekit/link.ts";
 
 export * from "./fixtures.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createJoinLink, linkSecret } from "../services/classes/join_links.ts";
-import { getMemberRole, listClassMembers } from "../services/classes/members.ts";
-import { setClassArchived } from "../services/classes/classes.ts";
+import { createJoinLink, linkSecret } from "@/services/classes/join_links.ts";
+import { getMemberRole, listClassMembers } from "@/services/classes/members.ts";
+import { setClassArchived } from "@/services/classes/classes.ts";
 import { bearer, browserSessionFor, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
 
 type App = Awaited<ReturnType<typeof testApp>>;

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { TokenVerifier } from "livekit-server-sdk";
-import { listJoins } from "../services/lectures/joins.ts";
-import { MAX_CHAT_LENGTH } from "../services/lectures/model.ts";
+import { listJoins } from "@/services/lectures/joins.ts";
+import { MAX_CHAT_LENGTH } from "@/services/lectures/model.ts";
 import { bearer, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
 import { startTestLiveKit } from "./livekit.ts";
 
@@ -298,7 +298,7 @@ Deno.test("lectures: hand queue, stage and moderation rules", async (t) => {
   await using w = await world();
   const { one, tok, call, t: app } = w;
   const s2 = await randomUser(app.kv, one.org.id, "student");
-  const { addMemberOps } = await import("../services/classes/members.ts");
+  const { addMemberOps } = await import("@/services/classes/members.ts");
   await addMemberOps(app.kv.atomic(), one.classA.id, s2, "student").commit();
   const tok2 = bearer(await tokenFor(app.kv, s2));
   const lec = await ok(
@@ -447,7 +447,7 @@ Deno.test("lectures: join passes (the join storm's path)", async (t) => {
     const forgedBody = btoa(JSON.stringify(forged)).replace(/\+/g, "-").replace(/\//g, "_")
       .replace(/=+$/, "");
     await fails(await withPass(id, `${forgedBody}.${sig}`), 401);
-    const { issueJoinPass } = await import("../services/lectures/pass.ts");
+    const { issueJoinPass } = await import("@/services/lectures/pass.ts");
     const old = issueJoinPass(app.config.secret!, {
       lectureId: id,
       userId: one.studentA.id,

@@ -5,9 +5,9 @@
  * (tests/browser/lecture_test.ts).
  */
 import assert from "node:assert/strict";
-import { postChatMessage } from "../services/lectures/chat.ts";
-import { getLecture, markLectureEnded, scheduleLecture } from "../services/lectures/lectures.ts";
-import type { User } from "../services/orgs/users.ts";
+import { postChatMessage } from "@/services/lectures/chat.ts";
+import { getLecture, markLectureEnded, scheduleLecture } from "@/services/lectures/lectures.ts";
+import type { User } from "@/services/orgs/users.ts";
 import { browserSessionFor, randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
 import { offlineLiveKitLink } from "./livekit.ts";
 

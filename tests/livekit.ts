@@ -3,8 +3,8 @@
  * keys, its webhooks posted to `webhookUrl`. Installed by scripts/setup.ts before the suite.
  * @module
  */
-import { generateKeys, type LocalLiveKit, startLocalLiveKit } from "../services/livekit/local.ts";
-import { LiveKitLink } from "../services/livekit/link.ts";
+import { generateKeys, type LocalLiveKit, startLocalLiveKit } from "@/services/livekit/local.ts";
+import { LiveKitLink } from "@/services/livekit/link.ts";
 
 /** Starts a server; `await using` stops it and removes its folder. */
 export async function startTestLiveKit(

@@ -3,10 +3,10 @@
  * uses them: cookie sessions, CSRF form fields, post/redirect/get, roles, paging and language.
  */
 import assert from "node:assert/strict";
-import { getClass, listClassesByOrg } from "../services/classes/classes.ts";
-import { listMemberIds } from "../services/classes/members.ts";
-import { commit } from "../services/db/kv.ts";
-import { createUserOps, newUser, type User } from "../services/orgs/users.ts";
+import { getClass, listClassesByOrg } from "@/services/classes/classes.ts";
+import { listMemberIds } from "@/services/classes/members.ts";
+import { commit } from "@/services/db/kv.ts";
+import { createUserOps, newUser, type User } from "@/services/orgs/users.ts";
 import { browserSessionFor, randomClass, randomUser, testApp, twoSchools } from "./helpers.ts";
 
 type App = Awaited<ReturnType<typeof testApp>>;

@@ -2,8 +2,8 @@
  * The roster API: CSV import (preview and commit) and the paged roster, through the app.
  */
 import assert from "node:assert/strict";
-import { setClassArchived } from "../services/classes/classes.ts";
-import { findUserByEmail } from "../services/orgs/users.ts";
+import { setClassArchived } from "@/services/classes/classes.ts";
+import { findUserByEmail } from "@/services/orgs/users.ts";
 import {
   bearer,
   browserSessionFor,

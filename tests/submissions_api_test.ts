@@ -2,10 +2,10 @@
  * Files and submissions through the app: upload, submit, list, download, and who may do what.
  */
 import assert from "node:assert/strict";
-import { addMemberOps } from "../services/classes/members.ts";
-import type { Assignment } from "../services/coursework/model.ts";
-import { newId } from "../services/db/kv.ts";
-import type { User } from "../services/orgs/users.ts";
+import { addMemberOps } from "@/services/classes/members.ts";
+import type { Assignment } from "@/services/coursework/model.ts";
+import { newId } from "@/services/db/kv.ts";
+import type { User } from "@/services/orgs/users.ts";
 import { bearer, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
 
 const MB = 1024 * 1024;

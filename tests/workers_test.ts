@@ -3,8 +3,8 @@
  * main.ts with its demo school and local LiveKit server, a worker started beside it.
  */
 import assert from "node:assert/strict";
-import { spawnServer } from "../scripts/spawn_server.ts";
-import { DEMO_ADMIN, DEMO_PASSWORD } from "../services/demo/seed.ts";
+import { spawnServer } from "@/scripts/spawn_server.ts";
+import { DEMO_ADMIN, DEMO_PASSWORD } from "@/services/demo/seed.ts";
 
 interface Health {
   status: string;

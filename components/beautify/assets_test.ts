@@ -15,7 +15,7 @@ import {
   FbTable,
   patchTflite,
   storedZip,
-} from "../../scripts/beautify_assets.ts";
+} from "@/scripts/beautify_assets.ts";
 
 const MODULES = fileURLToPath(new URL("../../node_modules/@mediapipe/", import.meta.url));
 

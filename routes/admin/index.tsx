@@ -5,17 +5,17 @@ import {
   EMPTY_CLASS_FORM,
   parseClassForm,
   readClassForm,
-} from "../../components/ClassForm.tsx";
-import { CsrfField } from "../../components/CsrfField.tsx";
-import { requireAdmin } from "../../services/auth/access.ts";
-import { type Class, createClass, listClassesByOrg } from "../../services/classes/classes.ts";
-import { listClassMembers, listMemberIds } from "../../services/classes/members.ts";
-import type { Page } from "../../services/db/kv.ts";
-import { getOrg, type Org } from "../../services/orgs/orgs.ts";
-import { listOrgTeachers, listOrgUsers, type User } from "../../services/orgs/users.ts";
-import type { Handlers, PageProps, RouteContext } from "../../services/web/define.ts";
-import { AppError } from "../../services/web/errors.ts";
-import { redirect } from "../../services/web/forms.ts";
+} from "@/components/ClassForm.tsx";
+import { CsrfField } from "@/components/CsrfField.tsx";
+import { requireAdmin } from "@/services/auth/access.ts";
+import { type Class, createClass, listClassesByOrg } from "@/services/classes/classes.ts";
+import { listClassMembers, listMemberIds } from "@/services/classes/members.ts";
+import type { Page } from "@/services/db/kv.ts";
+import { getOrg, type Org } from "@/services/orgs/orgs.ts";
+import { listOrgTeachers, listOrgUsers, type User } from "@/services/orgs/users.ts";
+import type { Handlers, PageProps, RouteContext } from "@/services/web/define.ts";
+import { AppError } from "@/services/web/errors.ts";
+import { redirect } from "@/services/web/forms.ts";
 
 interface ClassRow {
   cls: Class;

@@ -2,20 +2,20 @@ import {
   type ClassAttendanceData,
   ClassAttendanceSection,
   loadClassAttendance,
-} from "../../components/ClassAttendance.tsx";
-import { JoinLinksCard, RosterImportCard } from "../../components/ClassTools.tsx";
-import { CourseworkLinks } from "../../components/CourseworkLinks.tsx";
+} from "@/components/ClassAttendance.tsx";
+import { JoinLinksCard, RosterImportCard } from "@/components/ClassTools.tsx";
+import { CourseworkLinks } from "@/components/CourseworkLinks.tsx";
 import {
   ROSTER_PAGE_SIZE,
   type RosterPage,
   rosterQuery,
   RosterTable,
-} from "../../components/RosterTable.tsx";
-import { classAccess, type ClassRole, requireActor } from "../../services/auth/access.ts";
-import type { Class } from "../../services/classes/classes.ts";
-import { listClassMembers } from "../../services/classes/members.ts";
-import { listRosterView } from "../../services/roster/view.ts";
-import type { Handlers, PageProps } from "../../services/web/define.ts";
+} from "@/components/RosterTable.tsx";
+import { classAccess, type ClassRole, requireActor } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { listClassMembers } from "@/services/classes/members.ts";
+import { listRosterView } from "@/services/roster/view.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
 
 interface Data {
   cls: Class;

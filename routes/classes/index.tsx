@@ -1,7 +1,7 @@
-import { requireActor } from "../../services/auth/access.ts";
-import { type Class, listUserClasses } from "../../services/classes/classes.ts";
-import type { MemberRole } from "../../services/classes/members.ts";
-import type { Handlers, PageProps } from "../../services/web/define.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { type Class, listUserClasses } from "@/services/classes/classes.ts";
+import type { MemberRole } from "@/services/classes/members.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
 
 interface Data {
   classes: { cls: Class; role: MemberRole }[];

@@ -1,6 +1,6 @@
-import { CsrfField } from "../../components/CsrfField.tsx";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../services/auth/passwords.ts";
-import { DEVICE_SESSION_MS } from "../../services/auth/sessions.ts";
+import { CsrfField } from "@/components/CsrfField.tsx";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/services/auth/passwords.ts";
+import { DEVICE_SESSION_MS } from "@/services/auth/sessions.ts";
 import {
   joinAsMember,
   JoinInputSchema,
@@ -8,14 +8,14 @@ import {
   joinWithLink,
   linkSecret,
   resolveJoinToken,
-} from "../../services/classes/join_links.ts";
-import type { Class } from "../../services/classes/classes.ts";
-import { getMemberRole } from "../../services/classes/members.ts";
-import { getOrg } from "../../services/orgs/orgs.ts";
-import { cookieHeader, SESSION_COOKIE } from "../../services/web/cookies.ts";
-import type { Handlers, PageProps, RouteContext, State } from "../../services/web/define.ts";
-import { AppError } from "../../services/web/errors.ts";
-import { parseForm, readForm, redirect } from "../../services/web/forms.ts";
+} from "@/services/classes/join_links.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { getMemberRole } from "@/services/classes/members.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import { cookieHeader, SESSION_COOKIE } from "@/services/web/cookies.ts";
+import type { Handlers, PageProps, RouteContext, State } from "@/services/web/define.ts";
+import { AppError } from "@/services/web/errors.ts";
+import { parseForm, readForm, redirect } from "@/services/web/forms.ts";
 
 /** What the page shows: why the link is dead, the join form, or the signed-in member's choice. */
 type Data =

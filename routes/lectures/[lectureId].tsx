@@ -1,21 +1,17 @@
-import { ClassCrumbs, formatWhen, intlLocale } from "../../components/Coursework.tsx";
-import {
-  lectureRoomLabels,
-  LectureStatusBadge,
-  LectureStyles,
-} from "../../components/Lectures.tsx";
-import LectureRoom from "../../islands/LectureRoom.tsx";
-import { type ClassRole, requireActor } from "../../services/auth/access.ts";
-import type { Class } from "../../services/classes/classes.ts";
-import { linkSecret } from "../../services/classes/join_links.ts";
-import { listChat } from "../../services/lectures/chat.ts";
-import { lectureAccess } from "../../services/lectures/lectures.ts";
-import { studentPass } from "../../services/lectures/pass.ts";
-import { type ChatMessage, type Lecture, MAX_CHAT_LENGTH } from "../../services/lectures/model.ts";
-import type { LiveKitStatus } from "../../services/livekit/link.ts";
-import { getOrg } from "../../services/orgs/orgs.ts";
-import { pageCsp } from "../../services/web/csp.ts";
-import type { Handlers, PageProps, State } from "../../services/web/define.ts";
+import { ClassCrumbs, formatWhen, intlLocale } from "@/components/Coursework.tsx";
+import { lectureRoomLabels, LectureStatusBadge, LectureStyles } from "@/components/Lectures.tsx";
+import LectureRoom from "@/islands/LectureRoom.tsx";
+import { type ClassRole, requireActor } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { linkSecret } from "@/services/classes/join_links.ts";
+import { listChat } from "@/services/lectures/chat.ts";
+import { lectureAccess } from "@/services/lectures/lectures.ts";
+import { studentPass } from "@/services/lectures/pass.ts";
+import { type ChatMessage, type Lecture, MAX_CHAT_LENGTH } from "@/services/lectures/model.ts";
+import type { LiveKitStatus } from "@/services/livekit/link.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import { pageCsp } from "@/services/web/csp.ts";
+import type { Handlers, PageProps, State } from "@/services/web/define.ts";
 
 /** Messages per page of an ended lecture's chat history. */
 const HISTORY_PAGE = 500;

@@ -5,10 +5,10 @@
  * Run by `deno task bench coursework`, or directly: `deno run -A scripts/bench/_gradebook.ts`.
  * @module
  */
-import { createAssignment } from "../../services/coursework/assignments.ts";
-import { gradebookCsv, gradebookPage } from "../../services/coursework/gradebook.ts";
-import type { Assignment, Grade } from "../../services/coursework/model.ts";
-import { commit } from "../../services/db/kv.ts";
+import { createAssignment } from "@/services/coursework/assignments.ts";
+import { gradebookCsv, gradebookPage } from "@/services/coursework/gradebook.ts";
+import type { Assignment, Grade } from "@/services/coursework/model.ts";
+import { commit } from "@/services/db/kv.ts";
 import { measure, seedClass, withFileKv } from "./_lib.ts";
 
 const STUDENTS = 2_000;

@@ -3,11 +3,11 @@
  * timer that samples peak RSS.
  * @module
  */
-import { createClass } from "../../services/classes/classes.ts";
-import { addMemberOps } from "../../services/classes/members.ts";
-import { commit } from "../../services/db/kv.ts";
-import { createOrg } from "../../services/orgs/orgs.ts";
-import { createUser, createUserOps, newUser, type User } from "../../services/orgs/users.ts";
+import { createClass } from "@/services/classes/classes.ts";
+import { addMemberOps } from "@/services/classes/members.ts";
+import { commit } from "@/services/db/kv.ts";
+import { createOrg } from "@/services/orgs/orgs.ts";
+import { createUser, createUserOps, newUser, type User } from "@/services/orgs/users.ts";
 
 /** Runs `fn` with a file-backed KV in a fresh temp folder, removed afterwards. */
 export async function withFileKv<T>(name: string, fn: (kv: Deno.Kv) => Promise<T>): Promise<T> {

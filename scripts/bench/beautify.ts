@@ -19,7 +19,7 @@ import {
   launchBeautifyBrowser,
   photoUrl,
   serveBeautify,
-} from "../../tests/browser/beautify_harness.ts";
+} from "@/tests/browser/beautify_harness.ts";
 
 const gpu = Deno.env.get("BEAUTIFY_GPU") === "1";
 const frames = Number(Deno.env.get("BENCH_FRAMES") ?? 24);

@@ -5,13 +5,13 @@
  * Then the gradebook figures from `_gradebook.ts`.
  * @module
  */
-import type { Assignment } from "../../services/coursework/model.ts";
-import { listLatestSubmissions, submitWork } from "../../services/coursework/submissions.ts";
-import { commit, newId } from "../../services/db/kv.ts";
-import { KvFileStore } from "../../services/files/store.ts";
+import type { Assignment } from "@/services/coursework/model.ts";
+import { listLatestSubmissions, submitWork } from "@/services/coursework/submissions.ts";
+import { commit, newId } from "@/services/db/kv.ts";
+import { KvFileStore } from "@/services/files/store.ts";
 import { benchGradebook } from "./_gradebook.ts";
 import { measure, seedClass, withFileKv } from "./_lib.ts";
-import { DEFAULT_UPLOAD_TYPES } from "../../fresh.config.ts";
+import { DEFAULT_UPLOAD_TYPES } from "@/fresh.config.ts";
 
 const STUDENTS = 1_000;
 const FILE_BYTES = 1024 * 1024;

@@ -25,13 +25,9 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { RoomServiceClient } from "livekit-server-sdk";
 import type { Browser, Page } from "playwright-core";
-import { mintLectureToken } from "../../services/lectures/tokens.ts";
-import {
-  generateKeys,
-  type LocalLiveKit,
-  startLocalLiveKit,
-} from "../../services/livekit/local.ts";
-import { launchBrowser } from "../../tests/browser/browser.ts";
+import { mintLectureToken } from "@/services/lectures/tokens.ts";
+import { generateKeys, type LocalLiveKit, startLocalLiveKit } from "@/services/livekit/local.ts";
+import { launchBrowser } from "@/tests/browser/browser.ts";
 
 const env = (name: string, fallback: number) => {
   const v = Number(Deno.env.get(name) ?? fallback);

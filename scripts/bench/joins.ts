@@ -16,11 +16,11 @@
  * ratio.
  * @module
  */
-import { loadConfig } from "../../fresh.config.ts";
-import { createSession } from "../../services/auth/sessions.ts";
-import { scheduleLecture } from "../../services/lectures/lectures.ts";
-import { listJoins } from "../../services/lectures/joins.ts";
-import { JOIN_PASS_HEADER, studentPass } from "../../services/lectures/pass.ts";
+import { loadConfig } from "@/fresh.config.ts";
+import { createSession } from "@/services/auth/sessions.ts";
+import { scheduleLecture } from "@/services/lectures/lectures.ts";
+import { listJoins } from "@/services/lectures/joins.ts";
+import { JOIN_PASS_HEADER, studentPass } from "@/services/lectures/pass.ts";
 import { freePort, spawnServer } from "../spawn_server.ts";
 import { seedClass } from "./_lib.ts";
 

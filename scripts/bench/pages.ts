@@ -5,7 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { DEMO_PASSWORD, DEMO_SLUG, DEMO_TEACHERS } from "../../services/demo/seed.ts";
+import { DEMO_PASSWORD, DEMO_SLUG, DEMO_TEACHERS } from "@/services/demo/seed.ts";
 import { freePort, spawnServer } from "../spawn_server.ts";
 
 const DURATION = Deno.env.get("BENCH_DURATION") ?? "8s";

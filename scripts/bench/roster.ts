@@ -4,10 +4,10 @@
  * end to end (parse, analyze, write). Goal: under 10 s.
  * @module
  */
-import { createClass } from "../../services/classes/classes.ts";
-import { createOrg } from "../../services/orgs/orgs.ts";
-import { createUser, newUser } from "../../services/orgs/users.ts";
-import { importRoster } from "../../services/roster/import.ts";
+import { createClass } from "@/services/classes/classes.ts";
+import { createOrg } from "@/services/orgs/orgs.ts";
+import { createUser, newUser } from "@/services/orgs/users.ts";
+import { importRoster } from "@/services/roster/import.ts";
 import { measure, withFileKv } from "./_lib.ts";
 
 const ROWS = 50_000;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { lectureOpenedAt, MIN, participantEvent } from "../../tests/attendance.ts";
-import { randomClass, randomOrg, randomUser } from "../../tests/fixtures.ts";
+import { lectureOpenedAt, MIN, participantEvent } from "@/tests/attendance.ts";
+import { randomClass, randomOrg, randomUser } from "@/tests/fixtures.ts";
 import { addMemberOps } from "../classes/members.ts";
 import { commit } from "../db/kv.ts";
 import { updateLecture } from "../lectures/lectures.ts";

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import type { ParticipantInfo } from "livekit-server-sdk";
-import {
-  eventId,
-  lectureOpenedAt,
-  MIN,
-  participantEvent,
-  roomEvent,
-} from "../../tests/attendance.ts";
-import { randomClass, randomOrg, randomUser } from "../../tests/fixtures.ts";
+import { eventId, lectureOpenedAt, MIN, participantEvent, roomEvent } from "@/tests/attendance.ts";
+import { randomClass, randomOrg, randomUser } from "@/tests/fixtures.ts";
 import { getLecture } from "../lectures/lectures.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import { keys } from "./attendance.ts";

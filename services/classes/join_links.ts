@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import type { Config } from "../../fresh.config.ts";
+import type { Config } from "@/fresh.config.ts";
 import { toBase64url } from "../auth/base64url.ts";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
 import { createSession, DEVICE_SESSION_MS, type Session } from "../auth/sessions.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { randomClass, randomOrg, randomUser } from "../../tests/helpers.ts";
+import { randomClass, randomOrg, randomUser } from "@/tests/helpers.ts";
 import { getSession } from "../auth/sessions.ts";
 import { AppError } from "../web/errors.ts";
 import { setClassArchived } from "./classes.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { commit } from "../db/kv.ts";
-import { randomClass, randomOrg, randomUser } from "../../tests/helpers.ts";
+import { randomClass, randomOrg, randomUser } from "@/tests/helpers.ts";
 import { updateClass } from "./classes.ts";
 import { addMemberOps, listClassMembers, memberKeys } from "./members.ts";
 

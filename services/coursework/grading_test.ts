@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { randomClass, randomOrg, randomUser } from "../../tests/fixtures.ts";
+import { randomClass, randomOrg, randomUser } from "@/tests/fixtures.ts";
 
 import { addMemberOps } from "../classes/members.ts";
 

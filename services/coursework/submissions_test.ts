@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { randomClass, randomOrg, randomUser } from "../../tests/helpers.ts";
+import { randomClass, randomOrg, randomUser } from "@/tests/helpers.ts";
 import { newId } from "../db/kv.ts";
 import { KvFileStore, type PutOptions } from "../files/store.ts";
 import type { User } from "../orgs/users.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { RoomServiceClient, WebhookReceiver } from "livekit-server-sdk";
-import type { Config } from "../../fresh.config.ts";
+import type { Config } from "@/fresh.config.ts";
 import { AppError } from "../web/errors.ts";
 import { INSTALL_HELP, isInstalled, type LocalLiveKit, startLocalLiveKit } from "./local.ts";
 

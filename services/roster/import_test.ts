@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { randomClass, randomOrg, randomUser } from "../../tests/helpers.ts";
+import { randomClass, randomOrg, randomUser } from "@/tests/helpers.ts";
 import { setClassArchived } from "../classes/classes.ts";
 import { type ClassMember, getMemberRole } from "../classes/members.ts";
 import { findUserByEmail, findUserByNumber } from "../orgs/users.ts";

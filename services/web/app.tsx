@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ComponentType, h, type VNode } from "preact";
 import { fileURLToPath as fromFileUrl } from "node:url";
-import type { Config } from "../../fresh.config.ts";
+import type { Config } from "@/fresh.config.ts";
 import { translator } from "../i18n/i18n.ts";
 import { LiveKitLink } from "../livekit/link.ts";
 import type { ApiEnv, ApiRoute } from "./api.ts";

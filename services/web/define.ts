@@ -6,7 +6,7 @@
  * @module
  */
 import type { ComponentType, JSX } from "preact";
-import type { Config } from "../../fresh.config.ts";
+import type { Config } from "@/fresh.config.ts";
 import type { Session } from "../auth/sessions.ts";
 import type { User } from "../orgs/users.ts";
 import type { Locale, Translate } from "../i18n/i18n.ts";

@@ -51,6 +51,8 @@ async function build(islands: Record<string, string>, root: string): Promise<Isl
       plugins: [{
         name: "mirae-boot",
         setup(b) {
+          // The import map's "@/" alias (deno.json) is the project root for the bundle too.
+          b.onResolve({ filter: /^@\// }, (args) => ({ path: `${root}/${args.path.slice(2)}` }));
           b.onResolve({ filter: /^mirae:boot$/ }, () => ({ path: "boot", namespace: "mirae" }));
           b.onLoad({ filter: /.*/, namespace: "mirae" }, () => ({
             contents: bootSource(islands),

@@ -9,9 +9,9 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { spawnServer } from "../../scripts/spawn_server.ts";
-import { DEMO_PASSWORD, DEMO_TEACHERS } from "../../services/demo/seed.ts";
-import type { VideoStat } from "../../components/lecture/livekit.ts";
+import { spawnServer } from "@/scripts/spawn_server.ts";
+import { DEMO_PASSWORD, DEMO_TEACHERS } from "@/services/demo/seed.ts";
+import type { VideoStat } from "@/components/lecture/livekit.ts";
 import {
   demoLecture,
   eventually,

@@ -9,9 +9,9 @@ import * as esbuild from "esbuild";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
-import { BEAUTIFY_ASSETS_DIR, ensureBeautifyAssets } from "../../scripts/beautify_assets.ts";
-import { CHROMIUM } from "../../scripts/setup.ts";
-import { exists } from "../../services/platform/host.ts";
+import { BEAUTIFY_ASSETS_DIR, ensureBeautifyAssets } from "@/scripts/beautify_assets.ts";
+import { CHROMIUM } from "@/scripts/setup.ts";
+import { exists } from "@/services/platform/host.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TOOLS = join(ROOT, ".tools", "beautify");
@@ -288,11 +288,11 @@ export async function launchBeautifyBrowser(
 
 /** What the bundle puts on `globalThis.beautify` (for typing `page.evaluate` code). */
 export type BeautifyGlobal =
-  & typeof import("../../components/beautify/processor.ts")
-  & typeof import("../../components/beautify/engine.ts")
-  & typeof import("../../components/beautify/detector.ts")
-  & typeof import("../../components/beautify/BeautifyControls.tsx")
-  & typeof import("../../components/beautify/geometry.ts")
+  & typeof import("@/components/beautify/processor.ts")
+  & typeof import("@/components/beautify/engine.ts")
+  & typeof import("@/components/beautify/detector.ts")
+  & typeof import("@/components/beautify/BeautifyControls.tsx")
+  & typeof import("@/components/beautify/geometry.ts")
   & typeof import("./beautify_page.ts")
   & {
     livekit: typeof import("livekit-client");

@@ -17,7 +17,7 @@ import {
   LIPS,
   RIGHT_BROW,
   RIGHT_EYE,
-} from "../../components/beautify/geometry.ts";
+} from "@/components/beautify/geometry.ts";
 import {
   type BeautifyGlobal,
   ensurePhoto,

@@ -4,7 +4,7 @@
  * @module
  */
 import { type Browser, chromium } from "playwright-core";
-import { CHROMIUM } from "../../scripts/setup.ts";
+import { CHROMIUM } from "@/scripts/setup.ts";
 
 /**
  * Launches headless Chromium with the flags that work as root on these machines (Playwright

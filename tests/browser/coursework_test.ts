@@ -9,13 +9,13 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { spawnServer } from "../../scripts/spawn_server.ts";
+import { spawnServer } from "@/scripts/spawn_server.ts";
 import {
   DEMO_PASSWORD,
   DEMO_SLUG,
   DEMO_STUDENT_NUMBER,
   DEMO_TEACHERS,
-} from "../../services/demo/seed.ts";
+} from "@/services/demo/seed.ts";
 import { launchBrowser } from "./browser.ts";
 
 /** The demo student with number 2026001 (services/demo/seed.ts). */

@@ -10,9 +10,9 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { ensureBeautifyAssets } from "../../scripts/beautify_assets.ts";
-import { spawnServer } from "../../scripts/spawn_server.ts";
-import { DEMO_PASSWORD, DEMO_TEACHERS } from "../../services/demo/seed.ts";
+import { ensureBeautifyAssets } from "@/scripts/beautify_assets.ts";
+import { spawnServer } from "@/scripts/spawn_server.ts";
+import { DEMO_PASSWORD, DEMO_TEACHERS } from "@/services/demo/seed.ts";
 import { ensurePhoto, launchBeautifyBrowser, makeY4m } from "./beautify_harness.ts";
 import {
   demoLecture,

@@ -9,8 +9,8 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { RoomServiceClient } from "livekit-server-sdk";
-import type { RunningServer } from "../../scripts/spawn_server.ts";
-import { DEMO_PASSWORD, DEMO_TEACHERS } from "../../services/demo/seed.ts";
+import type { RunningServer } from "@/scripts/spawn_server.ts";
+import { DEMO_PASSWORD, DEMO_TEACHERS } from "@/services/demo/seed.ts";
 import { launchBrowser } from "./browser.ts";
 
 /**

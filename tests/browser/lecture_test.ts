@@ -13,9 +13,9 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { spawnServer } from "../../scripts/spawn_server.ts";
-import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_TEACHERS } from "../../services/demo/seed.ts";
-import { mintLectureToken } from "../../services/lectures/tokens.ts";
+import { spawnServer } from "@/scripts/spawn_server.ts";
+import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_TEACHERS } from "@/services/demo/seed.ts";
+import { mintLectureToken } from "@/services/lectures/tokens.ts";
 import {
   api,
   apiToken,

@@ -5,8 +5,8 @@
  * responds to clicks), and a student opens it, gives a name and lands in the class.
  */
 import assert from "node:assert/strict";
-import { spawnServer } from "../../scripts/spawn_server.ts";
-import { DEMO_ADMIN, DEMO_PASSWORD } from "../../services/demo/seed.ts";
+import { spawnServer } from "@/scripts/spawn_server.ts";
+import { DEMO_ADMIN, DEMO_PASSWORD } from "@/services/demo/seed.ts";
 import { launchBrowser } from "./browser.ts";
 
 const BAD = `name,email,role

@@ -4,28 +4,23 @@ import {
   type ClassFormValues,
   parseClassForm,
   readClassForm,
-} from "../../../components/ClassForm.tsx";
-import { listOrgTeachers } from "../../../services/orgs/users.ts";
-import { JoinLinksCard, RosterImportCard } from "../../../components/ClassTools.tsx";
-import { CsrfField } from "../../../components/CsrfField.tsx";
+} from "@/components/ClassForm.tsx";
+import { listOrgTeachers } from "@/services/orgs/users.ts";
+import { JoinLinksCard, RosterImportCard } from "@/components/ClassTools.tsx";
+import { CsrfField } from "@/components/CsrfField.tsx";
 import {
   ROSTER_PAGE_SIZE,
   type RosterPage,
   rosterQuery,
   RosterTable,
-} from "../../../components/RosterTable.tsx";
-import { requireAdmin } from "../../../services/auth/access.ts";
-import {
-  type Class,
-  getClass,
-  setClassArchived,
-  updateClass,
-} from "../../../services/classes/classes.ts";
-import { listClassMembers } from "../../../services/classes/members.ts";
-import type { User } from "../../../services/orgs/users.ts";
-import type { Handlers, PageProps, RouteContext } from "../../../services/web/define.ts";
-import { AppError } from "../../../services/web/errors.ts";
-import { redirect, safeNext } from "../../../services/web/forms.ts";
+} from "@/components/RosterTable.tsx";
+import { requireAdmin } from "@/services/auth/access.ts";
+import { type Class, getClass, setClassArchived, updateClass } from "@/services/classes/classes.ts";
+import { listClassMembers } from "@/services/classes/members.ts";
+import type { User } from "@/services/orgs/users.ts";
+import type { Handlers, PageProps, RouteContext } from "@/services/web/define.ts";
+import { AppError } from "@/services/web/errors.ts";
+import { redirect, safeNext } from "@/services/web/forms.ts";
 
 interface Data {
   cls: Class;

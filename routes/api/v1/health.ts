@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineApi, json } from "../../../services/web/api.ts";
+import { defineApi, json } from "@/services/web/api.ts";
 
 const HealthSchema = z.object({
   status: z.literal("ok"),

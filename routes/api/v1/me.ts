@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { requireActor } from "../../../services/auth/access.ts";
-import { listUserClasses } from "../../../services/classes/classes.ts";
-import { getOrg, OrgSchema } from "../../../services/orgs/orgs.ts";
-import { defineApi, errorResponses, json } from "../../../services/web/api.ts";
-import { ClassViewSchema, publicUser, PublicUserSchema } from "../../../services/web/schemas.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { listUserClasses } from "@/services/classes/classes.ts";
+import { getOrg, OrgSchema } from "@/services/orgs/orgs.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { ClassViewSchema, publicUser, PublicUserSchema } from "@/services/web/schemas.ts";
 
 /** Who am I, in which school, in which classes. */
 export const GET = defineApi({

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { requireAdmin } from "../../../services/auth/access.ts";
-import { listOrgUsers, RoleSchema } from "../../../services/orgs/users.ts";
-import { defineApi, errorResponses, json } from "../../../services/web/api.ts";
-import { publicUser, PublicUserSchema } from "../../../services/web/schemas.ts";
+import { requireAdmin } from "@/services/auth/access.ts";
+import { listOrgUsers, RoleSchema } from "@/services/orgs/users.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { publicUser, PublicUserSchema } from "@/services/web/schemas.ts";
 
 /** The school's members, a page at a time (school admins). */
 export const GET = defineApi({

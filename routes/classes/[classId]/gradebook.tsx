@@ -1,19 +1,14 @@
-import {
-  ClassCrumbs,
-  formatNumber,
-  intlLocale,
-  offsetParam,
-} from "../../../components/Coursework.tsx";
-import { Pager } from "../../../components/Pager.tsx";
-import { requireActor, requireClassRole } from "../../../services/auth/access.ts";
-import type { Class } from "../../../services/classes/classes.ts";
+import { ClassCrumbs, formatNumber, intlLocale, offsetParam } from "@/components/Coursework.tsx";
+import { Pager } from "@/components/Pager.tsx";
+import { requireActor, requireClassRole } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
 import {
   type GradebookCell,
   type GradebookPage,
   gradebookPage,
-} from "../../../services/coursework/gradebook.ts";
-import { getOrg } from "../../../services/orgs/orgs.ts";
-import type { Handlers, PageProps, State } from "../../../services/web/define.ts";
+} from "@/services/coursework/gradebook.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import type { Handlers, PageProps, State } from "@/services/web/define.ts";
 
 /** Students per gradebook page. */
 const PAGE_SIZE = 50;

@@ -3,19 +3,19 @@ import {
   AttendanceCountsStrip,
   AttendanceTable,
   clockTime,
-} from "../../../components/AttendanceTable.tsx";
-import { ClassCrumbs, formatNumber, formatWhen } from "../../../components/Coursework.tsx";
-import { CsrfField } from "../../../components/CsrfField.tsx";
-import { rosterQuery } from "../../../components/RosterTable.tsx";
-import { type LectureAttendance, lectureAttendance } from "../../../services/attendance/report.ts";
-import { type ClassRole, requireActor, TEACHERS } from "../../../services/auth/access.ts";
-import type { Class } from "../../../services/classes/classes.ts";
-import { lectureAccess, updateLecture } from "../../../services/lectures/lectures.ts";
-import type { Lecture } from "../../../services/lectures/model.ts";
-import { getOrg } from "../../../services/orgs/orgs.ts";
-import type { Handlers, PageProps, RouteContext } from "../../../services/web/define.ts";
-import { AppError, validateInput } from "../../../services/web/errors.ts";
-import { readForm, redirect } from "../../../services/web/forms.ts";
+} from "@/components/AttendanceTable.tsx";
+import { ClassCrumbs, formatNumber, formatWhen } from "@/components/Coursework.tsx";
+import { CsrfField } from "@/components/CsrfField.tsx";
+import { rosterQuery } from "@/components/RosterTable.tsx";
+import { type LectureAttendance, lectureAttendance } from "@/services/attendance/report.ts";
+import { type ClassRole, requireActor, TEACHERS } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { lectureAccess, updateLecture } from "@/services/lectures/lectures.ts";
+import type { Lecture } from "@/services/lectures/model.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import type { Handlers, PageProps, RouteContext } from "@/services/web/define.ts";
+import { AppError, validateInput } from "@/services/web/errors.ts";
+import { readForm, redirect } from "@/services/web/forms.ts";
 
 /** Students per page. */
 const PAGE_SIZE = 50;

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { requireActor, requireAdmin } from "../../../../services/auth/access.ts";
+import { requireActor, requireAdmin } from "@/services/auth/access.ts";
 import {
   ClassInputSchema,
   createClass,
   listClassesByOrg,
   listUserClasses,
-} from "../../../../services/classes/classes.ts";
-import { defineApi, errorResponses, json } from "../../../../services/web/api.ts";
-import { ClassViewSchema } from "../../../../services/web/schemas.ts";
+} from "@/services/classes/classes.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { ClassViewSchema } from "@/services/web/schemas.ts";
 
 /** Admins see every class of their school; teachers and students see their own. */
 export const GET = defineApi({

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { requireActor } from "../../../../services/auth/access.ts";
-import { downloadHeaders, readableFile } from "../../../../services/files/access.ts";
-import { KvFileStore } from "../../../../services/files/store.ts";
-import { defineApi, errorResponses } from "../../../../services/web/api.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { downloadHeaders, readableFile } from "@/services/files/access.ts";
+import { KvFileStore } from "@/services/files/store.ts";
+import { defineApi, errorResponses } from "@/services/web/api.ts";
 
 /** Downloads a file the asker may read, always as an attachment. */
 export const GET = defineApi({

@@ -1,15 +1,10 @@
 import { z } from "zod";
-import { requireActor } from "../../../../services/auth/access.ts";
-import { FileRefSchema } from "../../../../services/coursework/model.ts";
-import { requireUploadAccess } from "../../../../services/files/access.ts";
-import { fileTooLarge, KvFileStore, toFileRef } from "../../../../services/files/store.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../services/web/api.ts";
-import { AppError } from "../../../../services/web/errors.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { FileRefSchema } from "@/services/coursework/model.ts";
+import { requireUploadAccess } from "@/services/files/access.ts";
+import { fileTooLarge, KvFileStore, toFileRef } from "@/services/files/store.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { AppError } from "@/services/web/errors.ts";
 
 /** Uploads one file: the raw bytes as the body, streamed into the file store. */
 export const POST = defineApi({

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { MAX_WEBHOOK_BYTES, receiveWebhook } from "../../../../services/attendance/webhooks.ts";
-import { defineApi, ErrorResponseSchema, json } from "../../../../services/web/api.ts";
-import { AppError } from "../../../../services/web/errors.ts";
+import { MAX_WEBHOOK_BYTES, receiveWebhook } from "@/services/attendance/webhooks.ts";
+import { defineApi, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { AppError } from "@/services/web/errors.ts";
 
 const tooLarge = () =>
   new AppError("payload_too_large", `A webhook body may be at most ${MAX_WEBHOOK_BYTES} bytes.`);

@@ -1,6 +1,6 @@
-import { requireActor } from "../../../../services/auth/access.ts";
-import { listMyGrades, MyGradesSchema } from "../../../../services/coursework/gradebook.ts";
-import { defineApi, errorResponses, json } from "../../../../services/web/api.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { listMyGrades, MyGradesSchema } from "@/services/coursework/gradebook.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 
 /** The signed-in student's assignments and released grades, by class. */
 export const GET = defineApi({

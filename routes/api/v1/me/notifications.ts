@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { requireActor } from "../../../../services/auth/access.ts";
+import { requireActor } from "@/services/auth/access.ts";
 import {
   listNotifications,
   markRead,
   NotificationPageSchema,
-} from "../../../../services/coursework/notifications.ts";
-import { defineApi, errorResponses, json } from "../../../../services/web/api.ts";
+} from "@/services/coursework/notifications.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 
 /** The signed-in user's notifications, newest first, with the unread count. */
 export const GET = defineApi({

@@ -1,6 +1,6 @@
-import { requireActor } from "../../../../services/auth/access.ts";
-import { revokeSession } from "../../../../services/auth/sessions.ts";
-import { defineApi, errorResponses } from "../../../../services/web/api.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { revokeSession } from "@/services/auth/sessions.ts";
+import { defineApi, errorResponses } from "@/services/web/api.ts";
 
 /** Signs out: the token stops working at once. */
 export const DELETE = defineApi({

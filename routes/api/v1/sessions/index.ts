@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { signIn, SignInSchema } from "../../../../services/auth/signin.ts";
-import { defineApi, errorResponses, json } from "../../../../services/web/api.ts";
-import { clientIp } from "../../../../services/web/forms.ts";
-import { publicUser, PublicUserSchema } from "../../../../services/web/schemas.ts";
+import { signIn, SignInSchema } from "@/services/auth/signin.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { clientIp } from "@/services/web/forms.ts";
+import { publicUser, PublicUserSchema } from "@/services/web/schemas.ts";
 
 /** Signs in an API client: the token goes in `Authorization: Bearer <token>`. */
 export const POST = defineApi({

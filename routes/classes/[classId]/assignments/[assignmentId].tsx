@@ -3,15 +3,12 @@ import {
   AssignmentHeader,
   StudentPanel,
   TeacherPanel,
-} from "../../../../components/AssignmentPanels.tsx";
-import { ClassCrumbs, offsetParam } from "../../../../components/Coursework.tsx";
-import {
-  type GradingPage,
-  SUBMISSIONS_PAGE_SIZE,
-} from "../../../../components/SubmissionsTable.tsx";
-import { type ClassRole, requireActor } from "../../../../services/auth/access.ts";
-import type { Class } from "../../../../services/classes/classes.ts";
-import { listMemberIds } from "../../../../services/classes/members.ts";
+} from "@/components/AssignmentPanels.tsx";
+import { ClassCrumbs, offsetParam } from "@/components/Coursework.tsx";
+import { type GradingPage, SUBMISSIONS_PAGE_SIZE } from "@/components/SubmissionsTable.tsx";
+import { type ClassRole, requireActor } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { listMemberIds } from "@/services/classes/members.ts";
 import {
   assignmentAccess,
   type AssignmentView,
@@ -19,25 +16,22 @@ import {
   closeAssignment,
   publishAssignment,
   requireManager,
-} from "../../../../services/coursework/assignments.ts";
+} from "@/services/coursework/assignments.ts";
 import {
   lateDays,
   listGrades,
   listGradingRows,
   releaseAllGrades,
-} from "../../../../services/coursework/grading.ts";
-import type { Assignment, Submission } from "../../../../services/coursework/model.ts";
-import {
-  listNonSubmitters,
-  nudgeNonSubmitters,
-} from "../../../../services/coursework/reminders.ts";
+} from "@/services/coursework/grading.ts";
+import type { Assignment, Submission } from "@/services/coursework/model.ts";
+import { listNonSubmitters, nudgeNonSubmitters } from "@/services/coursework/reminders.ts";
 import {
   listLatestSubmissions,
   listSubmissionVersions,
-} from "../../../../services/coursework/submissions.ts";
-import type { Handlers, PageProps, State } from "../../../../services/web/define.ts";
-import { AppError, notFound } from "../../../../services/web/errors.ts";
-import { readForm, redirect } from "../../../../services/web/forms.ts";
+} from "@/services/coursework/submissions.ts";
+import type { Handlers, PageProps, State } from "@/services/web/define.ts";
+import { AppError, notFound } from "@/services/web/errors.ts";
+import { readForm, redirect } from "@/services/web/forms.ts";
 
 interface Data {
   cls: Class;

@@ -5,17 +5,17 @@ import {
   formatNumber,
   gradeText,
   StudentStatusBadge,
-} from "../../../../components/Coursework.tsx";
-import { classAccess, type ClassRole, requireActor } from "../../../../services/auth/access.ts";
-import type { Class } from "../../../../services/classes/classes.ts";
-import { listMemberIds } from "../../../../services/classes/members.ts";
+} from "@/components/Coursework.tsx";
+import { classAccess, type ClassRole, requireActor } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { listMemberIds } from "@/services/classes/members.ts";
 import {
   assignmentSummaries,
   type AssignmentSummary,
   listAssignmentsByClass,
-} from "../../../../services/coursework/assignments.ts";
-import { listSubmitterIds } from "../../../../services/coursework/grading.ts";
-import type { Handlers, PageProps } from "../../../../services/web/define.ts";
+} from "@/services/coursework/assignments.ts";
+import { listSubmitterIds } from "@/services/coursework/grading.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
 
 interface Data {
   cls: Class;

@@ -1,10 +1,10 @@
-import { AssignmentForm } from "../../../../components/AssignmentForm.tsx";
-import { ClassCrumbs } from "../../../../components/Coursework.tsx";
-import { requireActor, requireClassRole } from "../../../../services/auth/access.ts";
-import type { Class } from "../../../../services/classes/classes.ts";
-import { utcToZonedTime } from "../../../../services/coursework/due_time.ts";
-import { getOrg } from "../../../../services/orgs/orgs.ts";
-import type { Handlers, PageProps } from "../../../../services/web/define.ts";
+import { AssignmentForm } from "@/components/AssignmentForm.tsx";
+import { ClassCrumbs } from "@/components/Coursework.tsx";
+import { requireActor, requireClassRole } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { utcToZonedTime } from "@/services/coursework/due_time.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
 
 interface Data {
   cls: Class;

@@ -1,25 +1,21 @@
-import { CsrfField } from "../../../../components/CsrfField.tsx";
-import { ClassCrumbs, formatWhen, relativeTime } from "../../../../components/Coursework.tsx";
-import { LectureStatusBadge, LectureStyles } from "../../../../components/Lectures.tsx";
+import { CsrfField } from "@/components/CsrfField.tsx";
+import { ClassCrumbs, formatWhen, relativeTime } from "@/components/Coursework.tsx";
+import { LectureStatusBadge, LectureStyles } from "@/components/Lectures.tsx";
 import {
   classAccess,
   type ClassRole,
   requireActor,
   requireClassRole,
   TEACHERS,
-} from "../../../../services/auth/access.ts";
-import type { Class } from "../../../../services/classes/classes.ts";
-import {
-  DueSchema,
-  utcToZonedTime,
-  zonedTimeToUtc,
-} from "../../../../services/coursework/due_time.ts";
-import { listClassLectures, scheduleLecture } from "../../../../services/lectures/lectures.ts";
-import type { Lecture } from "../../../../services/lectures/model.ts";
-import { getOrg } from "../../../../services/orgs/orgs.ts";
-import type { Handlers, PageProps, RouteContext, State } from "../../../../services/web/define.ts";
-import { AppError } from "../../../../services/web/errors.ts";
-import { parseForm, readForm, redirect } from "../../../../services/web/forms.ts";
+} from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { DueSchema, utcToZonedTime, zonedTimeToUtc } from "@/services/coursework/due_time.ts";
+import { listClassLectures, scheduleLecture } from "@/services/lectures/lectures.ts";
+import type { Lecture } from "@/services/lectures/model.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import type { Handlers, PageProps, RouteContext, State } from "@/services/web/define.ts";
+import { AppError } from "@/services/web/errors.ts";
+import { parseForm, readForm, redirect } from "@/services/web/forms.ts";
 
 interface ScheduleForm {
   title: string;

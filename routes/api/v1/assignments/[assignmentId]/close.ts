@@ -1,4 +1,4 @@
-import { requireActor } from "../../../../../services/auth/access.ts";
+import { requireActor } from "@/services/auth/access.ts";
 import {
   assignmentAccess,
   AssignmentParamsSchema,
@@ -6,13 +6,8 @@ import {
   AssignmentViewSchema,
   closeAssignment,
   requireManager,
-} from "../../../../../services/coursework/assignments.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
+} from "@/services/coursework/assignments.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 export const POST = defineApi({
   summary: "Close an assignment",

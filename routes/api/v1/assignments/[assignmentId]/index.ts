@@ -1,4 +1,4 @@
-import { requireActor } from "../../../../../services/auth/access.ts";
+import { requireActor } from "@/services/auth/access.ts";
 import {
   assignmentAccess,
   AssignmentParamsSchema,
@@ -7,8 +7,8 @@ import {
   AssignmentViewSchema,
   requireManager,
   updateAssignment,
-} from "../../../../../services/coursework/assignments.ts";
-import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
+} from "@/services/coursework/assignments.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 
 /** One assignment; students get their status and released grade (a draft is 404 to them). */
 export const GET = defineApi({

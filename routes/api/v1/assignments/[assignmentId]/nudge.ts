@@ -1,18 +1,13 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../services/auth/access.ts";
+import { requireActor } from "@/services/auth/access.ts";
 import {
   assignmentAccess,
   AssignmentParamsSchema,
   requireManager,
-} from "../../../../../services/coursework/assignments.ts";
-import { nudgeNonSubmitters } from "../../../../../services/coursework/reminders.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
-import { AppError } from "../../../../../services/web/errors.ts";
+} from "@/services/coursework/assignments.ts";
+import { nudgeNonSubmitters } from "@/services/coursework/reminders.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { AppError } from "@/services/web/errors.ts";
 
 /** Reminds, now, the students who have not submitted (excused ones are left alone). */
 export const POST = defineApi({

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { requireActor, requireClassRole } from "../../../../../services/auth/access.ts";
-import { setClassArchived } from "../../../../../services/classes/classes.ts";
-import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
-import { ClassParamsSchema, ClassViewSchema } from "../../../../../services/web/schemas.ts";
+import { requireActor, requireClassRole } from "@/services/auth/access.ts";
+import { setClassArchived } from "@/services/classes/classes.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { ClassParamsSchema, ClassViewSchema } from "@/services/web/schemas.ts";
 
 /** Archives or restores a class (school admins). Its data stays. */
 export const POST = defineApi({

@@ -1,9 +1,5 @@
 import { z } from "zod";
-import {
-  classAccess,
-  requireActor,
-  requireClassRole,
-} from "../../../../../services/auth/access.ts";
+import { classAccess, requireActor, requireClassRole } from "@/services/auth/access.ts";
 import {
   AssignmentInputSchema,
   assignmentSummaries,
@@ -12,9 +8,9 @@ import {
   AssignmentViewSchema,
   createAssignment,
   listAssignmentsByClass,
-} from "../../../../../services/coursework/assignments.ts";
-import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
-import { ClassParamsSchema } from "../../../../../services/web/schemas.ts";
+} from "@/services/coursework/assignments.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
 /** A class's assignments: all of them for its teachers, published and closed for students. */
 export const GET = defineApi({

@@ -1,11 +1,8 @@
 import { z } from "zod";
-import {
-  classAttendance,
-  ClassAttendanceSchema,
-} from "../../../../../services/attendance/report.ts";
-import { classAccess, requireActor } from "../../../../../services/auth/access.ts";
-import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
-import { ClassParamsSchema } from "../../../../../services/web/schemas.ts";
+import { classAttendance, ClassAttendanceSchema } from "@/services/attendance/report.ts";
+import { classAccess, requireActor } from "@/services/auth/access.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
 /** A class's attendance across its lectures. */
 export const GET = defineApi({

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { requireActor, requireClassRole } from "../../../../../services/auth/access.ts";
-import { gradebookCsv } from "../../../../../services/coursework/gradebook.ts";
-import { defineApi, errorResponses } from "../../../../../services/web/api.ts";
-import { ClassParamsSchema } from "../../../../../services/web/schemas.ts";
+import { requireActor, requireClassRole } from "@/services/auth/access.ts";
+import { gradebookCsv } from "@/services/coursework/gradebook.ts";
+import { defineApi, errorResponses } from "@/services/web/api.ts";
+import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
 /** The whole gradebook as a CSV download, streamed (teachers and admins). */
 export const GET = defineApi({

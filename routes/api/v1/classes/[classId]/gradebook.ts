@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { requireActor, requireClassRole } from "../../../../../services/auth/access.ts";
-import {
-  gradebookPage,
-  GradebookPageSchema,
-} from "../../../../../services/coursework/gradebook.ts";
-import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
-import { ClassParamsSchema } from "../../../../../services/web/schemas.ts";
+import { requireActor, requireClassRole } from "@/services/auth/access.ts";
+import { gradebookPage, GradebookPageSchema } from "@/services/coursework/gradebook.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
 /** One page of the gradebook: students by name x assignments, drafts included (teachers). */
 export const GET = defineApi({

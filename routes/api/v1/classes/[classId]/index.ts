@@ -1,11 +1,7 @@
-import {
-  classAccess,
-  requireActor,
-  requireClassRole,
-} from "../../../../../services/auth/access.ts";
-import { ClassPatchSchema, updateClass } from "../../../../../services/classes/classes.ts";
-import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
-import { ClassParamsSchema, ClassViewSchema } from "../../../../../services/web/schemas.ts";
+import { classAccess, requireActor, requireClassRole } from "@/services/auth/access.ts";
+import { ClassPatchSchema, updateClass } from "@/services/classes/classes.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { ClassParamsSchema, ClassViewSchema } from "@/services/web/schemas.ts";
 
 export const GET = defineApi({
   summary: "Read a class",

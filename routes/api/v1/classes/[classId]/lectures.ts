@@ -1,24 +1,14 @@
 import { z } from "zod";
-import {
-  classAccess,
-  requireActor,
-  requireClassRole,
-  TEACHERS,
-} from "../../../../../services/auth/access.ts";
+import { classAccess, requireActor, requireClassRole, TEACHERS } from "@/services/auth/access.ts";
 import {
   LectureInputSchema,
   lectureView,
   LectureViewSchema,
   listClassLectures,
   scheduleLecture,
-} from "../../../../../services/lectures/lectures.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
-import { ClassParamsSchema } from "../../../../../services/web/schemas.ts";
+} from "@/services/lectures/lectures.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
 /** A class's lectures: live first, then upcoming, then past. */
 export const GET = defineApi({

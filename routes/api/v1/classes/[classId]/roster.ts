@@ -1,24 +1,11 @@
 import { z } from "zod";
-import {
-  classAccess,
-  requireActor,
-  requireClassRole,
-} from "../../../../../services/auth/access.ts";
-import { MemberRoleSchema } from "../../../../../services/classes/members.ts";
-import {
-  analyzeRoster,
-  importRoster,
-  RosterReportSchema,
-} from "../../../../../services/roster/import.ts";
-import { decodeCsvUpload } from "../../../../../services/roster/columns.ts";
-import { listRosterView, RosterPageSchema } from "../../../../../services/roster/view.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
-import { ClassParamsSchema } from "../../../../../services/web/schemas.ts";
+import { classAccess, requireActor, requireClassRole } from "@/services/auth/access.ts";
+import { MemberRoleSchema } from "@/services/classes/members.ts";
+import { analyzeRoster, importRoster, RosterReportSchema } from "@/services/roster/import.ts";
+import { decodeCsvUpload } from "@/services/roster/columns.ts";
+import { listRosterView, RosterPageSchema } from "@/services/roster/view.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
 /** One page of the roster: contact details for admins and teachers, names for students. */
 export const GET = defineApi({

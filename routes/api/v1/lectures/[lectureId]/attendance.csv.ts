@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { lectureAttendanceCsv } from "../../../../../services/attendance/report.ts";
-import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
-import { lectureAccess, LectureParamsSchema } from "../../../../../services/lectures/lectures.ts";
-import { getOrg } from "../../../../../services/orgs/orgs.ts";
-import { defineApi, errorResponses } from "../../../../../services/web/api.ts";
+import { lectureAttendanceCsv } from "@/services/attendance/report.ts";
+import { requireActor, TEACHERS } from "@/services/auth/access.ts";
+import { lectureAccess, LectureParamsSchema } from "@/services/lectures/lectures.ts";
+import { getOrg } from "@/services/orgs/orgs.ts";
+import { defineApi, errorResponses } from "@/services/web/api.ts";
 
 /** A lecture's attendance as a CSV download (teachers and admins). */
 export const GET = defineApi({

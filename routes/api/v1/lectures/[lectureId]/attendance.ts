@@ -1,11 +1,8 @@
 import { z } from "zod";
-import {
-  lectureAttendance,
-  LectureAttendanceSchema,
-} from "../../../../../services/attendance/report.ts";
-import { requireActor } from "../../../../../services/auth/access.ts";
-import { lectureAccess, LectureParamsSchema } from "../../../../../services/lectures/lectures.ts";
-import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
+import { lectureAttendance, LectureAttendanceSchema } from "@/services/attendance/report.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { lectureAccess, LectureParamsSchema } from "@/services/lectures/lectures.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 
 /** A lecture's attendance report: all students for teachers and admins, a student's own row. */
 export const GET = defineApi({

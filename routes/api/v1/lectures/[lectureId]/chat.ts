@@ -1,18 +1,9 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../services/auth/access.ts";
-import {
-  ChatInputSchema,
-  listChat,
-  postChatMessage,
-} from "../../../../../services/lectures/chat.ts";
-import { lectureAccess, LectureParamsSchema } from "../../../../../services/lectures/lectures.ts";
-import { ChatMessageSchema } from "../../../../../services/lectures/model.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { ChatInputSchema, listChat, postChatMessage } from "@/services/lectures/chat.ts";
+import { lectureAccess, LectureParamsSchema } from "@/services/lectures/lectures.ts";
+import { ChatMessageSchema } from "@/services/lectures/model.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 /** The chat history, oldest first (members of the class; also after the lecture). */
 export const GET = defineApi({

@@ -1,19 +1,14 @@
-import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "@/services/auth/access.ts";
 import {
   endLecture,
   lectureAccess,
   LectureParamsSchema,
   lectureView,
   LectureViewSchema,
-} from "../../../../../services/lectures/lectures.ts";
-import { sendToLecture } from "../../../../../services/lectures/room.ts";
-import { TOPICS } from "../../../../../services/lectures/model.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
+} from "@/services/lectures/lectures.ts";
+import { sendToLecture } from "@/services/lectures/room.ts";
+import { TOPICS } from "@/services/lectures/model.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 export const POST = defineApi({
   summary: "End a lecture",

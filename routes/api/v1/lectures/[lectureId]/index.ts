@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
-import { linkSecret } from "../../../../../services/classes/join_links.ts";
-import { announceChatSetting } from "../../../../../services/lectures/chat.ts";
-import { studentPass } from "../../../../../services/lectures/pass.ts";
+import { requireActor, TEACHERS } from "@/services/auth/access.ts";
+import { linkSecret } from "@/services/classes/join_links.ts";
+import { announceChatSetting } from "@/services/lectures/chat.ts";
+import { studentPass } from "@/services/lectures/pass.ts";
 import {
   lectureAccess,
   LectureParamsSchema,
@@ -10,13 +10,8 @@ import {
   lectureView,
   LectureViewSchema,
   updateLecture,
-} from "../../../../../services/lectures/lectures.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
+} from "@/services/lectures/lectures.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 const LectureWithRoleSchema = LectureViewSchema.extend({
   /** The asker's standing in the lecture's class. */

@@ -1,18 +1,13 @@
-import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
+import { requireActor, TEACHERS } from "@/services/auth/access.ts";
 import {
   lectureAccess,
   LectureParamsSchema,
   lectureView,
   LectureViewSchema,
   openLecture,
-} from "../../../../../services/lectures/lectures.ts";
+} from "@/services/lectures/lectures.ts";
 
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 export const POST = defineApi({
   summary: "Open a lecture (go live)",

@@ -2,10 +2,10 @@ import { z } from "zod";
 import {
   listLiveParticipants,
   LiveParticipantsSchema,
-} from "../../../../../services/attendance/participants.ts";
-import { requireActor, TEACHERS } from "../../../../../services/auth/access.ts";
-import { lectureAccess, LectureParamsSchema } from "../../../../../services/lectures/lectures.ts";
-import { defineApi, errorResponses, json } from "../../../../../services/web/api.ts";
+} from "@/services/attendance/participants.ts";
+import { requireActor, TEACHERS } from "@/services/auth/access.ts";
+import { lectureAccess, LectureParamsSchema } from "@/services/lectures/lectures.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 
 /** Who is connected to a lecture now (teachers and admins). */
 export const GET = defineApi({

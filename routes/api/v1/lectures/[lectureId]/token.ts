@@ -1,15 +1,10 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../services/auth/access.ts";
-import { LectureParamsSchema } from "../../../../../services/lectures/lectures.ts";
-import { linkSecret } from "../../../../../services/classes/join_links.ts";
-import { JOIN_PASS_HEADER } from "../../../../../services/lectures/pass.ts";
-import { joinLecture, joinWithPass } from "../../../../../services/lectures/room.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../services/web/api.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { LectureParamsSchema } from "@/services/lectures/lectures.ts";
+import { linkSecret } from "@/services/classes/join_links.ts";
+import { JOIN_PASS_HEADER } from "@/services/lectures/pass.ts";
+import { joinLecture, joinWithPass } from "@/services/lectures/room.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 const TicketSchema = z.object({
   /** The LiveKit server clients connect to (ws:// or wss://). */

@@ -1,15 +1,12 @@
-import { AssignmentForm } from "../../../../../components/AssignmentForm.tsx";
-import { ClassCrumbs } from "../../../../../components/Coursework.tsx";
-import type { AssignmentDraft } from "../../../../../islands/AssignmentEditor.tsx";
-import { requireActor } from "../../../../../services/auth/access.ts";
-import type { Class } from "../../../../../services/classes/classes.ts";
-import {
-  assignmentAccess,
-  requireManager,
-} from "../../../../../services/coursework/assignments.ts";
-import { utcToZonedTime } from "../../../../../services/coursework/due_time.ts";
-import type { Handlers, PageProps } from "../../../../../services/web/define.ts";
-import { notFound } from "../../../../../services/web/errors.ts";
+import { AssignmentForm } from "@/components/AssignmentForm.tsx";
+import { ClassCrumbs } from "@/components/Coursework.tsx";
+import type { AssignmentDraft } from "@/islands/AssignmentEditor.tsx";
+import { requireActor } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { assignmentAccess, requireManager } from "@/services/coursework/assignments.ts";
+import { utcToZonedTime } from "@/services/coursework/due_time.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
+import { notFound } from "@/services/web/errors.ts";
 
 interface Data {
   cls: Class;

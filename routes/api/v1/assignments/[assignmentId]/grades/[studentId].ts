@@ -1,22 +1,13 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../../services/auth/access.ts";
+import { requireActor } from "@/services/auth/access.ts";
 import {
   assignmentAccess,
   AssignmentParamsSchema,
   requireManager,
-} from "../../../../../../services/coursework/assignments.ts";
-import {
-  GradeInputSchema,
-  releaseGrade,
-  saveGradeDraft,
-} from "../../../../../../services/coursework/grading.ts";
-import { GradeSchema } from "../../../../../../services/coursework/model.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../../services/web/api.ts";
+} from "@/services/coursework/assignments.ts";
+import { GradeInputSchema, releaseGrade, saveGradeDraft } from "@/services/coursework/grading.ts";
+import { GradeSchema } from "@/services/coursework/model.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 const ParamsSchema = AssignmentParamsSchema.extend({ studentId: z.string().min(1).max(40) });
 

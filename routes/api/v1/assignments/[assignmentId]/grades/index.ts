@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../../services/auth/access.ts";
+import { requireActor } from "@/services/auth/access.ts";
 import {
   assignmentAccess,
   AssignmentParamsSchema,
   requireManager,
-} from "../../../../../../services/coursework/assignments.ts";
+} from "@/services/coursework/assignments.ts";
 import {
   GradingRowSchema,
   listGradingRows,
   releaseAllGrades,
-} from "../../../../../../services/coursework/grading.ts";
-import { defineApi, errorResponses, json } from "../../../../../../services/web/api.ts";
+} from "@/services/coursework/grading.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 
 /** The grading screen: every student with their latest submission and grade (drafts too). */
 export const GET = defineApi({

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../../services/auth/access.ts";
-import { SubmissionSchema } from "../../../../../../services/coursework/model.ts";
-import { assignmentAccess } from "../../../../../../services/coursework/assignments.ts";
-import { listSubmissionVersions } from "../../../../../../services/coursework/submissions.ts";
-import { defineApi, errorResponses, json } from "../../../../../../services/web/api.ts";
-import { notFound } from "../../../../../../services/web/errors.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { SubmissionSchema } from "@/services/coursework/model.ts";
+import { assignmentAccess } from "@/services/coursework/assignments.ts";
+import { listSubmissionVersions } from "@/services/coursework/submissions.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
+import { notFound } from "@/services/web/errors.ts";
 
 /** Every version of one student's work: for the class's teachers, admins and the student. */
 export const GET = defineApi({

@@ -1,21 +1,16 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../../services/auth/access.ts";
-import { SubmissionSchema } from "../../../../../../services/coursework/model.ts";
-import { assignmentAccess } from "../../../../../../services/coursework/assignments.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { SubmissionSchema } from "@/services/coursework/model.ts";
+import { assignmentAccess } from "@/services/coursework/assignments.ts";
 import {
   listLatestSubmissions,
   listSubmissionVersions,
   SubmissionInputSchema,
   submitWork,
-} from "../../../../../../services/coursework/submissions.ts";
-import { KvFileStore } from "../../../../../../services/files/store.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../../services/web/api.ts";
-import { forbidden } from "../../../../../../services/web/errors.ts";
+} from "@/services/coursework/submissions.ts";
+import { KvFileStore } from "@/services/files/store.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { forbidden } from "@/services/web/errors.ts";
 
 const Params = z.object({ assignmentId: z.string().min(1).max(40) });
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { requireActor, requireClassRole } from "../../../../../../services/auth/access.ts";
-import { revokeJoinLink } from "../../../../../../services/classes/join_links.ts";
-import { defineApi, errorResponses } from "../../../../../../services/web/api.ts";
-import { ClassParamsSchema } from "../../../../../../services/web/schemas.ts";
+import { requireActor, requireClassRole } from "@/services/auth/access.ts";
+import { revokeJoinLink } from "@/services/classes/join_links.ts";
+import { defineApi, errorResponses } from "@/services/web/api.ts";
+import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
 /** Turns a join link off for good (the class's teachers and school admins). Idempotent. */
 export const DELETE = defineApi({

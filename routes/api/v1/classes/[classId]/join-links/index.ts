@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireActor, requireClassRole } from "../../../../../../services/auth/access.ts";
+import { requireActor, requireClassRole } from "@/services/auth/access.ts";
 import {
   createJoinLink,
   DEFAULT_EXPIRES_HOURS,
@@ -9,14 +9,9 @@ import {
   listJoinLinks,
   MAX_EXPIRES_HOURS,
   MIN_EXPIRES_HOURS,
-} from "../../../../../../services/classes/join_links.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../../services/web/api.ts";
-import { ClassParamsSchema } from "../../../../../../services/web/schemas.ts";
+} from "@/services/classes/join_links.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
 const StatusSchema = z.enum(["active", "expired", "revoked"]);
 

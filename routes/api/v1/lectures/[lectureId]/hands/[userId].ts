@@ -1,10 +1,7 @@
-import { requireActor, TEACHERS } from "../../../../../../services/auth/access.ts";
-import { lowerHand } from "../../../../../../services/lectures/hands.ts";
-import {
-  lectureAccess,
-  LectureUserParamsSchema,
-} from "../../../../../../services/lectures/lectures.ts";
-import { defineApi, errorResponses } from "../../../../../../services/web/api.ts";
+import { requireActor, TEACHERS } from "@/services/auth/access.ts";
+import { lowerHand } from "@/services/lectures/hands.ts";
+import { lectureAccess, LectureUserParamsSchema } from "@/services/lectures/lectures.ts";
+import { defineApi, errorResponses } from "@/services/web/api.ts";
 
 /** A teacher lowers (dismisses) a student's hand. */
 export const DELETE = defineApi({

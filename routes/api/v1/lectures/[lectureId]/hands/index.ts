@@ -1,23 +1,10 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../../services/auth/access.ts";
-import {
-  handPosition,
-  listHands,
-  lowerHand,
-  raiseHand,
-} from "../../../../../../services/lectures/hands.ts";
-import {
-  lectureAccess,
-  LectureParamsSchema,
-} from "../../../../../../services/lectures/lectures.ts";
-import { RaisedHandSchema } from "../../../../../../services/lectures/model.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../../services/web/api.ts";
-import { forbidden } from "../../../../../../services/web/errors.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { handPosition, listHands, lowerHand, raiseHand } from "@/services/lectures/hands.ts";
+import { lectureAccess, LectureParamsSchema } from "@/services/lectures/lectures.ts";
+import { RaisedHandSchema } from "@/services/lectures/model.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { forbidden } from "@/services/web/errors.ts";
 
 /** Teachers: the queue (first 100, oldest first) and its length. Students: their own hand. */
 export const GET = defineApi({

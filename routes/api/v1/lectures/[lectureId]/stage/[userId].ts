@@ -1,16 +1,8 @@
-import { requireActor, TEACHERS } from "../../../../../../services/auth/access.ts";
-import {
-  lectureAccess,
-  LectureUserParamsSchema,
-} from "../../../../../../services/lectures/lectures.ts";
-import { StageSeatSchema } from "../../../../../../services/lectures/model.ts";
-import { inviteToStage, takeOffStage } from "../../../../../../services/lectures/room.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../../services/web/api.ts";
+import { requireActor, TEACHERS } from "@/services/auth/access.ts";
+import { lectureAccess, LectureUserParamsSchema } from "@/services/lectures/lectures.ts";
+import { StageSeatSchema } from "@/services/lectures/model.ts";
+import { inviteToStage, takeOffStage } from "@/services/lectures/room.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 /** Invites a student on stage: they may then publish camera and microphone. */
 export const POST = defineApi({

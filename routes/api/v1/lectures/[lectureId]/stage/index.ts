@@ -1,12 +1,9 @@
 import { z } from "zod";
-import { requireActor } from "../../../../../../services/auth/access.ts";
-import {
-  lectureAccess,
-  LectureParamsSchema,
-} from "../../../../../../services/lectures/lectures.ts";
-import { StageSeatSchema } from "../../../../../../services/lectures/model.ts";
-import { listStage } from "../../../../../../services/lectures/room.ts";
-import { defineApi, errorResponses, json } from "../../../../../../services/web/api.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { lectureAccess, LectureParamsSchema } from "@/services/lectures/lectures.ts";
+import { StageSeatSchema } from "@/services/lectures/model.ts";
+import { listStage } from "@/services/lectures/room.ts";
+import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 
 /** Students on stage (visible to everyone in the lecture, so any member may read it). */
 export const GET = defineApi({

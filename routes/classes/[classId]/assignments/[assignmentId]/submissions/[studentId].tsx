@@ -1,18 +1,11 @@
-import { SubmissionVersions } from "../../../../../../components/AssignmentView.tsx";
-import { ClassCrumbs, formatNumber } from "../../../../../../components/Coursework.tsx";
-import {
-  GradeForm,
-  type GradeFormValues,
-  gradeFormValues,
-} from "../../../../../../components/GradeForm.tsx";
-import { teacherStatus } from "../../../../../../components/SubmissionsTable.tsx";
-import { requireActor } from "../../../../../../services/auth/access.ts";
-import type { Class } from "../../../../../../services/classes/classes.ts";
-import { getMemberRole, listClassMembers } from "../../../../../../services/classes/members.ts";
-import {
-  assignmentAccess,
-  requireManager,
-} from "../../../../../../services/coursework/assignments.ts";
+import { SubmissionVersions } from "@/components/AssignmentView.tsx";
+import { ClassCrumbs, formatNumber } from "@/components/Coursework.tsx";
+import { GradeForm, type GradeFormValues, gradeFormValues } from "@/components/GradeForm.tsx";
+import { teacherStatus } from "@/components/SubmissionsTable.tsx";
+import { requireActor } from "@/services/auth/access.ts";
+import type { Class } from "@/services/classes/classes.ts";
+import { getMemberRole, listClassMembers } from "@/services/classes/members.ts";
+import { assignmentAccess, requireManager } from "@/services/coursework/assignments.ts";
 import {
   getGrade,
   GradeInputSchema,
@@ -20,18 +13,13 @@ import {
   latePenaltyPct,
   releaseGrade,
   saveGradeDraft,
-} from "../../../../../../services/coursework/grading.ts";
-import type { Assignment, Grade, Submission } from "../../../../../../services/coursework/model.ts";
-import { listSubmissionVersions } from "../../../../../../services/coursework/submissions.ts";
-import { getOrgUser, type User } from "../../../../../../services/orgs/users.ts";
-import type {
-  Handlers,
-  PageProps,
-  RouteContext,
-  State,
-} from "../../../../../../services/web/define.ts";
-import { AppError, notFound } from "../../../../../../services/web/errors.ts";
-import { readForm, redirect } from "../../../../../../services/web/forms.ts";
+} from "@/services/coursework/grading.ts";
+import type { Assignment, Grade, Submission } from "@/services/coursework/model.ts";
+import { listSubmissionVersions } from "@/services/coursework/submissions.ts";
+import { getOrgUser, type User } from "@/services/orgs/users.ts";
+import type { Handlers, PageProps, RouteContext, State } from "@/services/web/define.ts";
+import { AppError, notFound } from "@/services/web/errors.ts";
+import { readForm, redirect } from "@/services/web/forms.ts";
 
 type Neighbour = { id: string; name: string } | null;
 

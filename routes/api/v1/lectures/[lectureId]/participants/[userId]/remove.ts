@@ -1,15 +1,7 @@
-import { requireActor, TEACHERS } from "../../../../../../../services/auth/access.ts";
-import {
-  lectureAccess,
-  LectureUserParamsSchema,
-} from "../../../../../../../services/lectures/lectures.ts";
-import { removeFromLecture } from "../../../../../../../services/lectures/room.ts";
-import {
-  defineApi,
-  errorResponses,
-  ErrorResponseSchema,
-  json,
-} from "../../../../../../../services/web/api.ts";
+import { requireActor, TEACHERS } from "@/services/auth/access.ts";
+import { lectureAccess, LectureUserParamsSchema } from "@/services/lectures/lectures.ts";
+import { removeFromLecture } from "@/services/lectures/room.ts";
+import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 export const POST = defineApi({
   summary: "Remove a student from the lecture",
