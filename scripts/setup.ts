@@ -23,7 +23,7 @@ async function run(cmd: string, args: string[]): Promise<boolean> {
 }
 
 /** Installs Debian packages with apt-get (as root), or says what to install. */
-async function ensurePackage(pkg: string, binary: string, why: string): Promise<void> {
+export async function ensurePackage(pkg: string, binary: string, why: string): Promise<void> {
   if (await exists(binary)) return;
   const isRoot = Deno.uid?.() === 0;
   if (!isRoot || !(await exists("/usr/bin/apt-get"))) {

@@ -4,7 +4,15 @@
  */
 import assert from "node:assert/strict";
 import type { Submission } from "@/services/coursework/model.ts";
-import { bearer, randomClass, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
+import {
+  bearer,
+  dayFromNow,
+  randomClass,
+  randomUser,
+  testApp,
+  tokenFor,
+  twoSchools,
+} from "./helpers.ts";
 
 type Json = Record<string, unknown>;
 
@@ -37,11 +45,17 @@ async function world() {
   return { t, one, two, tok, call };
 }
 
+/** School one is in Seoul (UTC+9, no daylight saving): a week from now, 09:00 there. */
+const DUE_DATE = dayFromNow(7, "Asia/Seoul");
+const DUE_AT = new Date(`${DUE_DATE}T09:00:00+09:00`).toISOString();
+/** An instant `hours` after the due time. */
+const afterDue = (hours: number) => new Date(Date.parse(DUE_AT) + hours * 3_600_000).toISOString();
+
 const ESSAY = {
   title: "Essay",
   instructions: "Read **chapter 3**. <script>alert(1)</script>",
   points: 50,
-  due: { date: "2026-12-01", time: "09:00" },
+  due: { date: DUE_DATE, time: "09:00" },
   latePolicy: { kind: "accept", penaltyPerDayPct: 10 },
 };
 
@@ -90,9 +104,9 @@ Deno.test("[coursework api] create, publish, edit, close; students never see a d
       201,
     );
     assert.equal(created.status, "draft");
-    assert.equal(created.dueAt, "2026-12-01T00:00:00.000Z");
+    assert.equal(created.dueAt, DUE_AT);
     assert.equal(created.timeZone, "Asia/Seoul");
-    assert.deepEqual(created.due, { date: "2026-12-01", time: "09:00" });
+    assert.deepEqual(created.due, { date: DUE_DATE, time: "09:00" });
     const id = created.id as string;
 
     // A draft: 404 to the class's student, missing from their list, listed for the teacher.
@@ -119,15 +133,16 @@ Deno.test("[coursework api] create, publish, edit, close; students never see a d
     // Students may not edit.
     await fails(await call("PATCH", `/assignments/${id}`, tok.studentA, { title: "Mine" }), 403);
 
-    await submit(t.kv, published, one.studentA.id, "2026-11-30T00:00:00.000Z");
+    await submit(t.kv, published, one.studentA.id, afterDue(-33));
+    const newDate = dayFromNow(9, "Asia/Seoul");
     const edited = await ok(
       await call("PATCH", `/assignments/${id}`, tok.teacherA, {
         title: "Essay v2",
-        due: { date: "2026-12-03", time: "17:00" },
+        due: { date: newDate, time: "17:00" },
       }),
     );
     assert.equal(edited.title, "Essay v2");
-    assert.equal(edited.dueAt, "2026-12-03T08:00:00.000Z");
+    assert.equal(edited.dueAt, new Date(`${newDate}T17:00:00+09:00`).toISOString());
     assert.equal(edited.instructions, ESSAY.instructions);
     assert.equal(
       (await ok(await call("GET", `/assignments/${id}`, tok.studentA))).myStatus,
@@ -170,7 +185,7 @@ Deno.test("[coursework api] bad input is 400 with field paths", async () => {
     const cases: [Json, (string | number)[]][] = [
       [{ ...ESSAY, due: { date: "2026-02-30", time: "09:00" } }, ["due", "date"]],
       [{ ...ESSAY, due: { date: "01/12/2026", time: "09:00" } }, ["due", "date"]],
-      [{ ...ESSAY, due: { date: "2026-12-01", time: "9am" } }, ["due", "time"]],
+      [{ ...ESSAY, due: { date: DUE_DATE, time: "9am" } }, ["due", "time"]],
       [{ ...ESSAY, points: -1 }, ["points"]],
       [{ ...ESSAY, points: 1000.5 }, ["points"]],
       [{ ...ESSAY, title: "" }, ["title"]],
@@ -206,8 +221,8 @@ Deno.test("[coursework api] grading: a draft is invisible to the student until r
       201,
     );
     await ok(await call("POST", `/assignments/${a.id}/publish`, tok.teacherA));
-    // 2 days late (due 2026-12-01T00:00Z) at 10 %/day: 20 of 50 -> 20 % off -> 10 points.
-    await submit(t.kv, a, one.studentA.id, "2026-12-02T06:00:00.000Z");
+    // 2 days late (30 hours after the due time) at 10 %/day: 20 of 50 -> 20 % off -> 10 points.
+    await submit(t.kv, a, one.studentA.id, afterDue(30));
     const gradePath = `/assignments/${a.id}/grades/${one.studentA.id}`;
     const draft = await ok(
       await call("PUT", gradePath, tok.teacherA, { points: 20, feedback: "Solid argument." }),
@@ -318,7 +333,7 @@ Deno.test("[coursework api] a nudged student finds it in their notifications", a
     );
     await fails(await call("POST", "/me/notifications", tok.studentA, { ids: [] }), 400);
     // After submitting, no more nudges.
-    await submit(t.kv, a, one.studentA.id, "2026-11-01T00:00:00.000Z");
+    await submit(t.kv, a, one.studentA.id, afterDue(-24 * 30));
     assert.deepEqual(await ok(await call("POST", `/assignments/${a.id}/nudge`, tok.teacherA)), {
       notified: 0,
     });

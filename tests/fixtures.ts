@@ -20,6 +20,15 @@ export function testPasswordHash(): Promise<string> {
 
 const rand = () => crypto.randomUUID().slice(0, 8);
 
+/**
+ * The calendar date `days` from now on a clock (`YYYY-MM-DD`): tests build due dates and
+ * lecture times from it, never from the calendar, so they pass on any day.
+ */
+export function dayFromNow(days: number, timeZone = "UTC", now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, dateStyle: "short" })
+    .format(new Date(now.getTime() + days * 86_400_000));
+}
+
 /** A school with a random code. */
 export function randomOrg(kv: Deno.Kv, overrides: Partial<Org> = {}): Promise<Org> {
   return createOrg(kv, {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { TokenVerifier } from "livekit-server-sdk";
 import { listJoins } from "@/services/lectures/joins.ts";
 import { MAX_CHAT_LENGTH } from "@/services/lectures/model.ts";
-import { bearer, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
+import { bearer, dayFromNow, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
 import { startTestLiveKit } from "./livekit.ts";
 
 type Json = Record<string, unknown>;
@@ -49,7 +49,9 @@ async function fails(res: Response, status: number): Promise<{ code: string; mes
   return JSON.parse(body).error;
 }
 
-const START = "2026-12-01T08:00:00+09:00";
+/** Tomorrow at 08:00 in Seoul, written with its offset as a client would send it. */
+const START_DATE = dayFromNow(1, "Asia/Seoul");
+const START = `${START_DATE}T08:00:00+09:00`;
 
 Deno.test("lectures: schedule, open, token grants, end", async (t) => {
   await using w = await world();
@@ -65,7 +67,8 @@ Deno.test("lectures: schedule, open, token grants, end", async (t) => {
       201,
     );
     assert.equal(lec.status, "scheduled");
-    assert.equal(lec.startsAt, "2026-11-30T23:00:00.000Z");
+    assert.equal(lec.startsAt, new Date(`${START_DATE}T08:00:00+09:00`).toISOString());
+    assert.match(lec.startsAt as string, /T23:00:00\.000Z$/, "08:00 in Seoul is 23:00 UTC");
     assert.deepEqual(lec.attendance, { lateAfterMinutes: 10, minPresentPercent: 50 });
     lectureId = lec.id as string;
   });
