@@ -195,3 +195,76 @@ Deno.test("[auth] pages - anonymous visitors are sent to sign in, and come back 
   assert.match(api.headers.get("content-type")!, /application\/json/);
   assert.equal((await api.json()).error.code, "unauthorized");
 });
+
+Deno.test("[auth] sign-in - the lock holds whatever `school` an email sign-in sends (API)", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv);
+  const u = await randomUser(t.kv, org.id, "teacher");
+  const attempt = (password: string, school?: string) =>
+    t.app.request("/api/v1/sessions", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-mirae-client-ip": "10.0.0.2" },
+      body: JSON.stringify({ login: u.email, password, ...(school ? { school } : {}) }),
+    });
+  for (let i = 0; i < 5; i++) {
+    const res = await attempt("wrong pass", i % 2 ? `other-${i}` : undefined);
+    assert.equal(res.status, 401);
+    await res.body?.cancel();
+  }
+  // A school code is ignored for an email, so it must not start a fresh counter.
+  for (const school of ["any-school", "ANY-SCHOOL", org.slug]) {
+    const locked = await attempt(TEST_PASSWORD, school);
+    assert.equal(locked.status, 429, school);
+    assert.equal((await locked.json()).error.code, "rate_limited");
+  }
+  // Nor does the email's spelling.
+  const upper = await t.app.request("/api/v1/sessions", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-mirae-client-ip": "10.0.0.2" },
+    body: JSON.stringify({ login: ` ${u.email!.toUpperCase()} `, password: TEST_PASSWORD }),
+  });
+  assert.equal(upper.status, 429);
+  await upper.body?.cancel();
+});
+
+Deno.test("[auth] sign-in - the lock holds whatever `school` an email sign-in sends (form)", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv);
+  const u = await randomUser(t.kv, org.id, "teacher");
+  const ip = { "x-mirae-client-ip": "10.0.0.3" };
+  for (let i = 0; i < 5; i++) {
+    const res = await t.app.request(
+      "/signin",
+      form({ login: u.email!, password: "wrong pass", school: `s${i}` }, ip),
+    );
+    assert.equal(res.status, 401);
+    await res.body?.cancel();
+  }
+  const locked = await t.app.request(
+    "/signin",
+    form({ login: u.email!, password: TEST_PASSWORD, school: "fresh-counter" }, ip),
+  );
+  assert.equal(locked.status, 429);
+  assert.equal(locked.headers.get("set-cookie"), null);
+  assert.match(await locked.text(), /Too many sign-in attempts/);
+});
+
+Deno.test("[auth] sign-in - a student number's lock is the account's, however the code is cased", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv);
+  await randomUser(t.kv, org.id, "student", { email: undefined, studentNumber: "S-77" });
+  const attempt = (password: string, school: string) =>
+    t.app.request("/api/v1/sessions", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-mirae-client-ip": "10.0.0.4" },
+      body: JSON.stringify({ login: "S-77", password, school }),
+    });
+  for (let i = 0; i < 5; i++) {
+    const res = await attempt("wrong pass", i % 2 ? org.slug.toUpperCase() : ` ${org.slug}`);
+    assert.equal(res.status, 401);
+    await res.body?.cancel();
+  }
+  const locked = await attempt(TEST_PASSWORD, org.slug);
+  assert.equal(locked.status, 429);
+  await locked.body?.cancel();
+});
