@@ -41,7 +41,7 @@ export async function ensurePackage(pkg: string, binary: string, why: string): P
   }
 }
 
-function ensureChromium(): Promise<void> {
+export function ensureChromium(): Promise<void> {
   if (Deno.env.get("CHROMIUM_PATH")) {
     return exists(CHROMIUM).then((ok) => {
       if (!ok) throw new Error(`CHROMIUM_PATH=${CHROMIUM} does not exist.`);
@@ -50,12 +50,30 @@ function ensureChromium(): Promise<void> {
   return ensurePackage("chromium", CHROMIUM, "for the browser tests");
 }
 
+/** What the tests and benchmarks may need, each with the step that installs it. */
+const TOOLS = {
+  chromium: ensureChromium,
+  ffmpeg: () =>
+    ensurePackage("ffmpeg", "/usr/bin/ffmpeg", "to make the browser tests' fake cameras"),
+  livekit: async () => {
+    await ensureLiveKitServer();
+  },
+  beautify: ensureBeautifyAssets,
+  wrk: () => ensurePackage("wrk", "/usr/bin/wrk", "to load the server (HTTP benchmarks)"),
+} as const;
+export type Tool = keyof typeof TOOLS;
+
+/**
+ * Installs the named tools when missing, or throws one message that says what to install.
+ * @example await ensureTools(["wrk"]);
+ */
+export async function ensureTools(tools: Tool[]): Promise<void> {
+  for (const tool of tools) await TOOLS[tool]();
+}
+
 if (import.meta.main) {
   try {
-    await ensureChromium();
-    await ensurePackage("ffmpeg", "/usr/bin/ffmpeg", "to make the browser tests' fake cameras");
-    await ensureLiveKitServer();
-    await ensureBeautifyAssets();
+    await ensureTools(["chromium", "ffmpeg", "livekit", "beautify"]);
   } catch (err) {
     console.error((err as Error).message);
     Deno.exit(1);

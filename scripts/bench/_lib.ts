@@ -1,6 +1,6 @@
 /**
- * What the benchmark groups share: a file-backed KV in a temp folder, a seeded class, and a
- * timer that samples peak RSS.
+ * What the benchmark groups share: the tools they need, a file-backed KV in a temp folder, a
+ * seeded class, and a timer that samples peak RSS.
  * @module
  */
 import { createClass } from "@/services/classes/classes.ts";
@@ -8,6 +8,20 @@ import { addMemberOps } from "@/services/classes/members.ts";
 import { commit } from "@/services/db/kv.ts";
 import { createOrg } from "@/services/orgs/orgs.ts";
 import { createUser, createUserOps, newUser, type User } from "@/services/orgs/users.ts";
+import { ensureTools, type Tool } from "../setup.ts";
+
+/**
+ * Installs what a benchmark group needs beyond Deno (as `.ci/run` does for the tests), or
+ * stops the group with one line that says what to install: never a stack trace.
+ */
+export async function needTools(...tools: Tool[]): Promise<void> {
+  try {
+    await ensureTools(tools);
+  } catch (err) {
+    console.error(`# cannot run this benchmark: ${(err as Error).message.replaceAll("\n", " ")}`);
+    Deno.exit(2);
+  }
+}
 
 /** Runs `fn` with a file-backed KV in a fresh temp folder, removed afterwards. */
 export async function withFileKv<T>(name: string, fn: (kv: Deno.Kv) => Promise<T>): Promise<T> {

@@ -20,6 +20,9 @@ import {
   photoUrl,
   serveBeautify,
 } from "@/tests/browser/beautify_harness.ts";
+import { needTools } from "./_lib.ts";
+
+await needTools("chromium", "ffmpeg", "beautify");
 
 const gpu = Deno.env.get("BEAUTIFY_GPU") === "1";
 const frames = Number(Deno.env.get("BENCH_FRAMES") ?? 24);

@@ -28,6 +28,9 @@ import type { Browser, Page } from "playwright-core";
 import { mintLectureToken } from "@/services/lectures/tokens.ts";
 import { generateKeys, type LocalLiveKit, startLocalLiveKit } from "@/services/livekit/local.ts";
 import { launchBrowser } from "@/tests/browser/browser.ts";
+import { needTools } from "./_lib.ts";
+
+await needTools("chromium", "ffmpeg", "livekit");
 
 const env = (name: string, fallback: number) => {
   const v = Number(Deno.env.get(name) ?? fallback);

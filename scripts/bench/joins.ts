@@ -22,7 +22,9 @@ import { scheduleLecture } from "@/services/lectures/lectures.ts";
 import { listJoins } from "@/services/lectures/joins.ts";
 import { JOIN_PASS_HEADER, studentPass } from "@/services/lectures/pass.ts";
 import { freePort, spawnServer } from "../spawn_server.ts";
-import { seedClass } from "./_lib.ts";
+import { needTools, seedClass } from "./_lib.ts";
+
+await needTools("wrk", "livekit");
 
 const N = Number(Deno.env.get("JOIN_STORM_N") ?? 10_000);
 // Every waiting page asks at once when the teacher goes live; 1,000 connections stand in for them.

@@ -7,6 +7,9 @@
 import { Hono } from "hono";
 import { DEMO_PASSWORD, DEMO_SLUG, DEMO_TEACHERS } from "@/services/demo/seed.ts";
 import { freePort, spawnServer } from "../spawn_server.ts";
+import { needTools } from "./_lib.ts";
+
+await needTools("wrk", "livekit");
 
 const DURATION = Deno.env.get("BENCH_DURATION") ?? "8s";
 
