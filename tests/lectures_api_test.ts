@@ -457,6 +457,7 @@ Deno.test("lectures: join passes (the join storm's path)", async (t) => {
       name: "x",
       orgId: one.org.id,
       role: "student",
+      session: "x",
     }, Date.now() - 5 * 3600_000);
     await fails(await withPass(id, old), 401);
     await fails(await withPass(id, "garbage"), 401);

@@ -40,7 +40,7 @@ export const handler: Handlers<Data> = {
     const { lecture, cls, role } = await lectureAccess(kv, actor, ctx.params.lectureId);
     // Students join with a pass: when the teacher goes live, the waiting pages all ask at once.
     const joinPass = role === "student" && lecture.status !== "ended"
-      ? studentPass(await linkSecret(kv, config), lecture, actor.user)
+      ? studentPass(await linkSecret(kv, config), lecture, actor.user, actor.session)
       : undefined;
     const { timeZone } = await getOrg(kv, cls.orgId);
     let history: Data["history"];

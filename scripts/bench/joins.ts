@@ -204,6 +204,11 @@ async function seed(dir: string, mode: Mode, n: number) {
         scheduleLecture(kv, cls, teacher.id, { title, startsAt: new Date().toISOString() })
       ),
     );
+    // A pass names its page's session; the join checks only that it was not ended.
+    const benchSession = {
+      id: crypto.randomUUID(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
     const credentialsFor = async (lectureId: string) => {
       const out: { userId: string; token: string }[] = [];
       for (let i = 0; i < students.length; i += 200) {
@@ -212,7 +217,7 @@ async function seed(dir: string, mode: Mode, n: number) {
             students.slice(i, i + 200).map(async (s) => ({
               userId: s.id,
               token: mode === "pass"
-                ? studentPass(SECRET, { id: lectureId, orgId: org.id }, s)
+                ? studentPass(SECRET, { id: lectureId, orgId: org.id }, s, benchSession)
                 : `Bearer ${
                   (await createSession(kv, s, { ttlMs: 3_600_000, kind: "api" }))
                     .token

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { toBase64url } from "./base64url.ts";
+import { revokeSessionsOps } from "./revocations.ts";
 import { commit, getManyFast, getRecord } from "../db/kv.ts";
 import { getUser, type User, UserSchema } from "../orgs/users.ts";
 
@@ -97,24 +98,35 @@ export async function getSessionUser(
   return { session, user };
 }
 
-/** Ends one session (sign-out). */
+/** Ends one session (sign-out); join passes issued under it stop working too. */
 export async function revokeSession(kv: Deno.Kv, session: Session): Promise<void> {
-  await commit(
-    kv.atomic().delete(["sessions", session.id]).delete([
-      "sessions_by_user",
-      session.userId,
-      session.id,
-    ]),
-  );
+  const op = kv.atomic()
+    .delete(["sessions", session.id])
+    .delete(["sessions_by_user", session.userId, session.id]);
+  await commit(revokeSessionsOps(kv, op, [session.id]));
 }
 
-/** Ends every session of a user (password change, removal). */
-export async function revokeUserSessions(kv: Deno.Kv, userId: string): Promise<number> {
-  let n = 0;
+/**
+ * Ends every session of a user (password change or reset, removal), but `keep` (the session
+ * that changed the password) when given; their join passes stop working too. Returns how many
+ * sessions ended.
+ */
+export async function revokeUserSessions(
+  kv: Deno.Kv,
+  userId: string,
+  opts: { keep?: string } = {},
+): Promise<number> {
+  const ids: string[] = [];
   for await (const e of kv.list({ prefix: ["sessions_by_user", userId] })) {
     const id = e.key[2] as string;
-    await kv.atomic().delete(["sessions", id]).delete(e.key).commit();
-    n++;
+    if (id !== opts.keep) ids.push(id);
   }
-  return n;
+  // Three mutations a session: well inside one atomic's limit per batch.
+  for (let i = 0; i < ids.length; i += 300) {
+    const batch = ids.slice(i, i + 300);
+    const op = kv.atomic();
+    for (const id of batch) op.delete(["sessions", id]).delete(["sessions_by_user", userId, id]);
+    await commit(revokeSessionsOps(kv, op, batch));
+  }
+  return ids.length;
 }

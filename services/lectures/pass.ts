@@ -7,12 +7,15 @@
  * verifies a signature instead of reading the session, the user and the membership (reads on
  * the embedded KV top out near 2,000/s on two cores). What can change within the pass's
  * lifetime is checked per lecture from memory (see gate.ts): whether the lecture is live, and
- * whether the student was removed or invited on stage.
+ * whether the student was removed or invited on stage. A pass names the session it was issued
+ * under and never outlives it; a pass whose session was ended (sign-out, password change) is
+ * refused from memory too (services/auth/revocations.ts).
  * @module
  */
 import { timingSafeEqual } from "node:crypto";
 import { fromBase64url, toBase64url } from "../auth/base64url.ts";
 import { hmacSha256 } from "../auth/hmac.ts";
+import { sessionRef } from "../auth/revocations.ts";
 import type { LectureRole } from "./tokens.ts";
 
 /** The request header that carries a pass to the token endpoint. */
@@ -28,6 +31,8 @@ export interface JoinPass {
   name: string;
   orgId: string;
   role: LectureRole;
+  /** `sessionRef` of the session it was issued under. */
+  session: string;
 }
 
 const encoder = new TextEncoder();
@@ -37,15 +42,24 @@ function mac(secret: string, body: string): Uint8Array {
   return hmacSha256(secret)(`mirae.lecture-pass|${body}`);
 }
 
-/** Signs a pass for a member who was just checked. */
-export function issueJoinPass(secret: string, pass: JoinPass, now = Date.now()): string {
+/**
+ * Signs a pass for a member who was just checked, good for PASS_TTL_S or until `until` (ms,
+ * the end of its session) when that comes first.
+ */
+export function issueJoinPass(
+  secret: string,
+  pass: JoinPass,
+  now = Date.now(),
+  until = Infinity,
+): string {
   const body = toBase64url(encoder.encode(JSON.stringify({
     l: pass.lectureId,
     u: pass.userId,
     n: pass.name,
     o: pass.orgId,
     r: pass.role,
-    e: Math.floor(now / 1000) + PASS_TTL_S,
+    s: pass.session,
+    e: Math.min(Math.floor(now / 1000) + PASS_TTL_S, Math.floor(until / 1000)),
   })));
   return `${body}.${toBase64url(mac(secret, body))}`;
 }
@@ -61,28 +75,38 @@ export function verifyJoinPass(secret: string, pass: string, now = Date.now()): 
     // The signature is good, so the content is ours; the checks are belts and braces (plain
     // checks rather than a schema: this runs for every join of a storm).
     const p = JSON.parse(decoder.decode(fromBase64url(body)));
-    const strings = [p.l, p.u, p.n, p.o].every((v) => typeof v === "string");
+    const strings = [p.l, p.u, p.n, p.o, p.s].every((v) => typeof v === "string");
     if (!strings || (p.r !== "teacher" && p.r !== "student") || typeof p.e !== "number") {
       return null;
     }
     if (p.e * 1000 <= now) return null;
-    return { lectureId: p.l, userId: p.u, name: p.n, orgId: p.o, role: p.r };
+    return { lectureId: p.l, userId: p.u, name: p.n, orgId: p.o, role: p.r, session: p.s };
   } catch {
     return null;
   }
 }
 
-/** A student's pass for a lecture (after the caller checked they are a student of its class). */
+/**
+ * A student's pass for a lecture (after the caller checked they are a student of its class),
+ * tied to the session that asked for it.
+ */
 export function studentPass(
   secret: string,
   lecture: { id: string; orgId: string },
   user: { id: string; name: string },
+  session: { id: string; expiresAt: string },
 ): string {
-  return issueJoinPass(secret, {
-    lectureId: lecture.id,
-    userId: user.id,
-    name: user.name,
-    orgId: lecture.orgId,
-    role: "student",
-  });
+  return issueJoinPass(
+    secret,
+    {
+      lectureId: lecture.id,
+      userId: user.id,
+      name: user.name,
+      orgId: lecture.orgId,
+      role: "student",
+      session: sessionRef(session.id),
+    },
+    Date.now(),
+    Date.parse(session.expiresAt),
+  );
 }

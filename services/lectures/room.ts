@@ -14,6 +14,7 @@ import { isNotFound, lectureAccess } from "./lectures.ts";
 import { lectureGate, refreshGate } from "./gate.ts";
 import { recordJoin } from "./joins.ts";
 import { verifyJoinPass } from "./pass.ts";
+import { isSessionRevoked } from "../auth/revocations.ts";
 import {
   type Lecture,
   RemovedMarkSchema,
@@ -75,9 +76,9 @@ export async function joinLecture(
 
 /**
  * A token for a student who holds a join pass (pass.ts): no session or membership read, only
- * the lecture's gate (gate.ts) from memory. 401 for a bad or expired pass (the page reloads
- * and gets a new one), 404 for another school's lecture, 409/410 when not live, 403 when the
- * teacher removed them.
+ * the lecture's gate (gate.ts) and the ended sessions (revocations.ts) from memory. 401 for a
+ * bad or expired pass (the page reloads and gets a new one) or one whose session ended, 404
+ * for another school's lecture, 409/410 when not live, 403 when the teacher removed them.
  */
 export async function joinWithPass(
   kv: Deno.Kv,
@@ -90,7 +91,13 @@ export async function joinWithPass(
   if (!pass || pass.lectureId !== lectureId) {
     throw new AppError("unauthorized", "This lecture pass is not valid any more. Reload the page.");
   }
-  const gate = await lectureGate(kv, lectureId);
+  const [gate, revoked] = await Promise.all([
+    lectureGate(kv, lectureId),
+    isSessionRevoked(kv, pass.session),
+  ]);
+  if (revoked) {
+    throw new AppError("unauthorized", "You signed out since this page was opened. Sign in again.");
+  }
   if (!gate || gate.lecture.orgId !== pass.orgId) {
     throw new AppError("not_found", "Lecture not found");
   }

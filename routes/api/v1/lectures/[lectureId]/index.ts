@@ -31,7 +31,7 @@ export const GET = defineApi({
   const actor = requireActor(c.var.state);
   const { lecture, role } = await lectureAccess(kv, actor, c.req.valid("param").lectureId);
   const joinPass = role === "student"
-    ? studentPass(await linkSecret(kv, config), lecture, actor.user)
+    ? studentPass(await linkSecret(kv, config), lecture, actor.user, actor.session)
     : undefined;
   return c.json({ ...lectureView(lecture), role, ...(joinPass ? { joinPass } : {}) }, 200);
 });
