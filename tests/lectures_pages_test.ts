@@ -16,6 +16,7 @@ import {
   randomUser,
   testApp,
 } from "./helpers.ts";
+import { LiveKitLink } from "@/services/livekit/link.ts";
 import { offlineLiveKitLink } from "./livekit.ts";
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -23,7 +24,8 @@ type App = Awaited<ReturnType<typeof testApp>>;
 async function browserAs(t: App, user: User) {
   const { cookie, csrf } = await browserSessionFor(t.kv, user);
   return {
-    get: (path: string) => t.app.request(path, { headers: { cookie } }),
+    get: (path: string, headers: Record<string, string> = {}) =>
+      t.app.request(path, { headers: { cookie, ...headers } }),
     post: (path: string, fields: Record<string, string>) =>
       t.app.request(path, {
         method: "POST",
@@ -234,4 +236,50 @@ Deno.test("lecture page: wasm is allowed for the teacher's room only; students g
     await (await browserAs(t, teacher)).get(`/lectures/${lecture.id}`),
   );
   assert.doesNotMatch(teacherPage, /joinPass/);
+});
+
+Deno.test("lecture page: while a first run builds the video server, it says how far it is", async () => {
+  const link = new LiveKitLink();
+  await using t = await testApp({}, { livekit: link });
+  const { teacher, student, cls } = await school(t);
+  const lecture = await scheduleLecture(t.kv, cls, teacher.id, {
+    title: "Waiting",
+    startsAt: new Date(Date.now() + 600_000).toISOString(),
+  });
+  const startedAt = new Date(Date.now() - 130_000).toISOString();
+  link.fail("starting", "being installed", {
+    step: "building",
+    modules: 212,
+    packages: 431,
+    startedAt,
+  });
+
+  for (const user of [teacher, student]) {
+    const page = await html(await (await browserAs(t, user)).get(`/lectures/${lecture.id}`));
+    assert.ok(page.includes("Live video is being prepared"), "the wait is named");
+    assert.ok(page.includes("Building: 431 parts done (212 components fetched)"));
+    assert.ok(page.includes("2 min so far"));
+    assert.ok(!page.includes('data-island="LectureRoom"'), "no room before there is video");
+  }
+  const ko = await (await browserAs(t, student)).get(`/lectures/${lecture.id}`, {
+    "accept-language": "ko",
+  });
+  assert.ok((await html(ko)).includes("실시간 영상을 준비하고 있습니다"));
+
+  const health = await t.app.request("/api/v1/health");
+  assert.equal(health.status, 200);
+  assert.deepEqual((await health.json()).liveVideoBuild, {
+    step: "building",
+    modules: 212,
+    packages: 431,
+    startedAt,
+  });
+
+  // Once the server runs, the same page is the lecture room and health says nothing of a build.
+  link.connect({ url: "ws://127.0.0.1:9", apiKey: "k", apiSecret: "s".repeat(32) });
+  const room = await html(await (await browserAs(t, student)).get(`/lectures/${lecture.id}`));
+  assert.ok(room.includes('data-island="LectureRoom"'));
+  const ready = await (await t.app.request("/api/v1/health")).json();
+  assert.equal(ready.liveVideo, "ready");
+  assert.equal(ready.liveVideoBuild, undefined);
 });

@@ -1,6 +1,10 @@
 import { ClassCrumbs, formatWhen, intlLocale } from "@/components/Coursework.tsx";
 import { lectureRoomLabels, LectureStatusBadge, LectureStyles } from "@/components/Lectures.tsx";
 import LectureRoom from "@/islands/LectureRoom.tsx";
+import LiveVideoWait, {
+  LIVE_VIDEO_WAIT_LABELS,
+  type LiveVideoWaitLabels,
+} from "@/islands/LiveVideoWait.tsx";
 import { type ClassRole, requireActor } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
 import { linkSecret } from "@/services/classes/join_links.ts";
@@ -119,6 +123,15 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
       </header>
       {lecture.status === "ended"
         ? <ChatHistory state={state} lecture={lecture} history={data.history!} />
+        : video.state === "starting"
+        ? (
+          <LiveVideoWait
+            build={video.build}
+            labels={Object.fromEntries(
+              LIVE_VIDEO_WAIT_LABELS.map((k) => [k, t(`lectures.video.${k}` as const)]),
+            ) as LiveVideoWaitLabels}
+          />
+        )
         : video.state !== "ready"
         ? (
           <section class="card" role="alert">

@@ -7,12 +7,18 @@
 import { RoomServiceClient, WebhookReceiver } from "livekit-server-sdk";
 import type { Config } from "@/fresh.config.ts";
 import { AppError } from "../web/errors.ts";
-import { INSTALL_HELP, isInstalled, type LocalLiveKit, startLocalLiveKit } from "./local.ts";
+import {
+  type BuildProgress,
+  INSTALL_HELP,
+  isInstalled,
+  type LocalLiveKit,
+  startLocalLiveKit,
+} from "./local.ts";
 
 /** Whether live video can be used now, and what to tell people when it cannot. */
 export type LiveKitStatus =
   | { state: "ready" }
-  | { state: "starting" | "unavailable"; message: string };
+  | { state: "starting" | "unavailable"; message: string; build?: BuildProgress };
 
 /** A LiveKit deployment the app can use. */
 export interface LiveKitServer {
@@ -64,10 +70,10 @@ export class LiveKitLink {
     this.#status = { state: "ready" };
   }
 
-  /** No server (any more): say why, in words a person can act on. */
-  fail(state: "starting" | "unavailable", message: string): void {
+  /** No server (any more): say why, in words a person can act on (and how a build goes). */
+  fail(state: "starting" | "unavailable", message: string, build?: BuildProgress): void {
     this.#server = null;
-    this.#status = { state, message };
+    this.#status = build ? { state, message, build } : { state, message };
   }
 
   status(): LiveKitStatus {
@@ -102,15 +108,18 @@ export async function startLinkedLiveKit(
   opts: { dir: string; webhookUrl: string; port?: number; log?: (line: string) => void },
 ): Promise<LocalLiveKit | null> {
   const log = opts.log ?? console.log;
+  const building = "The live video server is being installed (first run only, a few minutes). " +
+    "Try again soon.";
   link.fail(
     "starting",
-    (await isInstalled())
-      ? "The live video server is starting. Try again in a moment."
-      : "The live video server is being installed (first run only, a few minutes). " +
-        "Try again soon.",
+    (await isInstalled()) ? "The live video server is starting. Try again in a moment." : building,
   );
   try {
-    const server = await startLocalLiveKit({ ...opts, log });
+    const server = await startLocalLiveKit({
+      ...opts,
+      log,
+      onProgress: (build) => link.fail("starting", building, build),
+    });
     link.connect(server);
     log(`LiveKit server ready at ${server.url} (webhooks to ${opts.webhookUrl}).`);
     return server;

@@ -42,28 +42,90 @@ export function isInstalled(): Promise<boolean> {
   return exists(LIVEKIT_BIN);
 }
 
+/** How far a first-run build of the server has come, for the pages that wait for it. */
+export interface BuildProgress {
+  /** Fetching Go modules, then compiling packages. */
+  step: "downloading" | "building";
+  /** Modules fetched so far (`go: downloading` lines). */
+  modules: number;
+  /** Packages compiled so far (`go install -v` prints each one's import path). */
+  packages: number;
+  /** ISO time the build started. */
+  startedAt: string;
+}
+
+/** The progress after one line of `go install -v` output. */
+export function advanceBuild(p: BuildProgress, line: string): BuildProgress {
+  const text = line.trim();
+  if (!text) return p;
+  if (text.startsWith("go: downloading ")) {
+    return { ...p, step: "downloading", modules: p.modules + 1 };
+  }
+  // A compiled package is printed as its bare import path; anything else is a message.
+  if (/^[\w.\-~]+(\/[\w.\-~+]+)*$/.test(text)) {
+    return { ...p, step: "building", packages: p.packages + 1 };
+  }
+  return p;
+}
+
+/** Reads a stream of text line by line. */
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let rest = "";
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) {
+    const parts = (rest + decoder.decode(bytes, { stream: true })).split("\n");
+    rest = parts.pop()!;
+    yield* parts;
+  }
+  if (rest) yield rest;
+}
+
 /**
  * Installs livekit-server with `go install` when it is missing (cached in `.tools/bin` and in
- * Go's module and build caches). Throws with INSTALL_HELP when Go is missing, or with Go's
- * output when the build fails.
+ * Go's module and build caches), telling `onProgress` as modules arrive and packages compile
+ * (a cold build takes minutes; the app serves meanwhile and its lecture pages show this).
+ * Throws with INSTALL_HELP when Go is missing, or with Go's output when the build fails.
  */
 export async function ensureLiveKitServer(
   log: (line: string) => void = console.log,
+  onProgress?: (p: BuildProgress) => void,
 ): Promise<string> {
   if (await isInstalled()) return LIVEKIT_BIN;
   const go = await findGo();
   if (!go) throw new Error(INSTALL_HELP);
   log(`Building livekit-server ${LIVEKIT_VERSION} with go install (first run only)…`);
   const started = Date.now();
-  const out = await new Deno.Command(go, {
-    args: ["install", `${MODULE}@${LIVEKIT_VERSION}`],
+  let progress: BuildProgress = {
+    step: "downloading",
+    modules: 0,
+    packages: 0,
+    startedAt: new Date(started).toISOString(),
+  };
+  onProgress?.(progress);
+  const child = new Deno.Command(go, {
+    args: ["install", "-v", `${MODULE}@${LIVEKIT_VERSION}`],
     env: { GOBIN: TOOLS_BIN, GOFLAGS: "-mod=mod" },
-    stdout: "piped",
+    stdout: "null",
     stderr: "piped",
-  }).output();
-  if (!out.success || !(await isInstalled())) {
-    const text = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-15).join("\n");
-    throw new Error(`go install ${MODULE}@${LIVEKIT_VERSION} failed:\n${text}`);
+  }).spawn();
+  const tail: string[] = [];
+  let lastLog = started;
+  for await (const line of lines(child.stderr)) {
+    progress = advanceBuild(progress, line);
+    onProgress?.(progress);
+    tail.push(line);
+    if (tail.length > 15) tail.shift();
+    if (Date.now() - lastLog > 20_000) {
+      lastLog = Date.now();
+      log(
+        `  …${Math.round((lastLog - started) / 1000)} s: ${progress.modules} modules ` +
+          `downloaded, ${progress.packages} packages built`,
+      );
+    }
+  }
+  const { success } = await child.status;
+  if (!success || !(await isInstalled())) {
+    throw new Error(`go install ${MODULE}@${LIVEKIT_VERSION} failed:\n${tail.join("\n")}`);
   }
   log(`livekit-server installed in ${Math.round((Date.now() - started) / 1000)} s.`);
   return LIVEKIT_BIN;
@@ -187,6 +249,8 @@ export interface StartOptions {
   /** Preferred HTTP port (7880 by default; any free port when taken). 0 = any. */
   port?: number;
   log?: (line: string) => void;
+  /** Told how a first-run build of the server goes. */
+  onProgress?: (p: BuildProgress) => void;
 }
 
 /**
@@ -203,7 +267,7 @@ async function killStale(dir: string, configPath: string): Promise<void> {
 
 /** Starts the installed server and resolves when it answers "OK" on its HTTP port. */
 export async function startLocalLiveKit(opts: StartOptions): Promise<LocalLiveKit> {
-  const bin = await ensureLiveKitServer(opts.log);
+  const bin = await ensureLiveKitServer(opts.log, opts.onProgress);
   const keys = opts.keys ?? await loadOrCreateKeys(opts.dir);
   const http = freePort(opts.port ?? 7880);
   const tcp = freePort(http === 7880 ? 7881 : 0);

@@ -7,6 +7,13 @@ const HealthSchema = z.object({
   instance: z.number().int(),
   /** Whether live lectures can start now. */
   liveVideo: z.enum(["ready", "starting", "unavailable"]),
+  /** While a first run builds the local LiveKit server: how far it has come. */
+  liveVideoBuild: z.object({
+    step: z.enum(["downloading", "building"]),
+    modules: z.number().int(),
+    packages: z.number().int(),
+    startedAt: z.string(),
+  }).optional(),
 });
 
 /** For load balancers and monitoring: this process serves and reaches its store. */
@@ -19,9 +26,11 @@ export const GET = defineApi({
 }, async (c) => {
   const { kv, config, livekit } = c.var.state;
   await kv.get(["settings", "health"], { consistency: "eventual" });
+  const video = livekit.status();
   return c.json({
     status: "ok" as const,
     instance: config.instance,
-    liveVideo: livekit.status().state,
+    liveVideo: video.state,
+    ...(video.state !== "ready" && video.build ? { liveVideoBuild: video.build } : {}),
   }, 200);
 });
