@@ -68,6 +68,7 @@ import * as $63 from "./routes/locale.ts";
 import * as $64 from "./routes/notifications.tsx";
 import * as $65 from "./routes/signin.tsx";
 import * as $66 from "./routes/signout.ts";
+import * as $67 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/LectureRoom.tsx";
@@ -145,6 +146,7 @@ const manifest: Manifest = {
     "./routes/notifications.tsx": $64,
     "./routes/signin.tsx": $65,
     "./routes/signout.ts": $66,
+    "./routes/today.tsx": $67,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

@@ -1,11 +1,10 @@
 import { LocaleSwitch } from "@/components/LocaleSwitch.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
-import type { AppProps } from "@/services/web/define.ts";
+import type { AppProps, State } from "@/services/web/define.ts";
 
 /** The HTML document around every page: head, top bar, language switch, sign-out. */
 export default function App({ Component, state, url }: AppProps) {
   const { t, actor } = state;
-  const home = actor?.user.role === "admin" ? "/admin" : "/classes";
   return (
     <html lang={state.locale === "zh" ? "zh-Hans" : state.locale}>
       <head>
@@ -18,30 +17,68 @@ export default function App({ Component, state, url }: AppProps) {
       <body>
         <a class="skip-link" href="#main">{t("nav.skip")}</a>
         <header class="topbar">
-          <a class="brand" href={actor ? home : "/"}>{t("app.name")}</a>
-          <nav aria-label="Main">
-            {actor?.user.role === "admin" && <a href="/admin">{t("nav.dashboard")}</a>}
-            {actor && <a href="/classes">{t("nav.myClasses")}</a>}
-            {actor?.user.role === "student" && <a href="/grades">{t("coursework.nav.grades")}</a>}
-            {actor && <a href="/notifications">{t("coursework.nav.notifications")}</a>}
-          </nav>
+          <a class="brand" href={actor ? "/today" : "/"}>{t("app.name")}</a>
+          {actor && (
+            <nav class="topnav" aria-label={t("today.menu")}>
+              <NavLinks state={state} url={url} />
+            </nav>
+          )}
           <div class="topbar-end">
             <LocaleSwitch state={state} url={url} />
-            {actor
-              ? (
-                <form method="post" action="/signout">
-                  <CsrfField state={state} />
-                  <span class="who">{actor.user.name}</span>
-                  <button type="submit">{t("nav.signOut")}</button>
-                </form>
-              )
-              : <a href="/signin">{t("nav.signIn")}</a>}
+            {actor ? <SignOut state={state} /> : <a href="/signin">{t("nav.signIn")}</a>}
           </div>
+          {actor && (
+            // Phones: the same links, language and sign-out behind one menu button (a
+            // disclosure: keyboard and screen readers know it without any script).
+            <details class="topmenu">
+              <summary>{t("today.menu")}</summary>
+              <div class="topmenu-panel">
+                <nav aria-label={t("today.menu")}>
+                  <NavLinks state={state} url={url} />
+                </nav>
+                <LocaleSwitch state={state} url={url} />
+                <SignOut state={state} />
+              </div>
+            </details>
+          )}
         </header>
         <main id="main">
           <Component />
         </main>
       </body>
     </html>
+  );
+}
+
+/** The signed-in person's links; the current page is marked. */
+function NavLinks({ state, url }: { state: State; url: URL }) {
+  const { t, actor } = state;
+  if (!actor) return null;
+  const role = actor.user.role;
+  const links: [string, string][] = [
+    ["/today", t("today.nav")],
+    ...(role === "admin" ? [["/admin", t("nav.dashboard")] as [string, string]] : []),
+    ["/classes", t("nav.myClasses")],
+    ...(role === "student" ? [["/grades", t("coursework.nav.grades")] as [string, string]] : []),
+    ["/notifications", t("coursework.nav.notifications")],
+  ];
+  return (
+    <>
+      {links.map(([href, label]) => (
+        <a key={href} href={href} aria-current={url.pathname === href ? "page" : undefined}>
+          {label}
+        </a>
+      ))}
+    </>
+  );
+}
+
+function SignOut({ state }: { state: State }) {
+  return (
+    <form method="post" action="/signout" class="signout">
+      <CsrfField state={state} />
+      <span class="who">{state.actor!.user.name}</span>
+      <button type="submit">{state.t("nav.signOut")}</button>
+    </form>
   );
 }

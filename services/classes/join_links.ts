@@ -15,7 +15,14 @@ import { toBase64url } from "../auth/base64url.ts";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
 import { createSession, DEVICE_SESSION_MS, type Session } from "../auth/sessions.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
-import { createUserOps, findUserByEmail, newUser, type User } from "../orgs/users.ts";
+import {
+  createUserOps,
+  DisplayNameSchema,
+  findUserByEmail,
+  newUser,
+  requireNameNotStaff,
+  type User,
+} from "../orgs/users.ts";
 import { AppError, notFound, validateInput } from "../web/errors.ts";
 import { type Class, ClassSchema } from "./classes.ts";
 import { addMemberOps } from "./members.ts";
@@ -297,7 +304,7 @@ export async function resolveJoinToken(
  * what they sign in with on another device, the password what proves it is them.
  */
 export const JoinInputSchema = z.strictObject({
-  name: z.string().trim().min(1, "Enter your name.").max(120, "Use at most 120 characters."),
+  name: DisplayNameSchema,
   email: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid email address."))
     .optional(),
   password: z.string()
@@ -345,6 +352,7 @@ export async function joinWithLink(
 ): Promise<{ user: User; cls: Class; token: string; session: Session }> {
   const data = validateInput(JoinInputSchema, input);
   const { entry, cls } = await resolveEntry(kv, secret, token, Date.now());
+  await requireNameNotStaff(kv, entry.value.orgId, data.name);
   // Checked again in the commit; asking first spares a slow password hash.
   if (data.email && await findUserByEmail(kv, data.email)) throw emailTaken();
   const user = newUser({

@@ -201,8 +201,53 @@ export async function saveGradeDraft(
     gradedBy: graderId,
     gradedAt: new Date().toISOString(),
   });
-  await commit(kv.atomic().check(prev).set(key, grade));
+  const op = kv.atomic().check(prev).set(key, grade);
+  if (prev.versionstamp === null) {
+    // A first grade for work already handed in takes it off the teacher's grading queue.
+    const latest = await kv.get(["submission_latest", assignment.id, studentId]);
+    op.check(latest);
+    if (latest.versionstamp !== null) op.sum(gradingQueueKeys(assignment.id).out, 1n);
+  }
+  await commit(op);
   return grade;
+}
+
+/**
+ * The grading queue's two counters of an assignment, which only ever grow (`.sum()`: no hot
+ * read-modify-write when a whole class hands in at the due time): `in` counts students whose
+ * first submission came while they had no grade (services/coursework/submissions.ts), `out`
+ * counts first grades given to students who had submitted (saveGradeDraft). Work waiting for
+ * a grade is `in - out`.
+ */
+export function gradingQueueKeys(assignmentId: string): { in: Deno.KvKey; out: Deno.KvKey } {
+  return {
+    in: ["grading_queue", assignmentId, "in"],
+    out: ["grading_queue", assignmentId, "out"],
+  };
+}
+
+/**
+ * How many students' work waits for a first grade, per assignment (in order): two counter
+ * reads each, batched, never a scan of the submissions.
+ */
+export async function countAwaitingGrade(
+  kv: Deno.Kv,
+  assignmentIds: readonly string[],
+): Promise<number[]> {
+  const keys = assignmentIds.flatMap((id) => {
+    const k = gradingQueueKeys(id);
+    return [k.in, k.out];
+  });
+  const values: bigint[] = [];
+  for (let i = 0; i < keys.length; i += 10) {
+    for (const e of await kv.getMany<Deno.KvU64[]>(keys.slice(i, i + 10))) {
+      values.push(e.value?.value ?? 0n);
+    }
+  }
+  return assignmentIds.map((_, i) => {
+    const waiting = values[2 * i] - values[2 * i + 1];
+    return waiting > 0n ? Number(waiting) : 0;
+  });
 }
 
 function releasedNotice(assignment: Assignment) {

@@ -8,6 +8,8 @@
  * - `["submissions", assignmentId, studentId, version]` Submission (versions 1, 2, ...)
  * - `["submission_latest", assignmentId, studentId]` -> latest version number
  * - `["grades", assignmentId, studentId]` Grade
+ * - `["grading_queue", assignmentId, "in" | "out"]` KvU64 counters: work waiting for a first
+ *   grade is in - out (see gradingQueueKeys in grading.ts)
  * - `["notifications", userId, id]` Notification; `["notifications_unread", userId]` KvU64 count
  * - `["files", id]` FileMeta and `["file_chunks", id, i]` bytes (see services/files/)
  * @module

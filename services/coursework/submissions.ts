@@ -13,7 +13,7 @@ import { type FileMeta, type FileStore, toFileRef } from "../files/store.ts";
 import type { User } from "../orgs/users.ts";
 import { AppError, type ErrorDetail, notFound, validateInput } from "../web/errors.ts";
 import { type Assignment, type Submission, SubmissionSchema } from "./model.ts";
-import { lateDays } from "./grading.ts";
+import { gradingQueueKeys, lateDays } from "./grading.ts";
 
 export const MAX_SUBMISSION_TEXT = 50_000;
 export const MAX_SUBMISSION_FILES = 10;
@@ -108,7 +108,8 @@ export async function submitWork(
 
   const latestKey = ["submission_latest", assignment.id, student.id];
   for (let attempt = 0; attempt < 2; attempt++) {
-    const latest = await kv.get<number>(latestKey);
+    const gradeKey = ["grades", assignment.id, student.id];
+    const [latest, grade] = await kv.getMany<[number, unknown]>([latestKey, gradeKey]);
     const version = (latest.value ?? 0) + 1;
     const submission: Submission = {
       assignmentId: assignment.id,
@@ -121,13 +122,17 @@ export async function submitWork(
       submittedAt: now.toISOString(),
       daysLate: late,
     };
-    const res = await kv.atomic()
+    const op = kv.atomic()
       .check(latest)
       .check({ key: ["submissions", assignment.id, student.id, version], versionstamp: null })
       .set(["submissions", assignment.id, student.id, version], submission)
-      .set(latestKey, version)
-      .commit();
-    if (res.ok) return submission;
+      .set(latestKey, version);
+    if (latest.versionstamp === null) {
+      // A first submission before any grade joins the teacher's grading queue (grading.ts).
+      op.check(grade);
+      if (grade.versionstamp === null) op.sum(gradingQueueKeys(assignment.id).in, 1n);
+    }
+    if ((await op.commit()).ok) return submission;
   }
   throw new AppError(
     "conflict",

@@ -12,8 +12,9 @@ import coursework from "./catalog/coursework.ts";
 import join from "./catalog/join.ts";
 import lectures from "./catalog/lectures.ts";
 import attendance from "./catalog/attendance.ts";
+import today from "./catalog/today.ts";
 
-const AREAS = [common, join, admin, classes, coursework, lectures, attendance] as const;
+const AREAS = [common, join, admin, classes, coursework, lectures, attendance, today] as const;
 
 // Every key of every area: `keyof` of the union alone would keep only the keys all areas share.
 type KeysOf<T> = T extends unknown ? keyof T : never;

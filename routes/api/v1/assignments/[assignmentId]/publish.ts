@@ -1,31 +1,24 @@
-import { requireActor } from "@/services/auth/access.ts";
+import { TEACHERS } from "@/services/auth/access.ts";
 import {
   assignmentAccess,
   AssignmentParamsSchema,
   assignmentView,
   AssignmentViewSchema,
   publishAssignment,
-  requireManager,
 } from "@/services/coursework/assignments.ts";
-import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { defineAction } from "@/services/web/actions.ts";
 
-export const POST = defineApi({
+export const POST = defineAction({
   summary: "Publish an assignment",
   description:
     "Students see it and are notified (on the first publish); reminders are scheduled. A closed assignment can be published again.",
   tags: ["coursework"],
-  security: [{ bearer: [] }],
-  request: { params: AssignmentParamsSchema },
-  responses: {
-    200: json(AssignmentViewSchema, "The assignment"),
-    ...errorResponses,
-    409: json(ErrorResponseSchema, "The assignment is not in a state that allows this"),
-  },
-}, async (c) => {
-  const { kv } = c.var.state;
-  const actor = requireActor(c.var.state);
-  const { assignment, role } = await assignmentAccess(kv, actor, c.req.valid("param").assignmentId);
-  requireManager(role);
-  const next = await publishAssignment(kv, actor.user.orgId, assignment.id);
-  return c.json(await assignmentView(kv, next), 200);
-});
+  params: AssignmentParamsSchema,
+  find: (kv, actor, { assignmentId }) => assignmentAccess(kv, actor, assignmentId, TEACHERS),
+  result: { schema: AssignmentViewSchema, description: "The assignment" },
+  errors: { 409: "The assignment is not in a state that allows this" },
+}, async ({ assignment }, { state, actor }) =>
+  await assignmentView(
+    state.kv,
+    await publishAssignment(state.kv, actor.user.orgId, assignment.id),
+  ));

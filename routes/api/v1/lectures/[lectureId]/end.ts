@@ -1,4 +1,4 @@
-import { requireActor, TEACHERS } from "@/services/auth/access.ts";
+import { TEACHERS } from "@/services/auth/access.ts";
 import {
   endLecture,
   lectureAccess,
@@ -8,27 +8,19 @@ import {
 } from "@/services/lectures/lectures.ts";
 import { sendToLecture } from "@/services/lectures/room.ts";
 import { TOPICS } from "@/services/lectures/model.ts";
-import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { defineAction } from "@/services/web/actions.ts";
 
-export const POST = defineApi({
+export const POST = defineAction({
   summary: "End a lecture",
   description:
     "Marks it ended and closes its room, which disconnects everyone. Chat and attendance stay readable.",
   tags: ["lectures"],
-  security: [{ bearer: [] }],
-  request: { params: LectureParamsSchema },
-  responses: {
-    200: json(LectureViewSchema, "The lecture"),
-    ...errorResponses,
-    409: json(ErrorResponseSchema, "The class is archived"),
-
-    503: json(ErrorResponseSchema, "Live video is not available"),
-  },
-}, async (c) => {
-  const { kv, livekit } = c.var.state;
-  const actor = requireActor(c.var.state);
-  const { lecture } = await lectureAccess(kv, actor, c.req.valid("param").lectureId, TEACHERS);
-  const server = livekit.require();
+  params: LectureParamsSchema,
+  find: (kv, actor, { lectureId }) => lectureAccess(kv, actor, lectureId, TEACHERS),
+  result: { schema: LectureViewSchema, description: "The lecture" },
+  errors: { 409: "The class is archived", 503: "Live video is not available" },
+}, async ({ lecture }, { state }) => {
+  const server = state.livekit.require();
   await sendToLecture(server, lecture, TOPICS.lecture, { type: "ended" });
-  return c.json(lectureView(await endLecture(kv, server, lecture.id)), 200);
+  return lectureView(await endLecture(state.kv, server, lecture.id));
 });

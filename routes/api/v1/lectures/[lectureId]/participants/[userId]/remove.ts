@@ -1,25 +1,20 @@
-import { requireActor, TEACHERS } from "@/services/auth/access.ts";
+import { TEACHERS } from "@/services/auth/access.ts";
 import { lectureAccess, LectureUserParamsSchema } from "@/services/lectures/lectures.ts";
 import { removeFromLecture } from "@/services/lectures/room.ts";
-import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
+import { defineAction } from "@/services/web/actions.ts";
 
-export const POST = defineApi({
-  summary: "Remove a student from the lecture",
-  description: "Disconnects them now and refuses them new tokens for this lecture.",
-  tags: ["lectures"],
-  security: [{ bearer: [] }],
-  request: { params: LectureUserParamsSchema },
-  responses: {
-    204: { description: "Done" },
-    ...errorResponses,
-    409: json(ErrorResponseSchema, "Not in the lecture now, or the lecture is not live"),
-    503: json(ErrorResponseSchema, "Live video is not available"),
+export const POST = defineAction(
+  {
+    summary: "Remove a student from the lecture",
+    description: "Disconnects them now and refuses them new tokens for this lecture.",
+    tags: ["lectures"],
+    params: LectureUserParamsSchema,
+    find: (kv, actor, { lectureId }) => lectureAccess(kv, actor, lectureId, TEACHERS),
+    errors: {
+      409: "Not in the lecture now, or the lecture is not live",
+      503: "Live video is not available",
+    },
   },
-}, async (c) => {
-  const { kv, livekit } = c.var.state;
-  const actor = requireActor(c.var.state);
-  const { lectureId, userId } = c.req.valid("param");
-  const { lecture } = await lectureAccess(kv, actor, lectureId, TEACHERS);
-  await removeFromLecture(kv, livekit.require(), lecture, userId, actor.user.id);
-  return c.body(null, 204);
-});
+  ({ lecture }, { state, actor, params }) =>
+    removeFromLecture(state.kv, state.livekit.require(), lecture, params.userId, actor.user.id),
+);
