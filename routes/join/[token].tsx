@@ -78,7 +78,9 @@ async function load(state: State, token: string) {
 function formError(state: State, err: AppError, fields: Record<string, string>): string {
   const field = err.details?.[0]?.path?.[0];
   const { t } = state;
-  if (field === "name") return t("join.error.name");
+  if (field === "name") {
+    return err.code === "conflict" ? t("account.error.nameIsStaff") : t("join.error.name");
+  }
   if (field === "email") {
     if (err.code === "conflict") return t("join.error.emailTaken");
     return fields.email?.trim() ? t("join.error.emailInvalid") : t("join.error.emailNeeded");

@@ -5,6 +5,7 @@
  * To add an area: create `catalog/<area>.ts` with `defineMessages` and list it in AREAS below.
  * @module
  */
+import account from "./catalog/account.ts";
 import admin from "./catalog/admin.ts";
 import classes from "./catalog/classes.ts";
 import common from "./catalog/common.ts";
@@ -14,7 +15,17 @@ import lectures from "./catalog/lectures.ts";
 import attendance from "./catalog/attendance.ts";
 import today from "./catalog/today.ts";
 
-const AREAS = [common, join, admin, classes, coursework, lectures, attendance, today] as const;
+const AREAS = [
+  common,
+  account,
+  join,
+  admin,
+  classes,
+  coursework,
+  lectures,
+  attendance,
+  today,
+] as const;
 
 // Every key of every area: `keyof` of the union alone would keep only the keys all areas share.
 type KeysOf<T> = T extends unknown ? keyof T : never;

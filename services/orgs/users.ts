@@ -4,8 +4,11 @@
  * @module
  */
 import { z } from "zod";
-import { notFound } from "../web/errors.ts";
+import { AppError, notFound } from "../web/errors.ts";
 import { commit, getManyFast, getRecords, listPage, newId, type Page } from "../db/kv.ts";
+
+/** The longest display name, after normalization. */
+export const MAX_NAME_LENGTH = 120;
 
 export const ROLES = ["admin", "teacher", "student"] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -14,7 +17,7 @@ export type Role = z.infer<typeof RoleSchema>;
 export const UserSchema = z.object({
   id: z.string(),
   orgId: z.string(),
-  name: z.string().min(1).max(120),
+  name: z.string().min(1).max(MAX_NAME_LENGTH),
   /** Lower-case, trimmed; unique across the whole install (it signs in). */
   email: z.email().optional(),
   /** Unique within the organization. */
@@ -26,6 +29,63 @@ export const UserSchema = z.object({
   createdAt: z.string(),
 });
 export type User = z.infer<typeof UserSchema>;
+
+// Hangul fillers render as nothing: a name made of them looks blank (or like another name).
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u115F\u1160\u3164\uFFA0]/gu;
+
+/**
+ * A display name as stored and shown: NFC (files from macOS often hold decomposed Hangul),
+ * whitespace runs (line breaks, tabs, ideographic and no-break spaces included) made one space
+ * and trimmed, and characters that draw nothing or reorder text dropped: control characters
+ * (NUL included), format characters (zero-width spaces and joiners, bidi overrides and
+ * isolates), private-use and lone surrogates, Hangul fillers. Letters and marks of every
+ * script stay: 홍길동, 张伟, Zoë, José.
+ */
+export function normalizeDisplayName(raw: string): string {
+  return raw.normalize("NFC")
+    .replace(/[\t\n\v\f\r\u0085\u2028\u2029]/g, " ") // line breaks and tabs separate words
+    .replace(INVISIBLE, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The one schema for a person's name wherever one is entered (forms, API, roster files). */
+export const DisplayNameSchema = z.string().transform(normalizeDisplayName).pipe(
+  z.string()
+    .min(1, "Enter your name.")
+    .max(MAX_NAME_LENGTH, `Use at most ${MAX_NAME_LENGTH} characters.`),
+);
+
+/** How two names compare for "is this the same name": normalized, case-folded. */
+export function nameKey(name: string): string {
+  return normalizeDisplayName(name).toLocaleLowerCase("und").normalize("NFC");
+}
+
+/**
+ * 409 when `name` is, after normalization and case-insensitively, the name of a teacher or an
+ * admin of the school: a student may not appear under their teacher's name (in the roster,
+ * the chat, the lecture room).
+ */
+export async function requireNameNotStaff(
+  kv: Deno.Kv,
+  orgId: string,
+  name: string,
+  path: (string | number)[] = ["name"],
+): Promise<void> {
+  const key = nameKey(name);
+  const ids: string[] = [];
+  for (const role of ["teacher", "admin"] as const) {
+    for await (const e of kv.list<string>({ prefix: ["users_by_org_role", orgId, role] })) {
+      ids.push(e.value);
+    }
+  }
+  const staff = await getUsers(kv, ids);
+  if (staff.some((u) => u && nameKey(u.name) === key)) {
+    const message = "A teacher of this school has this name. Use a name that tells you apart, " +
+      "e.g. with your class number or a family name.";
+    throw new AppError("conflict", message, [{ path, message }]);
+  }
+}
 
 /** Normalises an email for storage and comparison: trimmed, lower-case. */
 export function normalizeEmail(email: string): string {
@@ -39,6 +99,7 @@ export function newUser(
   return UserSchema.parse({
     joinedVia: "admin",
     ...input,
+    name: DisplayNameSchema.parse(input.name),
     email: input.email ? normalizeEmail(input.email) : undefined,
     studentNumber: input.studentNumber?.trim() || undefined,
     id: newId(),

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { CsvRecord } from "../csv/csv.ts";
-import { normalizeEmail } from "../orgs/users.ts";
+import { MAX_NAME_LENGTH, normalizeDisplayName, normalizeEmail } from "../orgs/users.ts";
 import { AppError } from "../web/errors.ts";
 
 /** The columns a roster file may have, by their canonical header. */
@@ -133,8 +133,9 @@ export function isBlankRecord(record: CsvRecord): boolean {
 /**
  * Validates one data record: the row when valid, else its problems; either way the email and
  * student number that are valid in themselves, for finding duplicates. Values are trimmed and
- * NFC-normalised (files from macOS often hold decomposed Hangul); whitespace runs in a name,
- * line breaks included, become one space.
+ * NFC-normalised (files from macOS often hold decomposed Hangul); a name is normalized like
+ * every display name (`normalizeDisplayName`: whitespace runs, line breaks included, become one
+ * space; invisible and bidi-control characters are dropped).
  */
 export function readRow(
   record: CsvRecord,
@@ -158,10 +159,14 @@ export function readRow(
     };
   }
 
-  const name = cell("name").replace(/\s+/g, " ");
+  const name = normalizeDisplayName(cell("name"));
   if (!name) errors.push({ line, column: "name", message: "The name is missing." });
-  else if (name.length > 120) {
-    errors.push({ line, column: "name", message: "The name is longer than 120 characters." });
+  else if (name.length > MAX_NAME_LENGTH) {
+    errors.push({
+      line,
+      column: "name",
+      message: `The name is longer than ${MAX_NAME_LENGTH} characters.`,
+    });
   }
 
   const rawEmail = cell("email");

@@ -1,0 +1,95 @@
+/**
+ * Display names (issue 10 §3.3): one schema normalizes every name a person enters (NFC, one
+ * space, no control, format or bidi characters, bounded), and a student may not take a
+ * teacher's name in the same school.
+ */
+import assert from "node:assert/strict";
+import { createJoinLink, linkSecret } from "@/services/classes/join_links.ts";
+import { listClassMembers } from "@/services/classes/members.ts";
+import {
+  DisplayNameSchema,
+  MAX_NAME_LENGTH,
+  nameKey,
+  normalizeDisplayName,
+} from "@/services/orgs/users.ts";
+import { importRoster } from "@/services/roster/import.ts";
+import { randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
+
+Deno.test("[names] normalize - invisible, bidi and control characters go; scripts stay", () => {
+  const cases: [string, string][] = [
+    ["Kim\u200BMinji", "KimMinji"], // zero-width space
+    ["\u202EnimdA", "nimdA"], // right-to-left override
+    ["Lee\u0000 Jun", "Lee Jun"], // NUL
+    ["Park\u2066\u2069 Ji\uFEFFho", "Park Jiho"], // isolates, BOM
+    ["  Choi \t\n  Yuna\u3000 ", "Choi Yuna"], // whitespace runs, ideographic space
+    ["\u1112\u1169\u11BC\u1100\u1175\u11AF\u1103\u1169\u11BC", "홍길동"], // decomposed Hangul
+    ["\u3164", ""], // a Hangul filler alone is blank
+    ["张伟", "张伟"],
+    ["José Müller", "José Müller"],
+    ["Zoe\u0308", "Zoë"],
+  ];
+  for (const [raw, want] of cases) {
+    assert.equal(normalizeDisplayName(raw), want, JSON.stringify(raw));
+  }
+  assert.equal(nameKey("KIM\u200B minji"), nameKey("kim Minji"));
+  assert.equal(DisplayNameSchema.safeParse("\u200B\u202E").success, false);
+  assert.equal(DisplayNameSchema.safeParse("x".repeat(MAX_NAME_LENGTH + 1)).success, false);
+  assert.equal(DisplayNameSchema.parse(" 홍길동 "), "홍길동");
+});
+
+async function joinLink(t: Awaited<ReturnType<typeof testApp>>) {
+  const org = await randomOrg(t.kv);
+  const teacher = await randomUser(t.kv, org.id, "teacher", { name: "Kim Minji" });
+  const admin = await randomUser(t.kv, org.id, "admin", { name: "박지호" });
+  const cls = await randomClass(t.kv, org.id, { teachers: [teacher] });
+  const secret = await linkSecret(t.kv, t.config);
+  const { token } = await createJoinLink(t.kv, secret, {
+    orgId: org.id,
+    classId: cls.id,
+    createdBy: teacher.id,
+  });
+  const join = (name: string) =>
+    t.app.request(`/join/${token}`, {
+      method: "POST",
+      headers: { "x-mirae-client-ip": `10.1.${Math.floor(Math.random() * 250)}.1` },
+      body: new URLSearchParams({ name }),
+    });
+  return { org, teacher, admin, cls, join };
+}
+
+Deno.test("[names] join link - a name is stored normalized", async () => {
+  await using t = await testApp();
+  const { cls, join } = await joinLink(t);
+  const res = await join("  Lee\u200B\u202E  Jun\u0000 ");
+  assert.equal(res.status, 303, await res.clone().text());
+  const roster = await listClassMembers(t.kv, cls.id, { role: "student" });
+  assert.deepEqual(roster.items.map((m) => m.name), ["Lee Jun"]);
+});
+
+Deno.test("[names] join link - a student may not take a teacher's or an admin's name (409)", async () => {
+  await using t = await testApp();
+  const { cls, join } = await joinLink(t);
+  for (const name of ["Kim Minji", "kim  MINJI", "Kim\u200B Minji", "\u202DKim Minji", "박지호"]) {
+    const res = await join(name);
+    assert.equal(res.status, 409, JSON.stringify(name));
+    assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+    assert.match(await res.text(), /A teacher of this school has this name/);
+  }
+  assert.equal((await listClassMembers(t.kv, cls.id, { role: "student" })).total, 0);
+  // Another school's teacher's name is no conflict here, and a different name is fine.
+  const res = await join("Kim Minjun");
+  assert.equal(res.status, 303);
+  await res.body?.cancel();
+});
+
+Deno.test("[names] roster import - real names stay, invisible characters go", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv);
+  const cls = await randomClass(t.kv, org.id);
+  const csv = "name,student_number\n" +
+    '홍길동,K1\n张伟,C1\nJosé Müller,E1\n"Zoë\u200B\nO\u202E\'Brien",E2\n';
+  await importRoster(t.kv, { orgId: org.id, classId: cls.id }, csv);
+  const names = (await listClassMembers(t.kv, cls.id, { role: "student" })).items.map((m) => m.name)
+    .sort();
+  assert.deepEqual(names, ["José Müller", "Zoë O'Brien", "张伟", "홍길동"].sort());
+});
