@@ -55,7 +55,7 @@ Deno.test({
         await teacher.getByLabel("Email or student number").fill(DEMO_TEACHERS[0]);
         await teacher.getByLabel("Password").fill(DEMO_PASSWORD);
         await teacher.getByRole("button", { name: "Sign in" }).click();
-        await teacher.waitForURL(`${server.url}/classes`);
+        await teacher.waitForURL(`${server.url}/today`);
         await teacher.getByRole("link", { name: "3-1 Mathematics" }).click();
         await teacher.getByRole("link", { name: "Assignments", exact: true }).click();
         await teacher.getByText("No assignments yet.").waitFor();
@@ -91,7 +91,7 @@ Deno.test({
         await student.getByLabel("Password").fill(DEMO_PASSWORD);
         await student.getByLabel("School code").fill(DEMO_SLUG);
         await student.getByRole("button", { name: "Sign in" }).click();
-        await student.waitForURL(`${server.url}/classes`);
+        await student.waitForURL(`${server.url}/today`);
         await student.getByRole("link", { name: "3-1 Mathematics" }).click();
         await student.getByRole("link", { name: "Assignments", exact: true }).click();
         await student.getByText("Not started").waitFor();

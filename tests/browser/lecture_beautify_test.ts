@@ -186,7 +186,7 @@ Deno.test({
         await teacher.getByLabel("Email or student number").fill(DEMO_TEACHERS[0]);
         await teacher.getByLabel("Password").fill(DEMO_PASSWORD);
         await teacher.getByRole("button", { name: "Sign in" }).click();
-        await teacher.waitForURL(`${server.url}/classes`);
+        await teacher.waitForURL(`${server.url}/today`);
         teacherId = await userIdOf(teacher);
         await teacher.goto(lectureUrl);
         await waitForPlayingVideo(teacher, 'video[data-participant="local"]');

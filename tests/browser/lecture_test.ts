@@ -105,7 +105,7 @@ Deno.test({
         await teacher.getByLabel("Email or student number").fill(DEMO_TEACHERS[0]);
         await teacher.getByLabel("Password").fill(DEMO_PASSWORD);
         await teacher.getByRole("button", { name: "Sign in" }).click();
-        await teacher.waitForURL(`${server.url}/classes`);
+        await teacher.waitForURL(`${server.url}/today`);
         await teacher.goto(`${server.url}/classes/${cls.id}`);
         await teacher.getByRole("link", { name: "Lectures", exact: true }).click();
         await teacher.getByLabel("Title").fill(TITLE);

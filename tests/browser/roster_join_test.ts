@@ -31,6 +31,8 @@ Deno.test({
         await admin.getByLabel("Email or student number").fill(DEMO_ADMIN);
         await admin.getByLabel("Password").fill(DEMO_PASSWORD);
         await admin.getByRole("button", { name: "Sign in" }).click();
+        await admin.waitForURL(`${server.url}/today`);
+        await admin.getByRole("link", { name: "Admin dashboard" }).click();
         await admin.waitForURL(`${server.url}/admin`);
         await admin.getByRole("link", { name: "3-1 Mathematics" }).first().click();
         await admin.waitForURL(/\/admin\/classes\/[0-9A-Z]{26}$/);
