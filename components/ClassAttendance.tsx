@@ -4,11 +4,10 @@
  * roster's own `?q=` and `?offset=` stay independent); for a student their own record.
  * @module
  */
-import { type ClassAttendance, classAttendance } from "@/services/attendance/report.ts";
+import type { ClassAttendanceView } from "@/services/attendance/class_report.ts";
 import type { ClassRole } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
-import { getOrg } from "@/services/orgs/orgs.ts";
-import type { Actor, State } from "@/services/web/define.ts";
+import type { State } from "@/services/web/define.ts";
 import { AttendanceBadge, StudentName } from "./AttendanceTable.tsx";
 import { formatNumber, intlLocale } from "./Coursework.tsx";
 import { Pager } from "./Pager.tsx";
@@ -19,34 +18,9 @@ export const CLASS_ATTENDANCE_PAGE_SIZE = 20;
 /** Lectures listed with their counts (newest first). */
 const RECENT_LECTURES = 5;
 
-/** What the section shows; load it with `loadClassAttendance`. */
-export interface ClassAttendanceData {
-  report: ClassAttendance;
-  timeZone: string;
+/** What the section shows: the asker's view (services/attendance) and the search as typed. */
+export interface ClassAttendanceData extends ClassAttendanceView {
   q: string;
-}
-
-/** Reads the section's data for the asker (a student gets their own record only). */
-export async function loadClassAttendance(
-  kv: Deno.Kv,
-  actor: Actor,
-  cls: Class,
-  role: ClassRole,
-  url: URL,
-): Promise<ClassAttendanceData> {
-  const q = (url.searchParams.get("aq") ?? "").trim().slice(0, 100);
-  const offset = Math.max(0, Math.floor(Number(url.searchParams.get("aoffset")) || 0));
-  const student = role === "student";
-  const [report, org] = await Promise.all([
-    classAttendance(kv, cls, {
-      q: student ? undefined : q,
-      offset: student ? 0 : offset,
-      limit: CLASS_ATTENDANCE_PAGE_SIZE,
-      onlyUserId: student ? actor.user.id : undefined,
-    }),
-    getOrg(kv, cls.orgId),
-  ]);
-  return { report, timeZone: org.timeZone, q };
 }
 
 function percent(state: State, rate: number | null): string {

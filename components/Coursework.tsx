@@ -162,11 +162,6 @@ export function ClassCrumbs(
   );
 }
 
-/** Offset from `?offset=`, cleaned. */
-export function offsetParam(url: URL): number {
-  return Math.max(0, Math.floor(Number(url.searchParams.get("offset")) || 0));
-}
-
 const EXTENSIONS: Record<string, string> = {
   "application/pdf": ".pdf",
   "image/png": ".png",

@@ -14,13 +14,6 @@ export interface RosterPage {
 /** Rows per roster page. */
 export const ROSTER_PAGE_SIZE = 50;
 
-/** `?q=` and `?offset=` of a roster page, cleaned. */
-export function rosterQuery(url: URL): { q: string; offset: number } {
-  const q = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
-  const offset = Math.max(0, Math.floor(Number(url.searchParams.get("offset")) || 0));
-  return { q, offset };
-}
-
 interface RosterTableProps {
   state: State;
   roster: RosterPage;

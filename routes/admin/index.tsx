@@ -1,11 +1,11 @@
+import { ClassForm } from "@/components/ClassForm.tsx";
 import {
-  ClassForm,
   classFormError,
   type ClassFormValues,
   EMPTY_CLASS_FORM,
   parseClassForm,
   readClassForm,
-} from "@/components/ClassForm.tsx";
+} from "@/services/classes/class_form.ts";
 import { CsrfField } from "@/components/CsrfField.tsx";
 import { requireAdmin } from "@/services/auth/access.ts";
 import { type Class, createClass, listClassesByOrg } from "@/services/classes/classes.ts";

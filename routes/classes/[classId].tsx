@@ -1,16 +1,13 @@
+import { pageQuery } from "@/services/web/query.ts";
 import {
+  CLASS_ATTENDANCE_PAGE_SIZE,
   type ClassAttendanceData,
   ClassAttendanceSection,
-  loadClassAttendance,
 } from "@/components/ClassAttendance.tsx";
+import { classAttendanceFor } from "@/services/attendance/class_report.ts";
 import { JoinLinksCard, RosterImportCard } from "@/components/ClassTools.tsx";
 import { CourseworkLinks } from "@/components/CourseworkLinks.tsx";
-import {
-  ROSTER_PAGE_SIZE,
-  type RosterPage,
-  rosterQuery,
-  RosterTable,
-} from "@/components/RosterTable.tsx";
+import { ROSTER_PAGE_SIZE, type RosterPage, RosterTable } from "@/components/RosterTable.tsx";
 import { classAccess, type ClassRole, requireActor } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
 import { listClassMembers } from "@/services/classes/members.ts";
@@ -31,14 +28,15 @@ export const handler: Handlers<Data> = {
     const { kv } = ctx.state;
     const actor = requireActor(ctx.state);
     const { cls, role } = await classAccess(kv, actor, ctx.params.classId);
-    const { q, offset } = rosterQuery(ctx.url);
+    const { q, offset } = pageQuery(ctx.url);
+    const aq = pageQuery(ctx.url, { q: "aq", offset: "aoffset" });
     const [teachers, roster, attendance] = await Promise.all([
       listClassMembers(kv, cls.id, { role: "teacher", limit: 50 }),
       // Students get names and roles only, and their search matches names only.
       listRosterView(kv, cls.id, { q, offset, limit: ROSTER_PAGE_SIZE }, {
         contactDetails: role !== "student",
       }),
-      loadClassAttendance(kv, actor, cls, role, ctx.url),
+      classAttendanceFor(kv, actor, cls, role, { ...aq, limit: CLASS_ATTENDANCE_PAGE_SIZE }),
     ]);
     ctx.state.title = cls.name;
     return ctx.render({
@@ -46,7 +44,7 @@ export const handler: Handlers<Data> = {
       role,
       q,
       roster,
-      attendance,
+      attendance: { ...attendance, q: aq.q },
       teachers: teachers.items.map((m) => m.name),
     });
   },

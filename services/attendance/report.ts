@@ -1,23 +1,16 @@
 /**
  * Attendance reports: one lecture (every student of the class, who never joined included), as
- * JSON pages or a CSV download, and a class across its lectures. Each lecture's connections
+ * JSON pages or a CSV download (a class across its lectures: class_report.ts). Each lecture's connections
  * are read with one prefix scan and the roster comes from the roster cache, so a report costs
  * the same few reads for 30 students or 5,000. Rules: attendance.ts and docs/attendance.md.
  * @module
  */
 import { z } from "zod";
-import type { Class } from "../classes/classes.ts";
 import { type ClassMember, listClassMembers } from "../classes/members.ts";
 import { CSV_BOM, toCsv } from "../csv/csv.ts";
-import {
-  AttendanceRulesSchema,
-  type Lecture,
-  LectureSchema,
-  LectureStatusSchema,
-} from "../lectures/model.ts";
+import { AttendanceRulesSchema, type Lecture, LectureStatusSchema } from "../lectures/model.ts";
 import { getUsers } from "../orgs/users.ts";
 import {
-  type AttendanceStatus,
   AttendanceStatusSchema,
   type AttendanceWindow,
   type Interval,
@@ -337,158 +330,4 @@ export async function lectureAttendanceCsv(
       r.joins,
     ]),
   ]);
-}
-
-// ---- A class across its lectures ----
-
-export const ClassAttendanceSchema = z.object({
-  /** Lectures that were opened (live or ended), oldest first. */
-  lectures: z.array(z.object({
-    id: z.string(),
-    title: z.string(),
-    status: LectureStatusSchema,
-    startsAt: z.string(),
-    openedAt: z.string(),
-    /** Null for a student. */
-    counts: AttendanceCountsSchema.nullable(),
-  })),
-  items: z.array(z.object({
-    userId: z.string(),
-    name: z.string(),
-    email: z.string().optional(),
-    studentNumber: z.string().optional(),
-    present: z.number(),
-    late: z.number(),
-    absent: z.number(),
-    /** Share of the lectures attended (present or late), 0-1; null with no lectures. */
-    rate: z.number().nullable(),
-    /** One per lecture, in the order of `lectures`. */
-    statuses: z.array(AttendanceStatusSchema),
-  })),
-  total: z.number(),
-  offset: z.number(),
-  limit: z.number(),
-});
-export type ClassAttendance = z.infer<typeof ClassAttendanceSchema>;
-
-/** Statuses of an ended lecture by user id, kept while the lecture and its data are unchanged. */
-interface CachedStatuses {
-  stamp: string;
-  statuses: Map<string, AttendanceStatus>;
-}
-const statusCache = new WeakMap<Deno.Kv, Map<string, CachedStatuses>>();
-/** Ended lectures kept in the cache (per KV handle) before the oldest are dropped. */
-const STATUS_CACHE_LECTURES = 2_000;
-
-/** Opened lectures of a class with the versionstamps that key the cache, oldest first. */
-async function openedLectures(kv: Deno.Kv, classId: string) {
-  const ids: string[] = [];
-  for await (const e of kv.list<string>({ prefix: ["lectures_by_class", classId] })) {
-    ids.push(e.value);
-  }
-  const out: { lecture: Lecture; stamp: string }[] = [];
-  for (let i = 0; i < ids.length; i += 5) {
-    const chunk = ids.slice(i, i + 5);
-    const entries = await kv.getMany(chunk.flatMap((id) => [["lectures", id], keys.rev(id)]));
-    chunk.forEach((_, j) => {
-      const [l, rev] = [entries[2 * j], entries[2 * j + 1]];
-      if (l.value === null) return;
-      const lecture = LectureSchema.parse(l.value);
-      if (!lecture.openedAt) return;
-      out.push({ lecture, stamp: `${l.versionstamp}/${rev.versionstamp}` });
-    });
-  }
-  return out.sort((a, b) => a.lecture.openedAt!.localeCompare(b.lecture.openedAt!));
-}
-
-async function lectureStatuses(
-  kv: Deno.Kv,
-  lecture: Lecture,
-  stamp: string,
-  now: number,
-): Promise<Map<string, AttendanceStatus>> {
-  let cache = statusCache.get(kv);
-  if (!cache) statusCache.set(kv, cache = new Map());
-  const hit = cache.get(lecture.id);
-  if (hit && hit.stamp === stamp) return hit.statuses;
-  const { byUser } = await lectureFigures(kv, lecture, now);
-  const statuses = new Map([...byUser].map(([id, f]) => [id, f.status]));
-  // A live lecture's figures change with the clock; an ended one's only with its data.
-  if (lecture.status === "ended") {
-    cache.delete(lecture.id);
-    cache.set(lecture.id, { stamp, statuses });
-    for (const id of cache.keys()) {
-      if (cache.size <= STATUS_CACHE_LECTURES) break;
-      cache.delete(id);
-    }
-  }
-  return statuses;
-}
-
-/**
- * A class's attendance across its opened lectures (live and ended): per student the number of
- * lectures present, late and absent and the attendance rate; per lecture the counts. Paged
- * over students by name; `onlyUserId` gives one student their own row (and no counts).
- */
-export async function classAttendance(
-  kv: Deno.Kv,
-  cls: Class,
-  query: ReportQuery = {},
-): Promise<ClassAttendance> {
-  const now = query.now ?? Date.now();
-  const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
-  const offset = Math.max(query.offset ?? 0, 0);
-  const [lectures, students] = await Promise.all([
-    openedLectures(kv, cls.id),
-    classStudents(kv, cls.id),
-  ]);
-  const perLecture: Map<string, AttendanceStatus>[] = [];
-  for (const { lecture, stamp } of lectures) {
-    perLecture.push(await lectureStatuses(kv, lecture, stamp, now));
-  }
-  const own = query.onlyUserId;
-  const counts = lectures.map(() => ({
-    students: students.length,
-    present: 0,
-    late: 0,
-    absent: 0,
-  }));
-  // A student's own record needs their row only (and no counts).
-  const rows = (own ? students.filter((m) => m.userId === own) : students).map((m) => {
-    const statuses = perLecture.map((s) => s.get(m.userId) ?? "absent");
-    const row = {
-      userId: m.userId,
-      name: m.name,
-      email: m.email,
-      studentNumber: m.studentNumber,
-      present: 0,
-      late: 0,
-      absent: 0,
-      rate: null as number | null,
-      statuses,
-    };
-    statuses.forEach((s, i) => {
-      row[s]++;
-      counts[i][s]++;
-    });
-    if (statuses.length) {
-      row.rate = Math.round(((row.present + row.late) / statuses.length) * 1000) / 1000;
-    }
-    return row;
-  });
-  const matched = !own && query.q ? rows.filter((r) => matchesQuery(r, query.q!)) : rows;
-  return {
-    lectures: lectures.map(({ lecture }, i) => ({
-      id: lecture.id,
-      title: lecture.title,
-      status: lecture.status,
-      startsAt: lecture.startsAt,
-      openedAt: lecture.openedAt!,
-      counts: own ? null : counts[i],
-    })),
-    items: matched.slice(offset, offset + limit),
-    total: matched.length,
-    offset,
-    limit,
-  };
 }

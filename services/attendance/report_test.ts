@@ -6,7 +6,8 @@ import { commit } from "../db/kv.ts";
 import { updateLecture } from "../lectures/lectures.ts";
 import { newUser, type User } from "../orgs/users.ts";
 import { keys } from "./attendance.ts";
-import { classAttendance, lectureAttendance, lectureAttendanceCsv, localTime } from "./report.ts";
+import { classAttendance } from "./class_report.ts";
+import { lectureAttendance, lectureAttendanceCsv, localTime } from "./report.ts";
 import { applyEvent } from "./webhooks.ts";
 
 Deno.test("[attendance] a 5,000-student lecture: a join storm through the webhook path, then the report", async () => {

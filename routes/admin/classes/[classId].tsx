@@ -1,19 +1,15 @@
+import { pageQuery } from "@/services/web/query.ts";
+import { ClassForm } from "@/components/ClassForm.tsx";
 import {
-  ClassForm,
   classFormError,
   type ClassFormValues,
   parseClassForm,
   readClassForm,
-} from "@/components/ClassForm.tsx";
+} from "@/services/classes/class_form.ts";
 import { listOrgTeachers } from "@/services/orgs/users.ts";
 import { JoinLinksCard, RosterImportCard } from "@/components/ClassTools.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
-import {
-  ROSTER_PAGE_SIZE,
-  type RosterPage,
-  rosterQuery,
-  RosterTable,
-} from "@/components/RosterTable.tsx";
+import { ROSTER_PAGE_SIZE, type RosterPage, RosterTable } from "@/components/RosterTable.tsx";
 import { requireAdmin } from "@/services/auth/access.ts";
 import { type Class, getClass, setClassArchived, updateClass } from "@/services/classes/classes.ts";
 import { listClassMembers } from "@/services/classes/members.ts";
@@ -38,7 +34,7 @@ async function renderClass(
   edit?: { form: ClassFormValues; error: string; status: number },
 ): Promise<Response> {
   const { kv, t } = ctx.state;
-  const { q, offset } = rosterQuery(ctx.url);
+  const { q, offset } = pageQuery(ctx.url);
   const [teachers, current, roster] = await Promise.all([
     listOrgTeachers(kv, cls.orgId),
     listClassMembers(kv, cls.id, { role: "teacher", limit: 50 }),

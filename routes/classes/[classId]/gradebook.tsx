@@ -1,4 +1,5 @@
-import { ClassCrumbs, formatNumber, intlLocale, offsetParam } from "@/components/Coursework.tsx";
+import { pageQuery } from "@/services/web/query.ts";
+import { ClassCrumbs, formatNumber, intlLocale } from "@/components/Coursework.tsx";
 import { Pager } from "@/components/Pager.tsx";
 import { requireActor, requireClassRole } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
@@ -26,7 +27,7 @@ export const handler: Handlers<Data> = {
     const actor = requireActor(ctx.state);
     const { cls } = await requireClassRole(kv, actor, ctx.params.classId, ["admin", "teacher"]);
     const [book, org] = await Promise.all([
-      gradebookPage(kv, cls, { offset: offsetParam(ctx.url), limit: PAGE_SIZE }),
+      gradebookPage(kv, cls, { offset: pageQuery(ctx.url).offset, limit: PAGE_SIZE }),
       getOrg(kv, cls.orgId),
     ]);
     ctx.state.title = `${t("coursework.book.title")} · ${cls.name}`;

@@ -1,3 +1,4 @@
+import { pageQuery } from "@/services/web/query.ts";
 import { z } from "zod";
 import {
   AttendanceCountsStrip,
@@ -6,7 +7,6 @@ import {
 } from "@/components/AttendanceTable.tsx";
 import { ClassCrumbs, formatNumber, formatWhen } from "@/components/Coursework.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
-import { rosterQuery } from "@/components/RosterTable.tsx";
 import { type LectureAttendance, lectureAttendance } from "@/services/attendance/report.ts";
 import { type ClassRole, requireActor, TEACHERS } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
@@ -44,7 +44,7 @@ async function show(
   const { kv, t } = ctx.state;
   const actor = requireActor(ctx.state);
   const { lecture, cls, role } = await lectureAccess(kv, actor, ctx.params.lectureId);
-  const { q, offset } = rosterQuery(ctx.url);
+  const { q, offset } = pageQuery(ctx.url);
   const student = role === "student";
   const [report, org] = await Promise.all([
     lectureAttendance(kv, lecture, {

@@ -1,10 +1,11 @@
+import { pageQuery } from "@/services/web/query.ts";
 import {
   type AssignmentCounts,
   AssignmentHeader,
   StudentPanel,
   TeacherPanel,
 } from "@/components/AssignmentPanels.tsx";
-import { ClassCrumbs, offsetParam } from "@/components/Coursework.tsx";
+import { ClassCrumbs } from "@/components/Coursework.tsx";
 import { type GradingPage, SUBMISSIONS_PAGE_SIZE } from "@/components/SubmissionsTable.tsx";
 import { type ClassRole, requireActor } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
@@ -109,7 +110,7 @@ export const handler: Handlers<Data> = {
     const [view, rows, counts] = await Promise.all([
       assignmentView(kv, assignment),
       listGradingRows(kv, assignment, {
-        offset: offsetParam(ctx.url),
+        offset: pageQuery(ctx.url).offset,
         limit: SUBMISSIONS_PAGE_SIZE,
       }),
       classCounts(kv, assignment),

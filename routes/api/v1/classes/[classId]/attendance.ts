@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { classAttendance, ClassAttendanceSchema } from "@/services/attendance/report.ts";
+import { classAttendance, ClassAttendanceSchema } from "@/services/attendance/class_report.ts";
 import { classAccess, requireActor } from "@/services/auth/access.ts";
 import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 import { ClassParamsSchema } from "@/services/web/schemas.ts";
