@@ -10,109 +10,40 @@
  * process whose gate had not seen the removal yet) is removed again by the server once the
  * join is recorded: the join still counts for attendance, since it happened.
  *
+ * Events are parsed in events.ts; after dropped webhooks the room is reconciled with the
+ * server's own list (reconcile.ts).
+ *
  * Behaviour measured on livekit-server 1.13.5: docs/research/livekit.md, sections 3 and 3b;
  * rules: docs/attendance.md.
  * @module
  */
-import { ParticipantInfo_State, type WebhookEvent } from "livekit-server-sdk";
-import { z } from "zod";
+import type { WebhookEvent } from "livekit-server-sdk";
 import { markLectureEnded } from "../lectures/lectures.ts";
-import { removeFromRoom } from "../lectures/room.ts";
 import { lectureIdOfRoom, LectureSchema } from "../lectures/model.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import { AppError } from "../web/errors.ts";
 import {
-  type Interval,
   IntervalSchema,
   keys,
   mergeInterval,
-  type ParticipantRole,
-  ParticipantRoleSchema,
   type Presence,
   PresenceSchema,
   RoomFinishedSchema,
 } from "./attendance.ts";
+import {
+  EVENT_ID_TTL_MS,
+  IDENTITY,
+  type LiveKitEvent,
+  MAX_EVENT_AGE_MS,
+  toLiveKitEvent,
+  type WebhookOutcome,
+} from "./events.ts";
+import { reconcilePresence, removeAgain } from "./reconcile.ts";
 
-/** Largest webhook body accepted (real ones are 1-3 KiB). */
-export const MAX_WEBHOOK_BYTES = 64 * 1024;
-/** Deliveries created longer ago than this are ignored (a replay of an old capture). */
-export const MAX_EVENT_AGE_MS = 24 * 3_600_000;
-/** How long handled event ids are remembered (far beyond the server's retry window). */
-export const EVENT_ID_TTL_MS = 7 * 86_400_000;
+export { type LiveKitEvent, MAX_WEBHOOK_BYTES } from "./events.ts";
 
-/** ParticipantInfo.Kind STANDARD (people; not egress, ingress, SIP or agents). */
-const KIND_STANDARD = 0;
-/** Mirae user ids (ULIDs) and anything similar; other identities are not ours. */
-const IDENTITY = /^[0-9A-Za-z_-]{1,64}$/;
 /** KvU64 -1: `.sum()` wraps around. */
 const MINUS_ONE = 0xffff_ffff_ffff_ffffn;
-
-/** A verified webhook, as plain data (ms timestamps, no bigints). */
-export const LiveKitEventSchema = z.object({
-  id: z.string().min(1).max(200),
-  event: z.string().max(64),
-  /** When the server created the event (ms since epoch). */
-  createdAt: z.number().int().min(0),
-  /** Webhooks the server dropped before this one (its queue overflowed). */
-  numDropped: z.number().int().min(0),
-  roomName: z.string().max(256),
-  participant: z.object({
-    sid: z.string().min(1).max(64),
-    identity: z.string().min(1).max(256),
-    name: z.string().max(300),
-    role: ParticipantRoleSchema,
-    /** ms since epoch; absent when the server did not say. */
-    joinedAt: z.number().int().min(0).optional(),
-    /** A person (not a recorder, SIP bridge or agent). */
-    standard: z.boolean(),
-  }).optional(),
-});
-export type LiveKitEvent = z.infer<typeof LiveKitEventSchema>;
-
-/** What happened to a delivery. */
-export interface WebhookOutcome {
-  outcome: "applied" | "duplicate" | "ignored";
-  reason?: string;
-}
-
-/** The role a participant's metadata claims (`{"role":"teacher"}`); student otherwise. */
-export function roleOf(metadata: string | undefined): ParticipantRole {
-  try {
-    return JSON.parse(metadata || "{}")?.role === "teacher" ? "teacher" : "student";
-  } catch {
-    return "student";
-  }
-}
-
-type ParticipantLike = NonNullable<WebhookEvent["participant"]>;
-
-function joinedAtOf(p: ParticipantLike): number | undefined {
-  if (p.joinedAtMs > 0n) return Number(p.joinedAtMs);
-  if (p.joinedAt > 0n) return Number(p.joinedAt) * 1000;
-  return undefined;
-}
-
-/** Turns a verified protobuf event into a plain record (bigints become ms numbers). */
-export function toLiveKitEvent(ev: WebhookEvent, now = Date.now()): LiveKitEvent {
-  const p = ev.participant;
-  return LiveKitEventSchema.parse({
-    id: ev.id,
-    event: ev.event,
-    createdAt: ev.createdAt > 0n ? Number(ev.createdAt) * 1000 : now,
-    numDropped: Math.max(0, ev.numDropped ?? 0),
-    roomName: ev.room?.name ?? "",
-    participant: p && p.sid && p.identity
-      ? {
-        sid: p.sid,
-        identity: p.identity,
-        name: p.name.slice(0, 300),
-        role: roleOf(p.metadata),
-        joinedAt: joinedAtOf(p),
-        standard: p.kind === KIND_STANDARD,
-      }
-      : undefined,
-  });
-}
 
 /**
  * Verifies a delivery (the RAW body as received and the bare JWT of its Authorization header)
@@ -260,20 +191,6 @@ async function applyParticipantEvent(
   throw new Error(`webhook ${ev.id}: attendance keys kept changing`);
 }
 
-/**
- * Disconnects a removed student who got back in, and revokes the tokens signed until now.
- * Best effort: the join is recorded already, and failing the webhook would only repeat it.
- */
-async function removeAgain(
-  server: Pick<LiveKitServer, "rooms">,
-  roomName: string,
-  identity: string,
-): Promise<void> {
-  await removeFromRoom(server, roomName, identity).catch((err) =>
-    console.warn(`attendance: could not remove ${identity} from ${roomName} again:`, err)
-  );
-}
-
 /** Events with no effect on attendance are still recorded, so a replay stays a no-op. */
 async function recordOnly(kv: Deno.Kv, ev: LiveKitEvent, lectureId: string) {
   const [done, lecture] = await kv.getMany([keys.event(ev.id), ["lectures", lectureId]]);
@@ -336,98 +253,4 @@ async function deleteAll(kv: Deno.Kv, prefix: Deno.KvKey): Promise<void> {
     if (batch.length >= 500) await flush();
   }
   if (batch.length) await flush();
-}
-
-/**
- * After the server dropped webhooks: the participants it lists as active are connected (an
- * interval and a presence each), and every other open connection is closed at `at` (marked
- * inferred, so a late participant_left still sets the real time). Removed students it lists
- * are removed again. Errors are logged, never
- * thrown: the event itself has been applied.
- */
-export async function reconcilePresence(
-  kv: Deno.Kv,
-  server: Pick<LiveKitServer, "rooms">,
-  lectureId: string,
-  roomName: string,
-  at: number,
-): Promise<void> {
-  try {
-    const listed = await server.rooms.listParticipants(roomName);
-    const active = new Map<
-      string,
-      { sid: string; name: string; role: ParticipantRole; at: number }
-    >();
-    for (const p of listed) {
-      if (p.state !== ParticipantInfo_State.ACTIVE || p.kind !== KIND_STANDARD) continue;
-      if (!IDENTITY.test(p.identity)) continue;
-      active.set(p.identity, {
-        sid: p.sid,
-        name: p.name || p.identity,
-        role: roleOf(p.metadata),
-        at: joinedAtOf(p) ?? at,
-      });
-    }
-    const writes: [Deno.KvEntryMaybe<unknown>, Deno.KvKey, unknown | null][] = [];
-    const seen = new Set<string>();
-    for await (const e of kv.list<Interval>({ prefix: keys.intervals(lectureId) })) {
-      const [, , userId, sid] = e.key as string[];
-      const now = active.get(userId);
-      if (now?.sid === sid) seen.add(userId);
-      else if (e.value.leftAt === undefined) {
-        const next = mergeInterval(IntervalSchema.parse(e.value), {
-          leftAt: at,
-          inferred: true,
-          role: e.value.role,
-        });
-        writes.push([e, e.key, next]);
-      }
-    }
-    const shown = new Map<string, Deno.KvEntry<Presence>>();
-    for await (const e of kv.list<Presence>({ prefix: keys.presences(lectureId) })) {
-      shown.set(e.key[2] as string, e);
-    }
-    for (const [userId, p] of active) {
-      if (!seen.has(userId)) {
-        const key = keys.interval(lectureId, userId, p.sid);
-        writes.push([
-          { key, value: null, versionstamp: null },
-          key,
-          {
-            joinedAt: p.at,
-            role: p.role,
-          } satisfies Interval,
-        ]);
-      }
-      const cur = shown.get(userId);
-      if (cur?.value.sid !== p.sid) {
-        const key = keys.presence(lectureId, userId);
-        const value: Presence = { sid: p.sid, name: p.name, role: p.role, joinedAt: p.at };
-        writes.push([cur ?? { key, value: null, versionstamp: null }, key, value]);
-      }
-    }
-    for (const [userId, e] of shown) {
-      if (!active.has(userId)) writes.push([e, e.key, null]);
-    }
-    for (let i = 0; i < writes.length; i += 100) {
-      const op = kv.atomic();
-      for (const [entry, key, value] of writes.slice(i, i + 100)) {
-        op.check(entry);
-        if (value === null) op.delete(key);
-        else op.set(key, value);
-      }
-      if (!(await op.commit()).ok) console.warn(`attendance: reconcile of ${lectureId} raced`);
-    }
-    await kv.atomic()
-      .set(keys.presenceCount(lectureId), new Deno.KvU64(BigInt(active.size)))
-      .set(keys.rev(lectureId), true)
-      .commit();
-    // Removed students the server lists (their join may be among the dropped webhooks).
-    for await (const e of kv.list({ prefix: ["lecture_removed", lectureId] })) {
-      const userId = e.key[2] as string;
-      if (active.get(userId)?.role === "student") await removeAgain(server, roomName, userId);
-    }
-  } catch (err) {
-    console.warn(`attendance: could not reconcile ${roomName} after dropped webhooks:`, err);
-  }
 }
