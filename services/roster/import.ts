@@ -24,6 +24,7 @@
 import { z } from "zod";
 import { type CsvRecord, CsvSyntaxError, parseCsv } from "../csv/csv.ts";
 import { getClass } from "../classes/classes.ts";
+import { findClaimedEmails, reclaimEmails } from "../classes/unconfirmed_emails.ts";
 import type { ClassMember } from "../classes/members.ts";
 import { newUser, type User, UserSchema } from "../orgs/users.ts";
 import { AppError } from "../web/errors.ts";
@@ -64,6 +65,11 @@ export const RosterReportSchema = z.object({
     message: z.string(),
   })),
   warnings: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  /**
+   * Rows whose email some join-link sign-up gave unconfirmed: importing gives the address to
+   * this row's new account and takes it from those (services/classes/unconfirmed_emails.ts).
+   */
+  reclaimed: z.array(z.object({ line: z.number().int(), email: z.string() })).optional(),
   /** The first valid rows and what importing does with each. */
   rows: z.array(z.object({
     line: z.number().int(),
@@ -91,6 +97,8 @@ interface Plan {
   /** All errors, before the report's list is capped. */
   problems: number;
   actions: Action[];
+  /** Emails of created rows that link sign-ups claim unconfirmed (reclaimed on import). */
+  reclaim: string[];
 }
 
 /**
@@ -131,6 +139,8 @@ export async function importRoster(
       );
     }
     await writeActions(kv, scope, plan.actions, opts.commitsInFlight);
+    // After the writes: until then the claims are harmless (they sign nobody in).
+    await reclaimEmails(kv, plan.reclaim);
     return { ...plan.report, committed: true };
   } finally {
     await release();
@@ -173,6 +183,7 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
   const warnings: RosterIssue[] = [];
   const counts = { create: 0, add: 0, unchanged: 0, invalid: 0 };
   const actions: Action[] = [];
+  const reclaimed: { line: number; email: string }[] = [];
   const finish = (totalRows: number): Plan => {
     errors.sort((a, b) => a.line - b.line);
     const rows = actions.slice(0, MAX_PREVIEW_ROWS).map((a) => ({ ...a.row, action: a.kind }));
@@ -183,8 +194,14 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
       errors: errors.slice(0, MAX_LISTED_ISSUES),
       warnings: warnings.slice(0, MAX_LISTED_ISSUES),
       rows,
+      ...(reclaimed.length ? { reclaimed: reclaimed.slice(0, MAX_LISTED_ISSUES) } : {}),
     };
-    return { report, problems: errors.length, actions: report.ok ? actions : [] };
+    return {
+      report,
+      problems: errors.length,
+      actions: report.ok ? actions : [],
+      reclaim: report.ok ? reclaimed.map((r) => r.email) : [],
+    };
   };
 
   let records: CsvRecord[];
@@ -256,6 +273,7 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
   const outside = rows.flatMap((r) => r.email && !people.byEmail.has(r.email) ? [r.email] : []);
   const usedEmails = await getManyValues<string>(kv, outside.map((e) => ["users_by_email", e]));
   const usedElsewhere = new Set(outside.filter((_, i) => usedEmails[i] !== null));
+  const claimed = await findClaimedEmails(kv, outside.filter((e) => !usedElsewhere.has(e)));
 
   const matchedLines = new Map<string, number>();
   for (const row of rows) {
@@ -280,6 +298,14 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
     if (!user) {
       actions.push({ kind: "create", row });
       counts.create++;
+      if (email && claimed.has(email)) {
+        reclaimed.push({ line, email });
+        warnings.push({
+          line,
+          message: `Someone gave ${email} when joining by link, without confirming it. The ` +
+            "import gives the address to this person; that account loses it.",
+        });
+      }
       continue;
     }
     const roleOk = row.role === "student"
