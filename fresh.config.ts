@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   MIRAE_TRUST_PROXY: bool.default(false),
   MIRAE_SIGNIN_IP_LIMIT: z.coerce.number().int().min(5).max(100_000).default(300),
   MIRAE_UPLOAD_MAX_MB: z.coerce.number().positive().max(1024).default(25),
+  MIRAE_BODY_TIMEOUT_S: z.coerce.number().positive().max(3600).default(30),
   MIRAE_UPLOAD_TYPES: z.string().default(DEFAULT_UPLOAD_TYPES.join(",")),
   LIVEKIT_URL: z.url().optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
@@ -56,6 +57,8 @@ export interface Config {
   hostname: string;
   /** Origin used in links the app hands out (join links), e.g. https://mirae.example.org */
   publicUrl: string;
+  /** The public URL's origin: what browsers send as `Origin` (behind a proxy too). */
+  publicOrigin: string;
   /** Embedded KV file, or a KV Connect URL when `DENO_KV_URL` is set. */
   kvLocation: string;
   /** HMAC key for signed links; generated per install in development (see main.ts). */
@@ -70,6 +73,8 @@ export interface Config {
   upload: { maxBytes: number; types: string[] };
   /** Secure cookies: on when the public URL is https. */
   secureCookies: boolean;
+  /** A request body that sends nothing for this long is refused with 408 (slow clients). */
+  bodyIdleTimeoutMs: number;
   livekit?: { url: string; apiKey: string; apiSecret: string };
   /** Without `livekit`: the HTTP port of the local LiveKit server main.ts starts (0 = any). */
   localLiveKitPort: number;
@@ -116,6 +121,7 @@ export function loadConfig(
     port: e.PORT,
     hostname: e.HOSTNAME,
     publicUrl,
+    publicOrigin: new URL(publicUrl).origin,
     kvLocation: e.DENO_KV_URL ?? e.DENO_KV_PATH,
     secret: e.MIRAE_SECRET,
     seedDemo: e.MIRAE_SEED_DEMO,
@@ -127,6 +133,7 @@ export function loadConfig(
       types: e.MIRAE_UPLOAD_TYPES.split(",").map((t) => t.trim()).filter(Boolean),
     },
     secureCookies: publicUrl.startsWith("https:"),
+    bodyIdleTimeoutMs: Math.round(e.MIRAE_BODY_TIMEOUT_S * 1000),
     livekit: e.LIVEKIT_URL
       ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }
       : undefined,

@@ -20,18 +20,30 @@ export async function handler(req: Request, ctx: RouteContext): Promise<Response
   await checkCsrf(req, {
     via: bearer ? "bearer" : state.actor ? "cookie" : "none",
     csrf: state.actor?.session.csrf,
-  });
+  }, state.config.publicOrigin);
 
   const res = await ctx.next();
   res.headers.set("x-content-type-options", "nosniff");
   res.headers.set("referrer-policy", "same-origin");
-  if (res.headers.get("content-type")?.startsWith("text/html")) {
+  // Browsers keep to https once they have seen it over https (subdomains are not ours to bind).
+  if (state.config.publicOrigin.startsWith("https:")) {
+    res.headers.set("strict-transport-security", "max-age=31536000");
+  }
+  const html = res.headers.get("content-type")?.startsWith("text/html");
+  if (html) {
     // A page may bring its own policy (the lecture room allows wasm); all others get this one.
     if (!res.headers.has("content-security-policy")) {
-      res.headers.set("content-security-policy", pageCsp());
+      res.headers.set(
+        "content-security-policy",
+        pageCsp({ livekitUrl: state.livekit.server?.url }),
+      );
     }
     res.headers.set("x-frame-options", "DENY");
-    if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
+  }
+  // Pages, and every answer to a request that carries a session (cookie or bearer), are
+  // someone's own: no cache keeps them, unless the route chose otherwise.
+  if ((html || token) && !res.headers.has("cache-control")) {
+    res.headers.set("cache-control", "no-store");
   }
   return res;
 }

@@ -64,7 +64,12 @@ export const handler: Handlers<Data> = {
     }, {
       // The teacher's beautify filter runs MediaPipe's WebAssembly.
       headers: host(role) && lecture.status !== "ended"
-        ? { "content-security-policy": pageCsp({ wasm: true }) }
+        ? {
+          "content-security-policy": pageCsp({
+            wasm: true,
+            livekitUrl: ctx.state.livekit.server?.url,
+          }),
+        }
         : {},
     });
   },

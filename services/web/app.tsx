@@ -6,7 +6,6 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { type ComponentType, h, type VNode } from "preact";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Config } from "@/fresh.config.ts";
@@ -22,6 +21,7 @@ import type {
   RouteContext,
   State,
 } from "./define.ts";
+import { bodyLimit, MAX_BODY_BYTES, MAX_CSV_BYTES } from "./body_limit.ts";
 import { AppError, toAppError, zodDetails } from "./errors.ts";
 import { buildIslands, ISLANDS_PREFIX } from "./islands.ts";
 import { registerIslands, renderDocument } from "./render.tsx";
@@ -47,8 +47,9 @@ export interface AppOptions {
 }
 
 /** Largest request bodies: CSV rosters may be big, everything else is small. */
-export const MAX_JSON_BYTES = 1 << 20;
-export const MAX_CSV_BYTES = 20 << 20;
+export { MAX_BODY_BYTES as MAX_JSON_BYTES, MAX_CSV_BYTES };
+/** The file upload (the file store enforces the configured size while it streams). */
+const UPLOAD_PATH = "/api/v1/files";
 
 const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -160,7 +161,8 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
     };
   }
 
-  app.onError((err, c) => {
+  /** The one error path: JSON for the API, a page (or sign-in) for pages. */
+  function errorResponse(err: unknown, c: Context<ApiEnv>): Response | Promise<Response> {
     const e = toAppError(err);
     const url = new URL(c.req.url);
     if (url.pathname.startsWith("/api/") || !c.var.state) {
@@ -171,7 +173,8 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
       return c.redirect(`/signin?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
     }
     return renderStatusPage(c, e.status === 404 ? notFoundPage : errorPage, e);
-  });
+  }
+  app.onError(errorResponse);
 
   app.notFound((c) => {
     if (new URL(c.req.url).pathname.startsWith("/api/") || !c.var.state) {
@@ -186,27 +189,26 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
     await next();
   });
 
-  // Body limits by content type: CSV rosters may be large, everything else is small.
-  const limit = (maxSize: number) =>
+  // One body limit for every request, before anything reads a body: CSV rosters may be large,
+  // file uploads are limited by the file store, everything else is small. Requests without a
+  // body (the join storm's token requests say Content-Length: 0) pass at no cost.
+  app.use(
+    "*",
     bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new AppError(
-          "payload_too_large",
-          `The request body is larger than ${maxSize >> 20} MB.`,
-        );
+      limitFor: (c) => {
+        const type = c.req.header("content-type") ?? "";
+        if (
+          c.req.method === "POST" && c.req.path === UPLOAD_PATH &&
+          type.startsWith("application/octet-stream")
+        ) return Infinity;
+        return type.startsWith("text/csv") && c.req.path.startsWith("/api/")
+          ? MAX_CSV_BYTES
+          : MAX_BODY_BYTES;
       },
-    });
-  const csvLimit = limit(MAX_CSV_BYTES), jsonLimit = limit(MAX_JSON_BYTES);
-  app.use("/api/*", (c, next) => {
-    // Nothing to limit without a body: most GETs, and POSTs that send none (the join storm's
-    // token requests; a browser's fetch says Content-Length: 0).
-    if (c.req.raw.body === null || c.req.header("content-length") === "0") return next();
-    const type = c.req.header("content-type") ?? "";
-    // File uploads stream into the file store, which enforces the configured size itself.
-    if (type.startsWith("application/octet-stream")) return next();
-    return type.startsWith("text/csv") ? csvLimit(c, next) : jsonLimit(c, next);
-  });
+      idleMs: config.bodyIdleTimeoutMs,
+      refuse: errorResponse,
+    }),
+  );
 
   app.get(`${ISLANDS_PREFIX}*`, async (c) => {
     const body = (await islands()).files.get(new URL(c.req.url).pathname);

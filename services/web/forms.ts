@@ -24,11 +24,31 @@ export function parseForm<S extends z.ZodType>(
   return validateInput(schema, fields);
 }
 
-/** A local path to go to after a form, never another site (open-redirect safe). */
+// Control characters (browsers drop tabs and newlines from URLs: "/\t/evil.example" becomes
+// "//evil.example"; CR/LF cannot go into a Location header) and backslashes (read as "/").
+// deno-lint-ignore no-control-regex
+const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f\\]/;
+const SAME_SITE = "http://same-site.invalid";
+
+/**
+ * A path on this site to go to after a form, or `fallback`: never another site, whatever the
+ * encoding (`/%09/evil.example`, `/%2F%2Fevil.example`, `/\\evil.example`), and always a
+ * value a Location header can carry (non-ASCII is percent-encoded).
+ */
 export function safeNext(next: string | null | undefined, fallback = "/"): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")
-    ? next
-    : fallback;
+  if (!next || next.length > 2000 || !next.startsWith("/") || UNSAFE_IN_NEXT.test(next)) {
+    return fallback;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return fallback;
+  }
+  if (decoded.startsWith("//") || UNSAFE_IN_NEXT.test(decoded)) return fallback;
+  const url = new URL(next, SAME_SITE);
+  if (url.origin !== SAME_SITE) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 /** A 303 redirect (after a POST), with optional extra headers such as Set-Cookie. */
@@ -43,6 +63,17 @@ const clientIps = new WeakMap<Request, string>();
 /** Records the client's address for a request (main.ts, from the connection). */
 export function setClientIp(req: Request, ip: string): void {
   clientIps.set(req, ip);
+}
+
+/** Whether the request came over a connection main.ts accepted (not `app.request` in tests). */
+export function viaConnection(req: Request): boolean {
+  return clientIps.has(req);
+}
+
+/** Gives a copy of a request (a new body, say) the original's recorded client address. */
+export function copyClientIp(from: Request, to: Request): void {
+  const ip = clientIps.get(from);
+  if (ip !== undefined) clientIps.set(to, ip);
 }
 
 /**
