@@ -23,57 +23,61 @@ import * as $18 from "./routes/api/v1/classes/[classId]/gradebook.ts";
 import * as $19 from "./routes/api/v1/classes/[classId]/index.ts";
 import * as $20 from "./routes/api/v1/classes/[classId]/join-links/[linkId].ts";
 import * as $21 from "./routes/api/v1/classes/[classId]/join-links/index.ts";
-import * as $22 from "./routes/api/v1/classes/[classId]/lectures.ts";
-import * as $23 from "./routes/api/v1/classes/[classId]/roster.ts";
-import * as $24 from "./routes/api/v1/classes/index.ts";
-import * as $25 from "./routes/api/v1/files/[fileId].ts";
-import * as $26 from "./routes/api/v1/files/index.ts";
-import * as $27 from "./routes/api/v1/health.ts";
-import * as $28 from "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts";
-import * as $29 from "./routes/api/v1/lectures/[lectureId]/attendance.ts";
-import * as $30 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
-import * as $31 from "./routes/api/v1/lectures/[lectureId]/end.ts";
-import * as $32 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
-import * as $33 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
-import * as $34 from "./routes/api/v1/lectures/[lectureId]/index.ts";
-import * as $35 from "./routes/api/v1/lectures/[lectureId]/open.ts";
-import * as $36 from "./routes/api/v1/lectures/[lectureId]/participants.ts";
-import * as $37 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
-import * as $38 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
-import * as $39 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
-import * as $40 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
-import * as $41 from "./routes/api/v1/lectures/[lectureId]/token.ts";
-import * as $42 from "./routes/api/v1/livekit/webhook.ts";
-import * as $43 from "./routes/api/v1/me.ts";
-import * as $44 from "./routes/api/v1/me/grades.ts";
-import * as $45 from "./routes/api/v1/me/notifications.ts";
-import * as $46 from "./routes/api/v1/members.ts";
-import * as $47 from "./routes/api/v1/sessions/current.ts";
-import * as $48 from "./routes/api/v1/sessions/index.ts";
-import * as $49 from "./routes/classes/[classId].tsx";
-import * as $50 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $51 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $52 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $53 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $54 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $55 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $56 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $57 from "./routes/classes/index.tsx";
-import * as $58 from "./routes/grades.tsx";
-import * as $59 from "./routes/index.tsx";
-import * as $60 from "./routes/join/[token].tsx";
-import * as $61 from "./routes/lectures/[lectureId].tsx";
-import * as $62 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $63 from "./routes/locale.ts";
-import * as $64 from "./routes/notifications.tsx";
-import * as $65 from "./routes/signin.tsx";
-import * as $66 from "./routes/signout.ts";
-import * as $67 from "./routes/today.tsx";
+import * as $22 from "./routes/api/v1/classes/[classId]/join-requests/approve.ts";
+import * as $23 from "./routes/api/v1/classes/[classId]/join-requests/deny.ts";
+import * as $24 from "./routes/api/v1/classes/[classId]/join-requests/index.ts";
+import * as $25 from "./routes/api/v1/classes/[classId]/lectures.ts";
+import * as $26 from "./routes/api/v1/classes/[classId]/roster.ts";
+import * as $27 from "./routes/api/v1/classes/index.ts";
+import * as $28 from "./routes/api/v1/files/[fileId].ts";
+import * as $29 from "./routes/api/v1/files/index.ts";
+import * as $30 from "./routes/api/v1/health.ts";
+import * as $31 from "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts";
+import * as $32 from "./routes/api/v1/lectures/[lectureId]/attendance.ts";
+import * as $33 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
+import * as $34 from "./routes/api/v1/lectures/[lectureId]/end.ts";
+import * as $35 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
+import * as $36 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
+import * as $37 from "./routes/api/v1/lectures/[lectureId]/index.ts";
+import * as $38 from "./routes/api/v1/lectures/[lectureId]/open.ts";
+import * as $39 from "./routes/api/v1/lectures/[lectureId]/participants.ts";
+import * as $40 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
+import * as $41 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
+import * as $42 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
+import * as $43 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
+import * as $44 from "./routes/api/v1/lectures/[lectureId]/token.ts";
+import * as $45 from "./routes/api/v1/livekit/webhook.ts";
+import * as $46 from "./routes/api/v1/me.ts";
+import * as $47 from "./routes/api/v1/me/grades.ts";
+import * as $48 from "./routes/api/v1/me/notifications.ts";
+import * as $49 from "./routes/api/v1/members.ts";
+import * as $50 from "./routes/api/v1/sessions/current.ts";
+import * as $51 from "./routes/api/v1/sessions/index.ts";
+import * as $52 from "./routes/classes/[classId].tsx";
+import * as $53 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $54 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $55 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $56 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $57 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $58 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $59 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $60 from "./routes/classes/index.tsx";
+import * as $61 from "./routes/grades.tsx";
+import * as $62 from "./routes/index.tsx";
+import * as $63 from "./routes/join/[token].tsx";
+import * as $64 from "./routes/lectures/[lectureId].tsx";
+import * as $65 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $66 from "./routes/locale.ts";
+import * as $67 from "./routes/notifications.tsx";
+import * as $68 from "./routes/signin.tsx";
+import * as $69 from "./routes/signout.ts";
+import * as $70 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/LectureRoom.tsx";
-import * as $$3 from "./islands/RosterImport.tsx";
-import * as $$4 from "./islands/SubmitWork.tsx";
+import * as $$3 from "./islands/LiveVideoWait.tsx";
+import * as $$4 from "./islands/RosterImport.tsx";
+import * as $$5 from "./islands/SubmitWork.tsx";
 
 import type { Manifest } from "./services/web/app.tsx";
 
@@ -101,59 +105,63 @@ const manifest: Manifest = {
     "./routes/api/v1/classes/[classId]/index.ts": $19,
     "./routes/api/v1/classes/[classId]/join-links/[linkId].ts": $20,
     "./routes/api/v1/classes/[classId]/join-links/index.ts": $21,
-    "./routes/api/v1/classes/[classId]/lectures.ts": $22,
-    "./routes/api/v1/classes/[classId]/roster.ts": $23,
-    "./routes/api/v1/classes/index.ts": $24,
-    "./routes/api/v1/files/[fileId].ts": $25,
-    "./routes/api/v1/files/index.ts": $26,
-    "./routes/api/v1/health.ts": $27,
-    "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts": $28,
-    "./routes/api/v1/lectures/[lectureId]/attendance.ts": $29,
-    "./routes/api/v1/lectures/[lectureId]/chat.ts": $30,
-    "./routes/api/v1/lectures/[lectureId]/end.ts": $31,
-    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $32,
-    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $33,
-    "./routes/api/v1/lectures/[lectureId]/index.ts": $34,
-    "./routes/api/v1/lectures/[lectureId]/open.ts": $35,
-    "./routes/api/v1/lectures/[lectureId]/participants.ts": $36,
-    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $37,
-    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $38,
-    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $39,
-    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $40,
-    "./routes/api/v1/lectures/[lectureId]/token.ts": $41,
-    "./routes/api/v1/livekit/webhook.ts": $42,
-    "./routes/api/v1/me.ts": $43,
-    "./routes/api/v1/me/grades.ts": $44,
-    "./routes/api/v1/me/notifications.ts": $45,
-    "./routes/api/v1/members.ts": $46,
-    "./routes/api/v1/sessions/current.ts": $47,
-    "./routes/api/v1/sessions/index.ts": $48,
-    "./routes/classes/[classId].tsx": $49,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $50,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $51,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $52,
-    "./routes/classes/[classId]/assignments/index.tsx": $53,
-    "./routes/classes/[classId]/assignments/new.tsx": $54,
-    "./routes/classes/[classId]/gradebook.tsx": $55,
-    "./routes/classes/[classId]/lectures/index.tsx": $56,
-    "./routes/classes/index.tsx": $57,
-    "./routes/grades.tsx": $58,
-    "./routes/index.tsx": $59,
-    "./routes/join/[token].tsx": $60,
-    "./routes/lectures/[lectureId].tsx": $61,
-    "./routes/lectures/[lectureId]/attendance.tsx": $62,
-    "./routes/locale.ts": $63,
-    "./routes/notifications.tsx": $64,
-    "./routes/signin.tsx": $65,
-    "./routes/signout.ts": $66,
-    "./routes/today.tsx": $67,
+    "./routes/api/v1/classes/[classId]/join-requests/approve.ts": $22,
+    "./routes/api/v1/classes/[classId]/join-requests/deny.ts": $23,
+    "./routes/api/v1/classes/[classId]/join-requests/index.ts": $24,
+    "./routes/api/v1/classes/[classId]/lectures.ts": $25,
+    "./routes/api/v1/classes/[classId]/roster.ts": $26,
+    "./routes/api/v1/classes/index.ts": $27,
+    "./routes/api/v1/files/[fileId].ts": $28,
+    "./routes/api/v1/files/index.ts": $29,
+    "./routes/api/v1/health.ts": $30,
+    "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts": $31,
+    "./routes/api/v1/lectures/[lectureId]/attendance.ts": $32,
+    "./routes/api/v1/lectures/[lectureId]/chat.ts": $33,
+    "./routes/api/v1/lectures/[lectureId]/end.ts": $34,
+    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $35,
+    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $36,
+    "./routes/api/v1/lectures/[lectureId]/index.ts": $37,
+    "./routes/api/v1/lectures/[lectureId]/open.ts": $38,
+    "./routes/api/v1/lectures/[lectureId]/participants.ts": $39,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $40,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $41,
+    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $42,
+    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $43,
+    "./routes/api/v1/lectures/[lectureId]/token.ts": $44,
+    "./routes/api/v1/livekit/webhook.ts": $45,
+    "./routes/api/v1/me.ts": $46,
+    "./routes/api/v1/me/grades.ts": $47,
+    "./routes/api/v1/me/notifications.ts": $48,
+    "./routes/api/v1/members.ts": $49,
+    "./routes/api/v1/sessions/current.ts": $50,
+    "./routes/api/v1/sessions/index.ts": $51,
+    "./routes/classes/[classId].tsx": $52,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $53,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $54,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $55,
+    "./routes/classes/[classId]/assignments/index.tsx": $56,
+    "./routes/classes/[classId]/assignments/new.tsx": $57,
+    "./routes/classes/[classId]/gradebook.tsx": $58,
+    "./routes/classes/[classId]/lectures/index.tsx": $59,
+    "./routes/classes/index.tsx": $60,
+    "./routes/grades.tsx": $61,
+    "./routes/index.tsx": $62,
+    "./routes/join/[token].tsx": $63,
+    "./routes/lectures/[lectureId].tsx": $64,
+    "./routes/lectures/[lectureId]/attendance.tsx": $65,
+    "./routes/locale.ts": $66,
+    "./routes/notifications.tsx": $67,
+    "./routes/signin.tsx": $68,
+    "./routes/signout.ts": $69,
+    "./routes/today.tsx": $70,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,
     "./islands/JoinLinks.tsx": $$1,
     "./islands/LectureRoom.tsx": $$2,
-    "./islands/RosterImport.tsx": $$3,
-    "./islands/SubmitWork.tsx": $$4,
+    "./islands/LiveVideoWait.tsx": $$3,
+    "./islands/RosterImport.tsx": $$4,
+    "./islands/SubmitWork.tsx": $$5,
   },
   baseUrl: import.meta.url,
 };

@@ -4,28 +4,45 @@
  * the install's secret, so a token cannot be guessed from the (time-ordered) id and the list
  * of a class's links can show each link's URL again without storing the token.
  *
- * Keys: `["join_links", id]` (the record), `["join_links_by_class", classId, id] -> id`, and
- * `["join_link_uses", id]`, a KvU64 counter bumped with `sum` so that a whole school joining at
- * 8 a.m. does not fight over one record.
+ * A link is used at most `maxUses` times (a little above the class's size by default; the
+ * teacher sets it), counted atomically; sign-ups from one client address through one link are
+ * rate-limited (`JOIN_IP_LIMIT`); with `approval`, a sign-up makes a join request the teacher
+ * decides on (join_requests.ts) instead of a membership. An email given at sign-up stays
+ * unconfirmed (unconfirmed_emails.ts): it signs nobody in, and the answer is the same whether
+ * or not the address has an account.
+ *
+ * Keys: `["join_links", id]` (the record), `["join_links_by_class", classId, id] -> id`,
+ * `["join_link_uses", id]` (a KvU64 counter, read and written with a check so that it never
+ * passes `maxUses`: concurrent sign-ups through one link retry; the rest of the app does not
+ * wait on it), and `["join_link_members", linkId, userId]` (link_accounts.ts).
  * @module
  */
 import { z } from "zod";
 import type { Config } from "@/fresh.config.ts";
 import { toBase64url } from "../auth/base64url.ts";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
+import { hit, type Limit, retryAfter } from "../auth/rate_limit.ts";
 import { createSession, DEVICE_SESSION_MS, type Session } from "../auth/sessions.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
 import {
   createUserOps,
   DisplayNameSchema,
-  findUserByEmail,
   newUser,
   requireNameNotStaff,
   type User,
 } from "../orgs/users.ts";
 import { AppError, notFound, validateInput } from "../web/errors.ts";
 import { type Class, ClassSchema } from "./classes.ts";
-import { addMemberOps } from "./members.ts";
+import { requestOps } from "./join_requests.ts";
+import {
+  type Joiner,
+  joinRequestKey,
+  listLinkMemberIds,
+  recordLinkMemberOps,
+  removeJoiners,
+} from "./link_accounts.ts";
+import { addMemberOps, listClassMembers } from "./members.ts";
+import { claimEmailOps } from "./unconfirmed_emails.ts";
 
 export const JoinLinkSchema = z.object({
   id: z.string(),
@@ -36,6 +53,10 @@ export const JoinLinkSchema = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   revokedAt: z.string().optional(),
+  /** Most sign-ups and joins the link takes (links made before limits: `FLOOR_MAX_USES`). */
+  maxUses: z.number().int().positive().optional(),
+  /** Each sign-up waits for a teacher's approval (a join request) instead of joining. */
+  approval: z.boolean().optional(),
 });
 export type JoinLink = z.infer<typeof JoinLinkSchema>;
 
@@ -44,8 +65,47 @@ export type JoinLinkStatus = "active" | "expired" | "revoked";
 /** A link as a class's teachers see it: with its use count and status. */
 export interface JoinLinkSummary extends JoinLink {
   uses: number;
+  maxUses: number;
+  approval: boolean;
+  /** People who came through it and are still in the class or waiting for approval. */
+  joined: number;
   status: JoinLinkStatus;
 }
+
+/**
+ * The fewest uses a link gets by default. An empty class's link is how its students arrive,
+ * so the default must let a usual class in (25-35 students in Korea, up to ~45 in China);
+ * a teacher of a bigger class sets more, and one who wants fewer sets fewer.
+ */
+export const FLOOR_MAX_USES = 30;
+/** The most uses a teacher may give one link. */
+export const MAX_MAX_USES = 2000;
+
+/** A link's default limit for a class of `students`: a little above its size. */
+export function suggestedMaxUses(students: number): number {
+  return Math.min(MAX_MAX_USES, Math.max(FLOOR_MAX_USES, Math.ceil(students * 1.1) + 5));
+}
+
+/** The default limit of a new link for a class (from its number of students now). */
+export async function defaultMaxUses(kv: Deno.Kv, classId: string): Promise<number> {
+  return suggestedMaxUses(
+    (await listClassMembers(kv, classId, { role: "student", limit: 1 })).total,
+  );
+}
+
+/** A link's limit (links made before there were limits get the floor). */
+export function maxUsesOf(link: JoinLink): number {
+  return link.maxUses ?? FLOOR_MAX_USES;
+}
+
+/**
+ * Sign-ups through one link from one client address: 60 in 10 minutes. A school's students
+ * often share one address (one NAT), and a whole class of 40 signs up at 8 a.m. from it, with
+ * room for retries; so this alone does not stop a script. What bounds a script is the link's
+ * `maxUses`; this slows one down on a link with a big limit (a school assembly's), and keeps
+ * it from using many addresses' worth of sign-ups from one.
+ */
+export const JOIN_IP_LIMIT: Limit = { scope: "join_link_ip", max: 60, windowMs: 10 * 60_000 };
 
 /** Link lifetimes a teacher may choose, in hours (up to 30 days; a week by default). */
 export const MIN_EXPIRES_HOURS = 1;
@@ -131,14 +191,26 @@ export function joinLinkStatus(link: JoinLink, now = Date.now()): JoinLinkStatus
  */
 export class JoinLinkError extends AppError {
   constructor(
-    readonly reason: "invalid" | "revoked" | "expired" | "archived",
+    readonly reason: "invalid" | "revoked" | "expired" | "archived" | "full",
     message: string,
     readonly orgId?: string,
     readonly expiresAt?: string,
+    /** For "full": how often the link was used (its limit). */
+    readonly uses?: number,
   ) {
-    super(reason === "invalid" ? "not_found" : "gone", message);
+    super(reason === "invalid" ? "not_found" : reason === "full" ? "conflict" : "gone", message);
     this.name = "JoinLinkError";
   }
+}
+
+function full(link: JoinLink, uses: number): JoinLinkError {
+  return new JoinLinkError(
+    "full",
+    `This link has been used ${uses} times, its limit. Ask your teacher for a new one.`,
+    link.orgId,
+    undefined,
+    uses,
+  );
 }
 
 function invalid(): JoinLinkError {
@@ -155,6 +227,10 @@ export interface NewJoinLink {
   createdBy: string;
   /** 1..720; 168 (a week) when absent. */
   expiresInHours?: number;
+  /** 1..2000; `defaultMaxUses` of the class when absent. */
+  maxUses?: number;
+  /** Each sign-up waits for a teacher's approval. */
+  approval?: boolean;
 }
 
 /**
@@ -173,6 +249,7 @@ export async function createJoinLink(
       message: `Choose a whole number of hours from ${MIN_EXPIRES_HOURS} to ${MAX_EXPIRES_HOURS}.`,
     }]);
   }
+  if (input.maxUses !== undefined) checkMaxUses(input.maxUses);
   const cls = await getRecord(kv, ClassSchema, ["classes", input.classId]);
   if (!cls || cls.orgId !== input.orgId) throw notFound("Class not found");
   if (cls.archived) {
@@ -186,6 +263,8 @@ export async function createJoinLink(
     createdBy: input.createdBy,
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + hours * 3_600_000).toISOString(),
+    maxUses: input.maxUses ?? await defaultMaxUses(kv, cls.id),
+    approval: input.approval ?? false,
   };
   await commit(
     kv.atomic()
@@ -211,12 +290,78 @@ export async function listJoinLinks(
   }
   const links = await getRecords(kv, JoinLinkSchema, ids.map(linkKey));
   const uses = await getRecords(kv, z.instanceof(Deno.KvU64), ids.map(usesKey));
+  const joined = await Promise.all(ids.map((id) => countJoined(kv, classId, id)));
   const out: JoinLinkSummary[] = [];
   links.forEach((link, i) => {
     if (!link) return;
-    out.push({ ...link, uses: Number(uses[i]?.value ?? 0n), status: joinLinkStatus(link, now) });
+    out.push({
+      ...link,
+      uses: Number(uses[i]?.value ?? 0n),
+      maxUses: maxUsesOf(link),
+      approval: link.approval ?? false,
+      joined: joined[i],
+      status: joinLinkStatus(link, now),
+    });
   });
   return out;
+}
+
+/** People recorded as having come through a link who are still in the class or waiting. */
+async function countJoined(kv: Deno.Kv, classId: string, linkId: string): Promise<number> {
+  const ids = await listLinkMemberIds(kv, linkId);
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 5) {
+    const keys = ids.slice(i, i + 5).flatMap((id) => [
+      ["classes_by_user", id, classId],
+      joinRequestKey(classId, id),
+    ]);
+    const entries = await kv.getMany(keys);
+    for (let j = 0; j < entries.length; j += 2) {
+      if (entries[j].versionstamp !== null || entries[j + 1].versionstamp !== null) n++;
+    }
+  }
+  return n;
+}
+
+function checkMaxUses(maxUses: number): void {
+  if (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > MAX_MAX_USES) {
+    throw new AppError("validation_failed", "Some fields are not valid.", [{
+      path: ["maxUses"],
+      message: `Choose a whole number of uses from 1 to ${MAX_MAX_USES}.`,
+    }]);
+  }
+}
+
+async function getClassLinkEntry(
+  kv: Deno.Kv,
+  orgId: string,
+  classId: string,
+  linkId: string,
+): Promise<Deno.KvEntry<JoinLink>> {
+  const entry = await kv.get(linkKey(linkId));
+  const link = entry.value === null ? null : JoinLinkSchema.parse(entry.value);
+  if (!link || link.orgId !== orgId || link.classId !== classId) {
+    throw notFound("Join link not found");
+  }
+  return { ...entry, value: link } as Deno.KvEntry<JoinLink>;
+}
+
+/**
+ * Changes how many uses a link takes (raising it lets a full link take more; lowering it
+ * below its uses makes it full). 404 for another class's link, 400 out of 1..2000.
+ */
+export async function setJoinLinkMaxUses(
+  kv: Deno.Kv,
+  orgId: string,
+  classId: string,
+  linkId: string,
+  maxUses: number,
+): Promise<JoinLink> {
+  checkMaxUses(maxUses);
+  const entry = await getClassLinkEntry(kv, orgId, classId, linkId);
+  const changed: JoinLink = { ...entry.value, maxUses };
+  await commit(kv.atomic().check(entry).set(entry.key, changed));
+  return changed;
 }
 
 /**
@@ -229,15 +374,31 @@ export async function revokeJoinLink(
   classId: string,
   linkId: string,
 ): Promise<JoinLink> {
-  const entry = await kv.get(linkKey(linkId));
-  const link = entry.value === null ? null : JoinLinkSchema.parse(entry.value);
-  if (!link || link.orgId !== orgId || link.classId !== classId) {
-    throw notFound("Join link not found");
-  }
+  const entry = await getClassLinkEntry(kv, orgId, classId, linkId);
+  const link = entry.value;
   if (link.revokedAt) return link;
   const revoked: JoinLink = { ...link, revokedAt: new Date().toISOString() };
   await commit(kv.atomic().check(entry).set(entry.key, revoked));
   return revoked;
+}
+
+/**
+ * Takes the people who came through a link out of its class (after `revokeJoinLink`): their
+ * memberships and pending requests go, and accounts the link made that are in no other class
+ * are deleted (link_accounts.ts). Returns how many were taken out and deleted.
+ */
+export async function removeLinkJoiners(
+  kv: Deno.Kv,
+  orgId: string,
+  classId: string,
+  linkId: string,
+): Promise<{ removed: number; deleted: number }> {
+  await getClassLinkEntry(kv, orgId, classId, linkId);
+  const joiners: Joiner[] = (await listLinkMemberIds(kv, linkId)).map((userId) => ({
+    userId,
+    linkId,
+  }));
+  return await removeJoiners(kv, classId, joiners);
 }
 
 /** The date a link expired, as the English message says it. */
@@ -247,17 +408,41 @@ function expiryDate(iso: string): string {
   );
 }
 
+/** The link of a correctly signed token, whatever its state; null for any other token. */
+async function verifiedEntry(
+  kv: Deno.Kv,
+  secret: string,
+  token: string,
+): Promise<Deno.KvEntry<JoinLink> | null> {
+  const m = TOKEN_RE.exec(token);
+  if (!m || !equalConstantTime(m[2], await sign(secret, m[1]))) return null;
+  const entry = await kv.get(linkKey(m[1]));
+  if (entry.value === null) return null;
+  return { ...entry, value: JoinLinkSchema.parse(entry.value) } as Deno.KvEntry<JoinLink>;
+}
+
+/**
+ * The link of a correctly signed token even when it no longer takes anyone (revoked, expired,
+ * full), or null: a student waiting for approval keeps their page after the teacher turned the
+ * link off.
+ */
+export async function findJoinLink(
+  kv: Deno.Kv,
+  secret: string,
+  token: string,
+): Promise<JoinLink | null> {
+  return (await verifiedEntry(kv, secret, token))?.value ?? null;
+}
+
 async function resolveEntry(
   kv: Deno.Kv,
   secret: string,
   token: string,
   now: number,
 ): Promise<{ entry: Deno.KvEntry<JoinLink>; cls: Class }> {
-  const m = TOKEN_RE.exec(token);
-  if (!m || !equalConstantTime(m[2], await sign(secret, m[1]))) throw invalid();
-  const entry = await kv.get(linkKey(m[1]));
-  if (entry.value === null) throw invalid();
-  const link = JoinLinkSchema.parse(entry.value);
+  const entry = await verifiedEntry(kv, secret, token);
+  if (!entry) throw invalid();
+  const link = entry.value;
   if (link.revokedAt) {
     throw new JoinLinkError(
       "revoked",
@@ -282,7 +467,7 @@ async function resolveEntry(
       link.orgId,
     );
   }
-  return { entry: { ...entry, value: link } as Deno.KvEntry<JoinLink>, cls };
+  return { entry, cls };
 }
 
 /**
@@ -329,85 +514,156 @@ export const JoinInputSchema = z.strictObject({
 });
 export type JoinInput = z.input<typeof JoinInputSchema>;
 
-const EMAIL_TAKEN = "This email is already used by another account. " +
-  "Sign in with it, or leave the email and password empty.";
+/** What a join through a link came to: a membership, or a request waiting for approval. */
+export type JoinOutcome = "joined" | "pending";
 
-function emailTaken(): AppError {
-  return new AppError("conflict", EMAIL_TAKEN, [{ path: ["email"], message: EMAIL_TAKEN }]);
+/** Tries to commit a use of the link; false when the link or its counter changed meanwhile. */
+type Attempt = (op: Deno.AtomicOperation, link: JoinLink) => void;
+
+const MAX_ATTEMPTS = 200;
+
+/**
+ * Commits `write` together with one use of the link, never passing its limit: the counter is
+ * read and written with a check, and a commit that lost the race is tried again with the new
+ * count (each lost race means another join went through, so this ends). Throws the link's
+ * errors (revoked, expired, archived, full) as they are at the commit.
+ */
+async function commitUse(
+  kv: Deno.Kv,
+  secret: string,
+  token: string,
+  write: Attempt,
+  extraChecks: (op: Deno.AtomicOperation) => Promise<boolean> = () => Promise.resolve(true),
+): Promise<{ link: JoinLink; cls: Class; committed: boolean }> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const { entry, cls } = await resolveEntry(kv, secret, token, Date.now());
+    const link = entry.value;
+    const counter = await kv.get<Deno.KvU64>(usesKey(link.id));
+    const uses = Number(counter.value?.value ?? 0n);
+    if (uses >= maxUsesOf(link)) throw full(link, uses);
+    const op = kv.atomic().check(entry).check(counter); // a link revoked meanwhile lets nobody in
+    if (!await extraChecks(op)) return { link, cls, committed: false };
+    write(op, link);
+    op.set(usesKey(link.id), new Deno.KvU64(BigInt(uses + 1)));
+    if ((await op.commit()).ok) return { link, cls, committed: true };
+    // Lost a race: a short random pause spreads the retries of a burst.
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt)));
+  }
+  throw new AppError("conflict", "Joining did not go through. Try again.");
 }
 
 /**
  * A new student joins through a link: creates their account in the link's organization, puts
- * them in the class and counts the use, in one commit; then starts their session. With a
- * password the session is a normal browser session (`ttlMs`); without one it is a device
- * session (DEVICE_SESSION_MS), since the browser is then their only way in.
- * 400 for invalid input, 409 when the email is taken, and the errors of `resolveJoinToken`.
+ * them in the class (or, on a link with approval, files their join request) and counts the
+ * use, in one commit; then starts a device session (DEVICE_SESSION_MS), since this browser is
+ * their way in: an email given here is unconfirmed (unconfirmed_emails.ts) and signs nobody in
+ * until its owner proves it, and the answer is the same whether or not it has an account. The
+ * password, if any, is kept for when it does.
+ * 400 for invalid input, 429 past `JOIN_IP_LIMIT` for `opts.ip`, and the errors of
+ * `resolveJoinToken` (409 with reason "full" when the link reached its limit).
  */
 export async function joinWithLink(
   kv: Deno.Kv,
   secret: string,
   token: string,
   input: JoinInput,
-  opts: { ttlMs: number },
-): Promise<{ user: User; cls: Class; token: string; session: Session }> {
+  opts: { ip: string; ipLimit?: Limit },
+): Promise<{ user: User; cls: Class; token: string; session: Session; outcome: JoinOutcome }> {
   const data = validateInput(JoinInputSchema, input);
-  const { entry, cls } = await resolveEntry(kv, secret, token, Date.now());
-  await requireNameNotStaff(kv, entry.value.orgId, data.name);
-  // Checked again in the commit; asking first spares a slow password hash.
-  if (data.email && await findUserByEmail(kv, data.email)) throw emailTaken();
+  const first = await resolveEntry(kv, secret, token, Date.now());
+  await throttle(kv, opts.ipLimit ?? JOIN_IP_LIMIT, `${first.entry.value.id}/${opts.ip}`);
+  await requireNameNotStaff(kv, first.entry.value.orgId, data.name);
   const user = newUser({
-    orgId: entry.value.orgId,
+    orgId: first.entry.value.orgId,
     name: data.name,
-    email: data.email,
     role: "student",
     joinedVia: "link",
     passwordHash: data.password ? await hashPassword(data.password) : undefined,
   });
-  const op = kv.atomic().check(entry); // a link revoked meanwhile lets nobody in
-  createUserOps(op, user);
-  addMemberOps(op, cls.id, user, "student");
-  op.sum(usesKey(entry.value.id), 1n);
-  const res = await op.commit();
-  if (!res.ok) {
-    await resolveEntry(kv, secret, token, Date.now()); // throws when the link was turned off
-    if (data.email && await findUserByEmail(kv, data.email)) throw emailTaken();
-    throw new AppError("conflict", "Joining did not go through. Try again.");
+  const { link, cls } = await commitUse(kv, secret, token, (op, link) => {
+    createUserOps(op, user);
+    if (data.email) claimEmailOps(op, user.id, data.email);
+    if (link.approval) {
+      requestOps(op, {
+        classId: link.classId,
+        userId: user.id,
+        linkId: link.id,
+        name: user.name,
+        createdAt: new Date().toISOString(),
+      });
+    } else {
+      addMemberOps(op, link.classId, user, "student");
+    }
+    recordLinkMemberOps(op, link.id, link.classId, user.id, true);
+  });
+  const session = await createSession(kv, user, { ttlMs: DEVICE_SESSION_MS, kind: "device" });
+  return { user, cls, ...session, outcome: link.approval ? "pending" : "joined" };
+}
+
+/** Counts one sign-up against `limit` for `id`; 429 with Retry-After past it. */
+async function throttle(kv: Deno.Kv, limit: Limit, id: string): Promise<void> {
+  // Counted first, then checked (this one included): a burst sent at once is still counted.
+  await hit(kv, limit, id);
+  const wait = await retryAfter(kv, { ...limit, max: limit.max + 1 }, id);
+  if (wait > 0) {
+    throw new AppError(
+      "rate_limited",
+      `Too many sign-ups from your network through this link. Try again in ${
+        Math.ceil(wait / 60)
+      } minute(s).`,
+      undefined,
+      { "retry-after": String(wait) },
+    );
   }
-  const session = data.password
-    ? await createSession(kv, user, { ttlMs: opts.ttlMs, kind: "browser" })
-    : await createSession(kv, user, { ttlMs: DEVICE_SESSION_MS, kind: "device" });
-  return { user, cls, ...session };
 }
 
 /**
- * A signed-in student of the link's organization joins the class. Idempotent: a member stays
- * as they are (a teacher is never made a student). 404 for a user of another organization,
- * 403 for staff, who are added to classes by admins, not by links.
+ * A signed-in student of the link's organization joins the class (or, on a link with
+ * approval, asks to). Idempotent: a member stays as they are (a teacher is never made a
+ * student), and a pending request stays pending without another use. 404 for a user of
+ * another organization, 403 for staff, who are added to classes by admins, not by links.
  */
 export async function joinAsMember(
   kv: Deno.Kv,
   secret: string,
   token: string,
   user: User,
-): Promise<{ cls: Class; joined: boolean }> {
+): Promise<{ cls: Class; outcome: JoinOutcome; changed: boolean }> {
   const { entry, cls } = await resolveEntry(kv, secret, token, Date.now());
   if (user.orgId !== entry.value.orgId) throw invalid();
   const memberKey = ["classes_by_user", user.id, cls.id];
-  if ((await kv.get(memberKey)).versionstamp !== null) return { cls, joined: false };
+  const requestKey = joinRequestKey(cls.id, user.id);
+  const [member, request] = await kv.getMany([memberKey, requestKey]);
+  if (member.versionstamp !== null) return { cls, outcome: "joined", changed: false };
+  if (request.versionstamp !== null) return { cls, outcome: "pending", changed: false };
   if (user.role !== "student") {
     throw new AppError(
       "forbidden",
       "Join links are for students. Ask a school admin to add you to this class.",
     );
   }
-  const op = kv.atomic().check(entry).check({ key: memberKey, versionstamp: null });
-  addMemberOps(op, cls.id, user, "student");
-  op.sum(usesKey(entry.value.id), 1n);
-  const res = await op.commit();
-  if (!res.ok) {
-    await resolveEntry(kv, secret, token, Date.now());
-    // Otherwise a second click got there first: they are in.
-    return { cls, joined: false };
+  const done = await commitUse(kv, secret, token, (op, link) => {
+    op.check({ key: memberKey, versionstamp: null });
+    if (link.approval) {
+      requestOps(op, {
+        classId: cls.id,
+        userId: user.id,
+        linkId: link.id,
+        name: user.name,
+        createdAt: new Date().toISOString(),
+      });
+    } else {
+      addMemberOps(op, cls.id, user, "student");
+    }
+    recordLinkMemberOps(op, link.id, cls.id, user.id, false);
+  }, async () => {
+    // A second click got there first: they are in (or waiting).
+    const [m, r] = await kv.getMany([memberKey, requestKey]);
+    return m.versionstamp === null && r.versionstamp === null;
+  });
+  if (!done.committed) {
+    const now = (await kv.get(memberKey)).versionstamp !== null ? "joined" : "pending";
+    return { cls, outcome: now, changed: false };
   }
-  return { cls, joined: true };
+  return { cls, outcome: done.link.approval ? "pending" : "joined", changed: true };
 }

@@ -1,13 +1,16 @@
 import { z } from "zod";
-import { requireActor, requireClassRole } from "@/services/auth/access.ts";
+import { requireActor, requireClassRole, TEACHERS } from "@/services/auth/access.ts";
 import {
   createJoinLink,
   DEFAULT_EXPIRES_HOURS,
+  defaultMaxUses,
   joinToken,
   joinUrl,
   linkSecret,
   listJoinLinks,
   MAX_EXPIRES_HOURS,
+  MAX_MAX_USES,
+  maxUsesOf,
   MIN_EXPIRES_HOURS,
 } from "@/services/classes/join_links.ts";
 import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
@@ -23,6 +26,12 @@ const JoinLinkOutSchema = z.object({
   expiresAt: z.string(),
   status: StatusSchema,
   uses: z.number().int(),
+  /** Uses it takes; a sign-up past it is refused. */
+  maxUses: z.number().int(),
+  /** Sign-ups wait for a teacher's approval. */
+  approval: z.boolean(),
+  /** People who came through it still in the class or waiting for approval. */
+  joined: z.number().int(),
 });
 
 /** A class's join links, newest first (the class's teachers and school admins). */
@@ -32,16 +41,25 @@ export const GET = defineApi({
   security: [{ bearer: [] }],
   request: { params: ClassParamsSchema },
   responses: {
-    200: json(z.object({ items: z.array(JoinLinkOutSchema) }), "Join links, newest first"),
+    200: json(
+      z.object({
+        items: z.array(JoinLinkOutSchema),
+        defaultMaxUses: z.number().int().describe("The limit a new link gets by default"),
+      }),
+      "Join links, newest first",
+    ),
     ...errorResponses,
   },
 }, async (c) => {
   const { kv, config } = c.var.state;
   const actor = requireActor(c.var.state);
   const { classId } = c.req.valid("param");
-  await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
+  await requireClassRole(kv, actor, classId, TEACHERS);
   const secret = await linkSecret(kv, config);
-  const links = await listJoinLinks(kv, classId);
+  const [links, suggested] = await Promise.all([
+    listJoinLinks(kv, classId),
+    defaultMaxUses(kv, classId),
+  ]);
   const items = await Promise.all(links.map(async (l) => ({
     id: l.id,
     url: joinUrl(config.publicUrl, await joinToken(secret, l.id)),
@@ -49,8 +67,11 @@ export const GET = defineApi({
     expiresAt: l.expiresAt,
     status: l.status,
     uses: l.uses,
+    maxUses: l.maxUses,
+    approval: l.approval,
+    joined: l.joined,
   })));
-  return c.json({ items }, 200);
+  return c.json({ items, defaultMaxUses: suggested }, 200);
 });
 
 /** Makes a new join link that students open in a browser to join the class. */
@@ -68,6 +89,12 @@ export const POST = defineApi({
               .optional().describe(
                 `Lifetime in hours; ${DEFAULT_EXPIRES_HOURS} (a week) by default`,
               ),
+            maxUses: z.number().int().min(1).max(MAX_MAX_USES).optional().describe(
+              "Most sign-ups it takes; a little above the class's size by default",
+            ),
+            approval: z.boolean().optional().describe(
+              "Sign-ups wait for a teacher's approval (false by default)",
+            ),
           }),
         },
       },
@@ -76,7 +103,10 @@ export const POST = defineApi({
     },
   },
   responses: {
-    201: json(JoinLinkOutSchema.omit({ createdAt: true, uses: true }), "The new link"),
+    201: json(
+      JoinLinkOutSchema.omit({ createdAt: true, uses: true, joined: true }),
+      "The new link",
+    ),
     ...errorResponses,
     409: json(ErrorResponseSchema, "The class is archived"),
   },
@@ -84,17 +114,22 @@ export const POST = defineApi({
   const { kv, config } = c.var.state;
   const actor = requireActor(c.var.state);
   const { classId } = c.req.valid("param");
-  const { cls } = await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
+  const { cls } = await requireClassRole(kv, actor, classId, TEACHERS);
+  const body = c.req.valid("json");
   const { link, token } = await createJoinLink(kv, await linkSecret(kv, config), {
     orgId: cls.orgId,
     classId: cls.id,
     createdBy: actor.user.id,
-    expiresInHours: c.req.valid("json").expiresInHours,
+    expiresInHours: body.expiresInHours,
+    maxUses: body.maxUses,
+    approval: body.approval,
   });
   return c.json({
     id: link.id,
     url: joinUrl(config.publicUrl, token),
     expiresAt: link.expiresAt,
     status: "active" as const,
+    maxUses: maxUsesOf(link),
+    approval: link.approval ?? false,
   }, 201);
 });
