@@ -50,28 +50,31 @@ import * as $45 from "./routes/api/v1/livekit/webhook.ts";
 import * as $46 from "./routes/api/v1/me.ts";
 import * as $47 from "./routes/api/v1/me/grades.ts";
 import * as $48 from "./routes/api/v1/me/notifications.ts";
-import * as $49 from "./routes/api/v1/members.ts";
-import * as $50 from "./routes/api/v1/sessions/current.ts";
-import * as $51 from "./routes/api/v1/sessions/index.ts";
-import * as $52 from "./routes/classes/[classId].tsx";
-import * as $53 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $54 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $55 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $56 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $57 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $58 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $59 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $60 from "./routes/classes/index.tsx";
-import * as $61 from "./routes/grades.tsx";
-import * as $62 from "./routes/index.tsx";
-import * as $63 from "./routes/join/[token].tsx";
-import * as $64 from "./routes/lectures/[lectureId].tsx";
-import * as $65 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $66 from "./routes/locale.ts";
-import * as $67 from "./routes/notifications.tsx";
-import * as $68 from "./routes/signin.tsx";
-import * as $69 from "./routes/signout.ts";
-import * as $70 from "./routes/today.tsx";
+import * as $49 from "./routes/api/v1/me/password.ts";
+import * as $50 from "./routes/api/v1/members.ts";
+import * as $51 from "./routes/api/v1/sessions/code.ts";
+import * as $52 from "./routes/api/v1/sessions/current.ts";
+import * as $53 from "./routes/api/v1/sessions/index.ts";
+import * as $54 from "./routes/api/v1/users/[userId]/signin-code.ts";
+import * as $55 from "./routes/classes/[classId].tsx";
+import * as $56 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $57 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $58 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $59 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $60 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $61 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $62 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $63 from "./routes/classes/index.tsx";
+import * as $64 from "./routes/grades.tsx";
+import * as $65 from "./routes/index.tsx";
+import * as $66 from "./routes/join/[token].tsx";
+import * as $67 from "./routes/lectures/[lectureId].tsx";
+import * as $68 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $69 from "./routes/locale.ts";
+import * as $70 from "./routes/notifications.tsx";
+import * as $71 from "./routes/signin.tsx";
+import * as $72 from "./routes/signout.ts";
+import * as $73 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/LectureRoom.tsx";
@@ -132,28 +135,31 @@ const manifest: Manifest = {
     "./routes/api/v1/me.ts": $46,
     "./routes/api/v1/me/grades.ts": $47,
     "./routes/api/v1/me/notifications.ts": $48,
-    "./routes/api/v1/members.ts": $49,
-    "./routes/api/v1/sessions/current.ts": $50,
-    "./routes/api/v1/sessions/index.ts": $51,
-    "./routes/classes/[classId].tsx": $52,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $53,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $54,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $55,
-    "./routes/classes/[classId]/assignments/index.tsx": $56,
-    "./routes/classes/[classId]/assignments/new.tsx": $57,
-    "./routes/classes/[classId]/gradebook.tsx": $58,
-    "./routes/classes/[classId]/lectures/index.tsx": $59,
-    "./routes/classes/index.tsx": $60,
-    "./routes/grades.tsx": $61,
-    "./routes/index.tsx": $62,
-    "./routes/join/[token].tsx": $63,
-    "./routes/lectures/[lectureId].tsx": $64,
-    "./routes/lectures/[lectureId]/attendance.tsx": $65,
-    "./routes/locale.ts": $66,
-    "./routes/notifications.tsx": $67,
-    "./routes/signin.tsx": $68,
-    "./routes/signout.ts": $69,
-    "./routes/today.tsx": $70,
+    "./routes/api/v1/me/password.ts": $49,
+    "./routes/api/v1/members.ts": $50,
+    "./routes/api/v1/sessions/code.ts": $51,
+    "./routes/api/v1/sessions/current.ts": $52,
+    "./routes/api/v1/sessions/index.ts": $53,
+    "./routes/api/v1/users/[userId]/signin-code.ts": $54,
+    "./routes/classes/[classId].tsx": $55,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $56,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $57,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $58,
+    "./routes/classes/[classId]/assignments/index.tsx": $59,
+    "./routes/classes/[classId]/assignments/new.tsx": $60,
+    "./routes/classes/[classId]/gradebook.tsx": $61,
+    "./routes/classes/[classId]/lectures/index.tsx": $62,
+    "./routes/classes/index.tsx": $63,
+    "./routes/grades.tsx": $64,
+    "./routes/index.tsx": $65,
+    "./routes/join/[token].tsx": $66,
+    "./routes/lectures/[lectureId].tsx": $67,
+    "./routes/lectures/[lectureId]/attendance.tsx": $68,
+    "./routes/locale.ts": $69,
+    "./routes/notifications.tsx": $70,
+    "./routes/signin.tsx": $71,
+    "./routes/signout.ts": $72,
+    "./routes/today.tsx": $73,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

@@ -4,6 +4,7 @@
  * hash made with fewer iterations still verifies and is upgraded at the next sign-in.
  * @module
  */
+import { z } from "zod";
 
 /** Iterations for new hashes (OWASP Password Storage Cheat Sheet, PBKDF2-HMAC-SHA256). */
 export const PBKDF2_ITERATIONS = 600_000;
@@ -11,6 +12,11 @@ export const PBKDF2_ITERATIONS = 600_000;
 /** Shortest password we accept; long passphrases are welcome. */
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
+
+/** A new password, as every form and API body takes it. */
+export const NewPasswordSchema = z.string()
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`);
 
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));

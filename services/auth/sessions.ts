@@ -27,12 +27,14 @@ export type Session = z.infer<typeof SessionSchema>;
 /** How long a "device session" (a student who joined by link without a password) lasts. */
 export const DEVICE_SESSION_MS = 30 * 24 * 3_600_000;
 
-function randomToken(): string {
+/** 32 random bytes as base64url: a secret token. */
+export function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return toBase64url(bytes);
 }
 
-function tokenId(token: string): string {
+/** The SHA-256 of a token (hex): what KV stores in place of a secret token. */
+export function tokenId(token: string): string {
   // node:crypto's hash is synchronous and ~10x cheaper than an async WebCrypto digest here,
   // which matters because every request hashes its token.
   return createHash("sha256").update(token).digest("hex");

@@ -183,11 +183,30 @@ export async function findUserByNumber(
   return id ? await getUser(kv, id) : null;
 }
 
-/** Changes a user's password hash (read-check-write, so a concurrent change is not lost). */
-export async function setPasswordHash(kv: Deno.Kv, userId: string, hash: string): Promise<void> {
+/** Reads a user's record with its versionstamp, for a read-check-write; 404 when absent. */
+export async function getUserEntry(kv: Deno.Kv, userId: string): Promise<Deno.KvEntry<User>> {
   const entry = await kv.get<User>(["users", userId]);
   if (!entry.value) throw notFound("Member not found");
-  await commit(kv.atomic().check(entry).set(entry.key, { ...entry.value, passwordHash: hash }));
+  return { ...entry, value: UserSchema.parse(entry.value) } as Deno.KvEntry<User>;
+}
+
+/**
+ * Adds the writes that give the user of `entry` the password `hash` (none: they sign in only
+ * with a one-time code then) to `op`, checked against `entry` so a concurrent change is not
+ * lost.
+ */
+export function passwordHashOps(
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<User>,
+  hash: string | undefined,
+): Deno.AtomicOperation {
+  const { passwordHash: _old, ...rest } = entry.value;
+  return op.check(entry).set(entry.key, hash ? { ...rest, passwordHash: hash } : rest);
+}
+
+/** Changes a user's password hash (read-check-write, so a concurrent change is not lost). */
+export async function setPasswordHash(kv: Deno.Kv, userId: string, hash: string): Promise<void> {
+  await commit(passwordHashOps(kv.atomic(), await getUserEntry(kv, userId), hash));
 }
 
 /** One page of an organization's members (of one role when `role` is given), oldest first. */
