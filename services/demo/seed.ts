@@ -180,8 +180,11 @@ async function seedScience(kv: Deno.Kv, org: Org, teacher: User, students: User[
     title: "The water cycle",
     startsAt: new Date(t + DAY + 2 * HOUR).toISOString(),
   });
+  // Past lectures and due times on the hour, as teachers set them.
+  const onTheHour = (ms: number) => Math.ceil(ms / HOUR) * HOUR;
   for (const [i, title] of ["Cells and tissues", "Microscopes", "Living things"].entries()) {
-    await pastLecture(kv, cls, teacher, students, title, t - (i * 2 + 1) * DAY - 2 * HOUR);
+    const openedAt = onTheHour(t - (i * 2 + 1) * DAY - 3 * HOUR);
+    await pastLecture(kv, cls, teacher, students, title, openedAt);
   }
 
   const assign = async (title: string, dueMs: number, instructions: string) => {
@@ -189,7 +192,7 @@ async function seedScience(kv: Deno.Kv, org: Org, teacher: User, students: User[
       title,
       instructions,
       points: 10,
-      due: utcToZonedTime(new Date(dueMs), org.timeZone),
+      due: utcToZonedTime(new Date(onTheHour(dueMs)), org.timeZone),
       reminderHours: [],
     }, teacher.id);
     return await publishAssignment(kv, org.id, draft.id, new Date(dueMs - 5 * DAY));
