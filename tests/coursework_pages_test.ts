@@ -12,7 +12,6 @@ import {
 import { getGrade } from "@/services/coursework/grading.ts";
 import { unreadCount } from "@/services/coursework/notifications.ts";
 import { submitWork } from "@/services/coursework/submissions.ts";
-import { KvFileStore } from "@/services/files/store.ts";
 import type { User } from "@/services/orgs/users.ts";
 import { browserSessionFor, testApp, twoSchools } from "./helpers.ts";
 
@@ -115,7 +114,7 @@ Deno.test("[coursework pages] turned-in work shows as Submitted with its version
   const { t, one, draft } = await world();
   await using _ = t;
   const a = await publishAssignment(t.kv, one.org.id, draft.id);
-  await submitWork(t.kv, new KvFileStore(t.kv), {
+  await submitWork(t.kv, {
     assignment: a,
     student: one.studentA,
     text: "Evaporation, condensation, precipitation.",

@@ -247,3 +247,47 @@ Deno.test("[roster api] GET pages the roster; students see names and roles only"
     t.close();
   }
 });
+
+Deno.test("[roster api] teacher rows are for admins: a teacher's file fails at preview by line, an admin's imports", async () => {
+  const { t, one, empty, path } = await world();
+  try {
+    const csv = "name,email,role\nStudent 1,s1@example.org,student\n" +
+      "Co Teacher,co.teacher@example.org,teacher\n";
+    const teacher = bearer(await tokenFor(t.kv, one.teacherA));
+    const before = await countKeys(t.kv, ["users"]);
+    for (const query of ["?dryRun=true", ""]) {
+      const res = await t.app.request(path(empty.id, query), csvPost(teacher, csv));
+      const body = await res.json();
+      if (query) {
+        assert.equal(res.status, 200);
+        assert.equal(body.ok, false);
+        assert.deepEqual(body.errors, [{
+          line: 3,
+          column: "role",
+          message: "Only school admins can add teachers to a class. Remove this row or make " +
+            "it a student, or ask a school admin to import the file.",
+        }]);
+      } else {
+        assert.equal(res.status, 400);
+        assert.equal(body.error.code, "validation_failed");
+        assert.deepEqual(body.error.details.map((d: { line: number }) => d.line), [3]);
+      }
+    }
+    assert.equal(await countKeys(t.kv, ["users"]), before, "nothing written");
+    assert.equal(await findUserByEmail(t.kv, "co.teacher@example.org"), null);
+
+    const admin = bearer(await tokenFor(t.kv, one.admin));
+    const res = await t.app.request(path(empty.id), csvPost(admin, csv));
+    assert.equal(res.status, 200);
+    assert.deepEqual((await res.json()).counts, { create: 2, add: 0, unchanged: 0, invalid: 0 });
+    const co = await findUserByEmail(t.kv, "co.teacher@example.org");
+    assert.equal(co?.role, "teacher");
+    // The new co-teacher reaches the class's gradebook, as an admin's import means.
+    const gradebook = await t.app.request(`/api/v1/classes/${empty.id}/gradebook`, {
+      headers: bearer(await tokenFor(t.kv, co!)),
+    });
+    assert.equal(gradebook.status, 200);
+  } finally {
+    t.close();
+  }
+});

@@ -213,14 +213,27 @@ Deno.test("[submissions api] class material: teachers attach, every member downl
     const { one } = w;
     const notes = enc.encode("<h1>Reading list</h1><script>alert(1)</script>\n");
     const file = await json(
-      await w.upload(one.teacherA, "reading.html", notes, { purpose: "attachment" }),
+      await w.upload(one.teacherA, "reading.txt", notes, { purpose: "attachment" }),
       201,
     );
     assert.equal(file.type, "text/plain");
+    // Nothing holds it yet: only its uploader sees it.
+    await json(await w.get(w.classmate, `/api/v1/files/${file.id}`), 404);
+    await json(
+      await w.t.app.request(`/api/v1/assignments/${w.assignment.id}`, {
+        method: "PATCH",
+        headers: {
+          "content-type": "application/json",
+          ...bearer(await tokenFor(w.t.kv, one.teacherA)),
+        },
+        body: JSON.stringify({ attachmentIds: [file.id] }),
+      }),
+      200,
+    );
     const res = await w.get(w.classmate, `/api/v1/files/${file.id}`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-type"), "text/plain; charset=utf-8");
-    assert.match(res.headers.get("content-disposition")!, /^attachment; filename="reading\.html"/);
+    assert.match(res.headers.get("content-disposition")!, /^attachment; filename="reading\.txt"/);
     assert.equal(await res.text(), new TextDecoder().decode(notes));
     await json(await w.get(one.studentB, `/api/v1/files/${file.id}`), 404);
 
@@ -286,7 +299,10 @@ Deno.test("[submissions api] types are checked by content: HTML named .pdf and p
 
     const exe = new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff]);
     const program = await json(await w.upload(one.studentA, "homework.docx", exe), 415);
-    assert.match(program.error.message, /is a file of an unknown type; allowed: PDF, PNG/);
+    assert.match(
+      program.error.message,
+      /is a file of an unknown type, which cannot be uploaded here\. Allowed: PDF \(\.pdf\), PNG/,
+    );
 
     const asJson = await w.upload(one.studentA, "a.pdf", PDF_BYTES, {
       headers: { "content-type": "application/json" },

@@ -79,7 +79,7 @@ await withFileKv("coursework", async (kv) => {
       if (file.type !== "application/pdf" || file.size !== FILE_BYTES) {
         throw new Error(`unexpected file ${JSON.stringify(file)}`);
       }
-      await submitWork(kv, store, {
+      await submitWork(kv, {
         assignment,
         student,
         text: "My essay is attached.",

@@ -13,6 +13,7 @@ import { classAccess, type ClassRole, requireRoleIn, TEACHERS } from "../auth/ac
 import type { Class } from "../classes/classes.ts";
 import { listMemberIds } from "../classes/members.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
+import { type FileEntry, getFileEntries, setHolderOps, toFileRef } from "../files/store.ts";
 import { getOrg } from "../orgs/orgs.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, type ErrorDetail, notFound, validateInput } from "../web/errors.ts";
@@ -28,8 +29,6 @@ import { DueSchema, utcToZonedTime, zonedTimeToUtc } from "./due_time.ts";
 import {
   type Assignment,
   AssignmentSchema,
-  type FileRef,
-  FileRefSchema,
   type Grade,
   GradeSchema,
   LatePolicySchema,
@@ -77,42 +76,61 @@ function invalid(details: ErrorDetail[]): AppError {
   return new AppError("validation_failed", "Some fields are not valid.", details);
 }
 
-/** What this code needs of a stored file (services/files/ owns the full record). */
-const StoredFileSchema = z.object({
-  classId: z.string().optional(),
-  purpose: z.string(),
-  name: z.string(),
-  size: z.number(),
-  type: z.string(),
-  sha256: z.string(),
-});
-
-/** Looks up attachment ids: each must be a file uploaded to this class as an attachment. */
-async function attachmentRefs(kv: Deno.Kv, classId: string, ids: string[]): Promise<FileRef[]> {
+/**
+ * Looks up attachment ids for assignment `assignmentId`: each must be a file uploaded to this
+ * class as an attachment that no other assignment holds (one file, one holder: its holder
+ * decides who sees it, see services/files/access.ts).
+ */
+async function attachmentFiles(
+  kv: Deno.Kv,
+  classId: string,
+  assignmentId: string,
+  ids: string[],
+): Promise<FileEntry[]> {
   const unique = [...new Set(ids)];
-  const refs: FileRef[] = [];
+  const found = await getFileEntries(kv, unique);
   const details: ErrorDetail[] = [];
-  for (let i = 0; i < unique.length; i += 10) {
-    const entries = await kv.getMany(unique.slice(i, i + 10).map((id) => ["files", id]));
-    entries.forEach((e, j) => {
-      const id = unique[i + j];
-      const file = StoredFileSchema.safeParse(e.value);
-      const ref = file.success
-        ? FileRefSchema.safeParse({ id, ...file.data })
-        : { success: false as const };
-      if (
-        !file.success || !ref.success || file.data.classId !== classId ||
-        file.data.purpose !== "attachment"
-      ) {
-        details.push({
-          path: ["attachmentIds", ids.indexOf(id)],
-          message: `No attachment ${id} was uploaded to this class.`,
-        });
-      } else refs.push(ref.data);
-    });
-  }
+  const files: FileEntry[] = [];
+  found.forEach((file, i) => {
+    const id = unique[i];
+    const path = ["attachmentIds", ids.indexOf(id)];
+    const holder = file?.meta.holder;
+    if (!file || file.meta.classId !== classId || file.meta.purpose !== "attachment") {
+      details.push({ path, message: `No attachment ${id} was uploaded to this class.` });
+    } else if (holder && !(holder.kind === "unattached" || holder.id === assignmentId)) {
+      details.push({
+        path,
+        message: `“${file.meta.name}” is attached to another assignment; upload it again ` +
+          "to attach it here too.",
+      });
+    } else files.push(file);
+  });
   if (details.length) throw invalid(details);
-  return refs;
+  return files;
+}
+
+/**
+ * Adds to `op` the taking off of file `fileId` from assignment `assignmentId`'s attachments
+ * (checked against the assignment as read), for a file being deleted.
+ */
+export async function detachAttachmentOps(
+  kv: Deno.Kv,
+  op: Deno.AtomicOperation,
+  assignmentId: string,
+  fileId: string,
+): Promise<void> {
+  const entry = await kv.get(["assignments", assignmentId]);
+  const a = AssignmentSchema.safeParse(entry.value);
+  if (!a.success) return;
+  const attachments = a.data.attachments.filter((f) => f.id !== fileId);
+  op.check(entry).set(
+    entry.key,
+    {
+      ...a.data,
+      attachments,
+      updatedAt: new Date().toISOString(),
+    } satisfies Assignment,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,13 +147,15 @@ export async function createAssignment(
   if (cls.archived) throw new AppError("conflict", "This class is archived.");
   const { timeZone } = await getOrg(kv, cls.orgId);
   const now = new Date().toISOString();
+  const id = newId();
+  const files = await attachmentFiles(kv, cls.id, id, data.attachmentIds);
   const assignment: Assignment = AssignmentSchema.parse({
-    id: newId(),
+    id,
     orgId: cls.orgId,
     classId: cls.id,
     title: data.title,
     instructions: data.instructions,
-    attachments: await attachmentRefs(kv, cls.id, data.attachmentIds),
+    attachments: files.map((f) => toFileRef(f.meta)),
     points: data.points,
     dueAt: zonedTimeToUtc(data.due.date, data.due.time, timeZone).toISOString(),
     timeZone,
@@ -146,12 +166,12 @@ export async function createAssignment(
     createdAt: now,
     updatedAt: now,
   });
-  await commit(
-    kv.atomic()
-      .check({ key: ["assignments", assignment.id], versionstamp: null })
-      .set(["assignments", assignment.id], assignment)
-      .set(["assignments_by_class", cls.id, assignment.id], assignment.id),
-  );
+  const op = kv.atomic()
+    .check({ key: ["assignments", assignment.id], versionstamp: null })
+    .set(["assignments", assignment.id], assignment)
+    .set(["assignments_by_class", cls.id, assignment.id], assignment.id);
+  for (const f of files) setHolderOps(op, f, { kind: "assignment", id });
+  await commit(op, "An attachment changed meanwhile. Reload the page and try again.");
   return assignment;
 }
 
@@ -164,16 +184,19 @@ export async function getAssignment(kv: Deno.Kv, orgId: string, id: string): Pro
 
 /**
  * Loads an assignment for the actor with their role in its class: 404 for another school,
- * a class they are not in, or (for students) a draft.
+ * a class they are not in, or (for students) a draft; 403 when `allowed` is given and their
+ * role is not in it.
  */
 export async function assignmentAccess(
   kv: Deno.Kv,
   actor: Actor,
   id: string,
+  allowed?: ClassRole[],
 ): Promise<{ assignment: Assignment; cls: Class; role: ClassRole }> {
   const assignment = await getAssignment(kv, actor.user.orgId, id);
   const { cls, role } = await classAccess(kv, actor, assignment.classId);
   if (role === "student" && assignment.status === "draft") throw notFound("Assignment not found");
+  if (allowed) requireRoleIn(role, allowed);
   return { assignment, cls, role };
 }
 
@@ -219,10 +242,22 @@ export async function updateAssignment(
     }
     next.points = data.points;
   }
-  if (data.attachmentIds !== undefined) {
-    next.attachments = await attachmentRefs(kv, prev.classId, data.attachmentIds);
+  // The files taken and the ones let go move holder in the assignment's own commit.
+  const taken = data.attachmentIds === undefined
+    ? []
+    : await attachmentFiles(kv, prev.classId, id, data.attachmentIds);
+  if (data.attachmentIds !== undefined) next.attachments = taken.map((f) => toFileRef(f.meta));
+  const op = kv.atomic().check(entry).set(entry.key, AssignmentSchema.parse(next));
+  for (const f of taken) setHolderOps(op, f, { kind: "assignment", id });
+  const kept = new Set(next.attachments.map((f) => f.id));
+  const removed = prev.attachments.filter((f) => !kept.has(f.id)).map((f) => f.id);
+  for (const f of await getFileEntries(kv, removed)) {
+    const holder = f?.meta.holder;
+    if (f && (!holder || (holder.kind === "assignment" && holder.id === id))) {
+      setHolderOps(op, f, { kind: "unattached" });
+    }
   }
-  await commit(kv.atomic().check(entry).set(entry.key, AssignmentSchema.parse(next)));
+  await commit(op, "The assignment or an attachment changed meanwhile. Reload and try again.");
 
   if (
     next.points !== prev.points || next.dueAt !== prev.dueAt ||

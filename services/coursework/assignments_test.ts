@@ -140,10 +140,13 @@ Deno.test("[assignments] attachments must be this class's attachment files", asy
       (e: AppError) => {
         assert.equal(e.status, 400);
         assert.deepEqual(e.details!.map((d) => d.path), [
+          ["attachmentIds", 0],
           ["attachmentIds", 1],
           ["attachmentIds", 2],
           ["attachmentIds", 3],
         ]);
+        // One file, one holder: f1 belongs to the first assignment.
+        assert.match(e.details![0].message, /“f1\.pdf” is attached to another assignment/);
         return true;
       },
     );

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { requireActiveClass } from "../classes/classes.ts";
 import { getMemberRole } from "../classes/members.ts";
 import { getRecord, getRecords } from "../db/kv.ts";
-import { type FileMeta, type FileStore, toFileRef } from "../files/store.ts";
+import { type FileEntry, getFileEntries, setHolderOps, toFileRef } from "../files/store.ts";
 import type { User } from "../orgs/users.ts";
 import { AppError, type ErrorDetail, notFound, validateInput } from "../web/errors.ts";
 import { type Assignment, type Submission, SubmissionSchema } from "./model.ts";
@@ -34,17 +34,22 @@ export interface SubmitWork {
   now?: Date;
 }
 
-/** The uploads named by `fileIds`, each checked to be the student's, for this class's work. */
+/**
+ * The uploads named by `fileIds`, each checked to be the student's, for this class's work,
+ * and held by nothing else than this student's work on this assignment.
+ */
 async function ownFiles(
-  store: FileStore,
+  kv: Deno.Kv,
   assignment: Assignment,
   studentId: string,
   fileIds: string[],
-): Promise<FileMeta[]> {
-  const metas = await Promise.all(fileIds.map((id) => store.get(id)));
+): Promise<FileEntry[]> {
+  const files = await getFileEntries(kv, fileIds);
   const details: ErrorDetail[] = [];
-  metas.forEach((meta, i) => {
+  files.forEach((file, i) => {
     const path = ["fileIds", i];
+    const meta = file?.meta;
+    const holder = meta?.holder;
     // Someone else's file is described like a missing one: its name must not leak.
     if (!meta || meta.ownerId !== studentId || meta.orgId !== assignment.orgId) {
       details.push({ path, message: `File ${fileIds[i]} is not one of your uploads.` });
@@ -52,6 +57,15 @@ async function ownFiles(
       details.push({
         path,
         message: `“${meta.name}” was not uploaded for work in this class; upload it again here.`,
+      });
+    } else if (
+      holder && holder.kind !== "unattached" &&
+      !(holder.kind === "submission" && holder.id === assignment.id)
+    ) {
+      details.push({
+        path,
+        message: `“${meta.name}” is part of your work on another assignment; upload it again ` +
+          "for this one.",
       });
     }
   });
@@ -62,7 +76,7 @@ async function ownFiles(
       details,
     );
   }
-  return metas as FileMeta[];
+  return files as FileEntry[];
 }
 
 /**
@@ -70,13 +84,10 @@ async function ownFiles(
  * when it is closed or its due time passed and it takes no late work, 400 for bad input (too
  * long, too many files, nothing at all, files that are not the student's uploads for this
  * class). Versions count from 1; two submissions at once both get their own version, or the
- * second one a clean 409.
+ * second one a clean 409. The files become held by the student's work on the assignment (in
+ * the same commit): from then on they are kept as a record (services/files/access.ts).
  */
-export async function submitWork(
-  kv: Deno.Kv,
-  store: FileStore,
-  input: SubmitWork,
-): Promise<Submission> {
+export async function submitWork(kv: Deno.Kv, input: SubmitWork): Promise<Submission> {
   await requireActiveClass(kv, input.assignment.classId);
   const { assignment, student } = input;
   const now = input.now ?? new Date();
@@ -104,10 +115,11 @@ export async function submitWork(
   ) {
     throw new AppError("forbidden", "Only students of this class can submit work.");
   }
-  const files = (await ownFiles(store, assignment, student.id, fileIds)).map(toFileRef);
-
   const latestKey = ["submission_latest", assignment.id, student.id];
   for (let attempt = 0; attempt < 2; attempt++) {
+    // Read again on a retry: a file deleted or submitted elsewhere meanwhile fails the check.
+    const owned = await ownFiles(kv, assignment, student.id, fileIds);
+    const files = owned.map((f) => toFileRef(f.meta));
     const gradeKey = ["grades", assignment.id, student.id];
     const [latest, grade] = await kv.getMany<[number, unknown]>([latestKey, gradeKey]);
     const version = (latest.value ?? 0) + 1;
@@ -127,6 +139,7 @@ export async function submitWork(
       .check({ key: ["submissions", assignment.id, student.id, version], versionstamp: null })
       .set(["submissions", assignment.id, student.id, version], submission)
       .set(latestKey, version);
+    for (const f of owned) setHolderOps(op, f, { kind: "submission", id: assignment.id });
     if (latest.versionstamp === null) {
       // A first submission before any grade joins the teacher's grading queue (grading.ts).
       op.check(grade);

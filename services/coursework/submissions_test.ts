@@ -103,7 +103,7 @@ function rejectsWith(code: string, message?: RegExp | string) {
 Deno.test("[submissions] every version is kept and numbered from 1", async () => {
   await using w = await setup();
   for (const [i, text] of ["first draft", "second draft", "final"].entries()) {
-    const s = await submitWork(w.kv, w.store, {
+    const s = await submitWork(w.kv, {
       assignment: w.assignment,
       student: w.ann,
       text,
@@ -113,7 +113,7 @@ Deno.test("[submissions] every version is kept and numbered from 1", async () =>
     assert.equal(s.version, i + 1);
     assert.equal(s.daysLate, 0);
   }
-  await submitWork(w.kv, w.store, {
+  await submitWork(w.kv, {
     assignment: w.assignment,
     student: w.ben,
     text: "Ben's work",
@@ -155,7 +155,7 @@ Deno.test("[submissions] days late count started days after the due time", () =>
 
 Deno.test("[submissions] late work: accepted and counted, or refused by a close policy", async () => {
   await using w = await setup();
-  const late = await submitWork(w.kv, w.store, {
+  const late = await submitWork(w.kv, {
     assignment: w.assignment,
     student: w.ann,
     text: "sorry, late",
@@ -167,7 +167,7 @@ Deno.test("[submissions] late work: accepted and counted, or refused by a close 
   const strict = await createAssignment(w.kv, w.cls, w.teacher, {
     latePolicy: { kind: "close" },
   });
-  const onTime = await submitWork(w.kv, w.store, {
+  const onTime = await submitWork(w.kv, {
     assignment: strict,
     student: w.ann,
     text: "on time",
@@ -176,7 +176,7 @@ Deno.test("[submissions] late work: accepted and counted, or refused by a close 
   });
   assert.equal(onTime.daysLate, 0);
   await assert.rejects(
-    submitWork(w.kv, w.store, {
+    submitWork(w.kv, {
       assignment: strict,
       student: w.ann,
       text: "one minute late",
@@ -197,11 +197,11 @@ Deno.test("[submissions] drafts are not found; closed assignments refuse work", 
   const closed = await createAssignment(w.kv, w.cls, w.teacher, { status: "closed" });
   const input = { student: w.ann, text: "hi", fileIds: [], now: at(-DAY) };
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, assignment: draft }),
+    submitWork(w.kv, { ...input, assignment: draft }),
     rejectsWith("not_found"),
   );
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, assignment: closed }),
+    submitWork(w.kv, { ...input, assignment: closed }),
     rejectsWith("conflict", "This assignment is closed"),
   );
   assert.equal((await listLatestSubmissions(w.kv, draft.id)).length, 0);
@@ -215,7 +215,7 @@ Deno.test("[submissions] files: only the student's own uploads for this class", 
   const elsewhere = await w.upload(w.ann, { name: "history.pdf", classId: w.other.id });
   const input = { assignment: w.assignment, student: w.ann, text: "", now: at(-DAY) };
 
-  const s = await submitWork(w.kv, w.store, { ...input, fileIds: [mine.id, mine.id] });
+  const s = await submitWork(w.kv, { ...input, fileIds: [mine.id, mine.id] });
   assert.deepEqual(s.files, [{
     id: mine.id,
     name: "work.pdf",
@@ -225,7 +225,7 @@ Deno.test("[submissions] files: only the student's own uploads for this class", 
   }]);
 
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, fileIds: [mine.id, bens.id] }),
+    submitWork(w.kv, { ...input, fileIds: [mine.id, bens.id] }),
     (err: unknown) => {
       assert.ok(err instanceof AppError);
       assert.equal(err.code, "validation_failed");
@@ -238,7 +238,7 @@ Deno.test("[submissions] files: only the student's own uploads for this class", 
     },
   );
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, fileIds: [elsewhere.id] }),
+    submitWork(w.kv, { ...input, fileIds: [elsewhere.id] }),
     (err: unknown) => {
       assert.ok(err instanceof AppError);
       assert.match(
@@ -249,7 +249,7 @@ Deno.test("[submissions] files: only the student's own uploads for this class", 
     },
   );
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, fileIds: ["01NOSUCHFILE"] }),
+    submitWork(w.kv, { ...input, fileIds: ["01NOSUCHFILE"] }),
     rejectsWith("validation_failed"),
   );
   assert.equal((await listSubmissionVersions(w.kv, w.assignment.id, w.ann.id)).length, 1);
@@ -259,11 +259,11 @@ Deno.test("[submissions] bad input and people outside the class are refused", as
   await using w = await setup();
   const input = { assignment: w.assignment, student: w.ann, fileIds: [], now: at(-DAY) };
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, text: "   " }),
+    submitWork(w.kv, { ...input, text: "   " }),
     rejectsWith("validation_failed", "Write an answer or attach a file."),
   );
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, text: "x".repeat(50_001) }),
+    submitWork(w.kv, { ...input, text: "x".repeat(50_001) }),
     (err: unknown) => {
       assert.ok(err instanceof AppError);
       assert.equal(err.code, "validation_failed");
@@ -272,7 +272,7 @@ Deno.test("[submissions] bad input and people outside the class are refused", as
     },
   );
   await assert.rejects(
-    submitWork(w.kv, w.store, {
+    submitWork(w.kv, {
       ...input,
       text: "x",
       fileIds: Array.from({ length: 11 }, (_, i) => `f${i}`),
@@ -280,15 +280,15 @@ Deno.test("[submissions] bad input and people outside the class are refused", as
     rejectsWith("validation_failed"),
   );
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, student: w.outsider, text: "let me in" }),
+    submitWork(w.kv, { ...input, student: w.outsider, text: "let me in" }),
     rejectsWith("forbidden"),
   );
   await assert.rejects(
-    submitWork(w.kv, w.store, { ...input, student: w.teacher, text: "teacher" }),
+    submitWork(w.kv, { ...input, student: w.teacher, text: "teacher" }),
     rejectsWith("forbidden"),
   );
   assert.equal(
-    await submitWork(w.kv, w.store, { ...input, text: "x".repeat(50_000) }).then((s) => s.version),
+    await submitWork(w.kv, { ...input, text: "x".repeat(50_000) }).then((s) => s.version),
     1,
   );
 });
@@ -297,7 +297,7 @@ Deno.test("[submissions] simultaneous submissions get distinct versions or a cle
   await using w = await setup();
   const results = await Promise.allSettled(
     Array.from({ length: 6 }, (_, i) =>
-      submitWork(w.kv, w.store, {
+      submitWork(w.kv, {
         assignment: w.assignment,
         student: w.ann,
         text: `attempt ${i}`,

@@ -2,8 +2,15 @@
  * Finds a file's type from its first bytes ("magic numbers"), never from its name: what a
  * file claims to be cannot change what the server accepts. Knows the types schools upload
  * (PDF, images, Office Open XML, plain text); anything else is `null`, an unknown type.
+ * Office files with macros (a `vbaProject.bin` part, or a macro-enabled content type in
+ * `[Content_Types].xml`) get their own macro-enabled types, which are never accepted.
+ *
+ * Each known type has the file name extensions it may be stored under (`extensionsOf`): a
+ * file's name must end in one of them, so a name cannot make a download open as something
+ * else (a `.bat`, `.hta` or `.html` that is only text, a `.docm` that is a Word file).
  * @module
  */
+import { inflateRawSync } from "node:zlib";
 
 export const PDF = "application/pdf";
 export const PNG = "image/png";
@@ -14,6 +21,12 @@ export const TEXT = "text/plain";
 export const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 export const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 export const PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+/** Office files with macros (programs): found so they can be refused by name. */
+export const DOCM = "application/vnd.ms-word.document.macroEnabled.12";
+export const XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12";
+export const PPTM = "application/vnd.ms-powerpoint.presentation.macroEnabled.12";
+/** The macro-enabled Office types: never accepted, whatever the configured types. */
+export const MACRO_TYPES: readonly string[] = [DOCM, XLSM, PPTM];
 
 /** How many bytes `sniffType` looks at, at most (Office files: the zip entries in them). */
 export const SNIFF_BYTES = 64 * 1024;
@@ -37,7 +50,13 @@ const RIFF = ascii("RIFF"), WEBP_TAG = ascii("WEBP");
 const ZIP_LOCAL = ascii("PK\x03\x04");
 
 /** Office Open XML parts: the folder a document's main part lives in gives its kind. */
-const OOXML_DIRS: [string, string][] = [["word/", DOCX], ["xl/", XLSX], ["ppt/", PPTX]];
+const OOXML_DIRS: [string, string, string][] = [
+  ["word/", DOCX, DOCM],
+  ["xl/", XLSX, XLSM],
+  ["ppt/", PPTX, PPTM],
+];
+/** The largest `[Content_Types].xml` read (it is a few KiB in real files). */
+const MAX_CONTENT_TYPES_BYTES = 256 * 1024;
 
 function indexOf(head: Uint8Array, magic: Uint8Array, from: number): number {
   for (let i = from; i + magic.length <= head.length; i++) {
@@ -47,35 +66,60 @@ function indexOf(head: Uint8Array, magic: Uint8Array, from: number): number {
 }
 
 /**
+ * Whether a `[Content_Types].xml` entry's data (stored or deflated) declares macros; null
+ * when it cannot be read from the head.
+ */
+function declaresMacros(data: Uint8Array, method: number): boolean | null {
+  let xml: Uint8Array;
+  try {
+    if (method === 0) xml = data;
+    else if (method === 8) {
+      xml = inflateRawSync(data, { maxOutputLength: MAX_CONTENT_TYPES_BYTES });
+    } else return null;
+  } catch {
+    return null; // cut off by the head, or not deflate
+  }
+  return /macroEnabled|vbaProject/i.test(new TextDecoder().decode(xml));
+}
+
+/**
  * Walks the zip local file headers in `head` and reads their names: a package with
  * `[Content_Types].xml` and a `word/`, `xl/` or `ppt/` part is a Word, Excel or PowerPoint
- * file. Any other zip is unknown (null).
+ * file, macro-enabled when its content types declare macros or it has a `vbaProject.bin`.
+ * Any other zip, or one whose content types cannot be read from the head, is unknown (null).
  */
 function sniffOoxml(head: Uint8Array): string | null {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const names = new TextDecoder();
-  let contentTypes = false;
-  let kind: string | null = null;
+  let contentTypes: boolean | null = null; // whether they declare macros, once read
+  let macros = false;
+  let kind: [string, string, string] | null = null;
   let pos = 0;
   for (let entries = 0; entries < 64 && pos >= 0 && pos + 30 <= head.length; entries++) {
     if (!startsWith(head, ZIP_LOCAL, pos)) break;
     const flags = view.getUint16(pos + 6, true);
+    const method = view.getUint16(pos + 8, true);
     const compressed = view.getUint32(pos + 18, true);
     const nameLen = view.getUint16(pos + 26, true);
     const extraLen = view.getUint16(pos + 28, true);
     const nameEnd = pos + 30 + nameLen;
     if (nameEnd > head.length) break;
     const name = names.decode(head.subarray(pos + 30, nameEnd));
-    if (name === "[Content_Types].xml") contentTypes = true;
-    kind ??= OOXML_DIRS.find(([dir]) => name.startsWith(dir))?.[1] ?? null;
-    if (contentTypes && kind) return kind;
     const dataStart = nameEnd + extraLen;
     // Bit 3: sizes follow the data (streamed zips), so look for the next header instead.
-    pos = (flags & 0x08) && compressed === 0
-      ? indexOf(head, ZIP_LOCAL, dataStart)
-      : dataStart + compressed;
+    const streamed = (flags & 0x08) !== 0 && compressed === 0;
+    const next = streamed ? indexOf(head, ZIP_LOCAL, dataStart) : dataStart + compressed;
+    if (name === "[Content_Types].xml") {
+      const end = next < 0 ? head.length : Math.min(next, head.length);
+      contentTypes = declaresMacros(head.subarray(dataStart, end), method);
+      if (contentTypes === null) return null;
+    }
+    if (/(^|\/)vbaProject\.bin$/i.test(name)) macros = true;
+    kind ??= OOXML_DIRS.find(([dir]) => name.startsWith(dir)) ?? null;
+    pos = next;
   }
-  return null;
+  if (contentTypes === null || !kind) return null;
+  return contentTypes || macros ? kind[2] : kind[1];
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -136,14 +180,60 @@ const LABELS: Record<string, [short: string, long: string]> = {
   [GIF]: ["GIF", "a GIF image"],
   [WEBP]: ["WebP", "a WebP image"],
   [TEXT]: ["plain text", "a plain text file"],
-  [DOCX]: ["Word (.docx)", "a Word document"],
-  [XLSX]: ["Excel (.xlsx)", "an Excel workbook"],
-  [PPTX]: ["PowerPoint (.pptx)", "a PowerPoint presentation"],
+  [DOCX]: ["Word", "a Word document"],
+  [XLSX]: ["Excel", "an Excel workbook"],
+  [PPTX]: ["PowerPoint", "a PowerPoint presentation"],
+  [DOCM]: ["Word with macros", "a Word document with macros"],
+  [XLSM]: ["Excel with macros", "an Excel workbook with macros"],
+  [PPTM]: ["PowerPoint with macros", "a PowerPoint presentation with macros"],
 };
 
-/** A short name of a type for lists ("PDF", "Word (.docx)"); the MIME type when unknown. */
+/**
+ * The extensions a file of each type may be named with, the usual one first. Text is only
+ * ever .txt, .md or .csv: any other name (.html, .svg, .bat, .ps1, .js, .hta) could make the
+ * downloaded text open as a page or run as a program.
+ */
+const TYPE_EXTENSIONS: Record<string, string[]> = {
+  [PDF]: ["pdf"],
+  [PNG]: ["png"],
+  [JPEG]: ["jpg", "jpeg"],
+  [GIF]: ["gif"],
+  [WEBP]: ["webp"],
+  [TEXT]: ["txt", "md", "csv"],
+  [DOCX]: ["docx"],
+  [XLSX]: ["xlsx"],
+  [PPTX]: ["pptx"],
+  [DOCM]: ["docm"],
+  [XLSM]: ["xlsm"],
+  [PPTM]: ["pptm"],
+};
+
+/**
+ * Whether `type` is one `sniffType` knows and the app may ever accept: anything but the
+ * macro-enabled Office types.
+ */
+export function isInertType(type: string): boolean {
+  return type in TYPE_EXTENSIONS && !MACRO_TYPES.includes(type);
+}
+
+/** The extensions (without the dot, usual one first) a file of `type` may have; [] if unknown. */
+export function extensionsOf(type: string): string[] {
+  return TYPE_EXTENSIONS[type] ?? [];
+}
+
+/** A file name's extension, lower-case and without the dot; null when it has none. */
+export function extensionOf(name: string): string | null {
+  return /\.([A-Za-z0-9]{1,20})$/.exec(name)?.[1]?.toLowerCase() ?? null;
+}
+
+/**
+ * A short name of a type for lists, with its extensions ("PDF (.pdf)", "JPEG (.jpg, .jpeg)");
+ * the MIME type when unknown.
+ */
 export function typeLabel(type: string): string {
-  return LABELS[type]?.[0] ?? type;
+  const short = LABELS[type]?.[0];
+  if (!short) return type;
+  return `${short} (${extensionsOf(type).map((e) => `.${e}`).join(", ")})`;
 }
 
 /** A type as a phrase ("a PDF", "a file of an unknown type"), for messages. */
@@ -152,24 +242,15 @@ export function describeType(type: string | null): string {
   return LABELS[type]?.[1] ?? `a file of type ${type}`;
 }
 
-const EXTENSIONS: Record<string, string> = {
-  pdf: PDF,
-  png: PNG,
-  jpg: JPEG,
-  jpeg: JPEG,
-  gif: GIF,
-  webp: WEBP,
-  txt: TEXT,
-  docx: DOCX,
-  xlsx: XLSX,
-  pptx: PPTX,
-};
+const EXTENSIONS: Record<string, string> = Object.fromEntries(
+  Object.entries(TYPE_EXTENSIONS).flatMap(([type, exts]) => exts.map((e) => [e, type])),
+);
 
 /**
  * The type a file name's extension claims, for the extensions `sniffType` knows
  * (`report.PDF` -> application/pdf); null for any other name.
  */
 export function typeOfExtension(name: string): string | null {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  const ext = extensionOf(name);
   return (ext && EXTENSIONS[ext]) || null;
 }

@@ -144,7 +144,8 @@ Deno.test("[files] sniffType looks at no more than 64 KiB", () => {
 Deno.test("[files] typeOfExtension and describeType", () => {
   assert.equal(typeOfExtension("Report.PDF"), PDF);
   assert.equal(typeOfExtension("photo.jpg"), JPEG);
-  assert.equal(typeOfExtension("notes.md"), null);
+  assert.equal(typeOfExtension("notes.md"), TEXT);
+  assert.equal(typeOfExtension("run.bat"), null);
   assert.equal(typeOfExtension("README"), null);
   assert.equal(describeType(null), "a file of an unknown type");
   assert.equal(describeType(TEXT), "a plain text file");

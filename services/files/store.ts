@@ -19,20 +19,79 @@ import { enqueueOps } from "../jobs/schedule.ts";
 import { type FileRef, FileRefSchema } from "../coursework/model.ts";
 import { commit, getRecord, newId } from "../db/kv.ts";
 import { AppError, notFound } from "../web/errors.ts";
-import { describeType, sniffType, typeLabel, typeOfExtension } from "./sniff.ts";
+import {
+  describeType,
+  extensionOf,
+  extensionsOf,
+  MACRO_TYPES,
+  sniffType,
+  typeLabel,
+  typeOfExtension,
+} from "./sniff.ts";
 
-/** A stored file: its reference fields plus who uploaded it, where, and what for. */
+/**
+ * What holds a file; it decides who may see the file (services/files/access.ts, one rule per
+ * kind). Every upload starts `unattached` and is private to its uploader until something takes
+ * it: an assignment (`id`: the assignment), which the teachers' editor attaches it to, or the
+ * uploader's submission of assignment `id`. A file removed from its assignment is unattached
+ * again. New kinds (a chat message, an approval request) are a new entry here and a new rule
+ * there.
+ */
+export const FileHolderSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("unattached") }),
+  z.object({ kind: z.literal("assignment"), id: z.string() }),
+  z.object({ kind: z.literal("submission"), id: z.string() }),
+]);
+export type FileHolder = z.infer<typeof FileHolderSchema>;
+
+/** A stored file: its reference fields plus who uploaded it, where, what for, and its holder. */
 export const FileMetaSchema = FileRefSchema.extend({
   orgId: z.string(),
   /** The user who uploaded it. */
   ownerId: z.string(),
   classId: z.string(),
-  /** `submission`: a student's work; `attachment`: a teacher's material for the class. */
+  /**
+   * What it was uploaded for, which decides what may hold it: `submission` (a student's
+   * work), `attachment` (a teacher's material for the class's assignments).
+   */
   purpose: z.enum(["submission", "attachment"]),
+  /** Absent on files stored before holders existed (access.ts finds their holder). */
+  holder: FileHolderSchema.optional(),
   createdAt: z.string(),
 });
 export type FileMeta = z.infer<typeof FileMetaSchema>;
 export type FilePurpose = FileMeta["purpose"];
+
+/** A file's metadata with the KV entry it was read from (to check in an atomic write). */
+export interface FileEntry {
+  entry: Deno.KvEntry<unknown>;
+  meta: FileMeta;
+}
+
+/** The metadata entries of `ids` (ten per read), null where there is no such file. */
+export async function getFileEntries(kv: Deno.Kv, ids: string[]): Promise<(FileEntry | null)[]> {
+  const out: (FileEntry | null)[] = [];
+  for (let i = 0; i < ids.length; i += 10) {
+    for (const entry of await kv.getMany(ids.slice(i, i + 10).map((id) => ["files", id]))) {
+      const meta = FileMetaSchema.safeParse(entry.value);
+      out.push(entry.versionstamp && meta.success ? { entry, meta: meta.data } : null);
+    }
+  }
+  return out;
+}
+
+/**
+ * Adds to `op` a file's move to `holder`, checked against the entry it was read from (a file
+ * deleted or moved meanwhile fails the commit). Records that take or release files call this
+ * in the same atomic write as their own change.
+ */
+export function setHolderOps(
+  op: Deno.AtomicOperation,
+  { entry, meta }: FileEntry,
+  holder: FileHolder,
+): Deno.AtomicOperation {
+  return op.check(entry).set(entry.key, { ...meta, holder } satisfies FileMeta);
+}
 
 /** What `put` needs besides the bytes. */
 export interface PutOptions {
@@ -138,6 +197,39 @@ function clip(s: string, max: number): string {
   return out;
 }
 
+/**
+ * The name a file of the sniffed `type` is stored under, or a 415 a person can act on: the
+ * type must be allowed (macro-enabled Office files never are) and the name's extension must
+ * be one of the type's (`extensionsOf`), so what the download is named is what it is. A name
+ * without an extension gets the type's usual one ("essay" -> "essay.pdf").
+ */
+export function checkFileName(name: string, type: string | null, allowedTypes: string[]): string {
+  const allowed = `Allowed: ${
+    allowedTypes.filter((t) => !MACRO_TYPES.includes(t)).map(typeLabel).join(", ")
+  }.`;
+  const refuse = (why: string) => new AppError("unsupported_media_type", `${why} ${allowed}`);
+  if (type && MACRO_TYPES.includes(type)) {
+    throw refuse(
+      `“${name}” is ${describeType(type)}. Macros are programs, so such files are not ` +
+        "accepted: save it without macros (as .docx, .xlsx or .pptx) and upload that.",
+    );
+  }
+  if (!type || !allowedTypes.includes(type)) {
+    throw refuse(`“${name}” is ${describeType(type)}, which cannot be uploaded here.`);
+  }
+  const ext = extensionOf(name);
+  const exts = extensionsOf(type);
+  if (ext === null) return safeFileName(`${name}.${exts[0]}`);
+  if (exts.includes(ext)) return name;
+  const claimed = typeOfExtension(name);
+  throw refuse(
+    (claimed
+      ? `“${name}” is named like ${describeType(claimed)} but is ${describeType(type)}.`
+      : `“${name}” is ${describeType(type)}, but its name ends in .${ext}.`) +
+      ` Name it with ${exts.map((e) => `.${e}`).join(" or ")} and upload it again.`,
+  );
+}
+
 /** The reference records keep of a stored file. */
 export function toFileRef(meta: FileMeta): FileRef {
   const { id, name, size, type, sha256 } = meta;
@@ -163,7 +255,7 @@ export class KvFileStore implements FileStore {
   async put(body: ReadableStream<Uint8Array>, opts: PutOptions): Promise<FileMeta> {
     const { kv } = this;
     const id = newId();
-    const name = safeFileName(opts.name);
+    let name = safeFileName(opts.name);
     const perCommit = this.options.chunksPerCommit ?? CHUNKS_PER_COMMIT;
     const reader = body.getReader();
     const hash = createHash("sha256");
@@ -204,21 +296,7 @@ export class KvFileStore implements FileStore {
       if (type === null) {
         // The first chunk: nothing is stored until its type is known to be allowed.
         type = sniffType(full, last ? size : undefined);
-        if (!type || !opts.allowedTypes.includes(type)) {
-          throw new AppError(
-            "unsupported_media_type",
-            `“${name}” is ${describeType(type)}; allowed: ${
-              opts.allowedTypes.map(typeLabel).join(", ")
-            }.`,
-          );
-        }
-        const claimed = typeOfExtension(name);
-        if (claimed && claimed !== type) {
-          throw new AppError(
-            "unsupported_media_type",
-            `“${name}” is named like ${describeType(claimed)} but is ${describeType(type)}.`,
-          );
-        }
+        name = checkFileName(name, type, opts.allowedTypes);
       }
       hash.update(full);
       batch.push(full);
@@ -258,6 +336,7 @@ export class KvFileStore implements FileStore {
         ownerId: opts.ownerId,
         classId: opts.classId,
         purpose: opts.purpose,
+        holder: { kind: "unattached" },
         createdAt: new Date().toISOString(),
       };
       // Only if the chunks are still there: a cleanup that ran meanwhile changed chunk 0.

@@ -145,7 +145,7 @@ Deno.test("[files] a type that is not allowed is refused before anything is stor
     store.put(stream, opts({ name: "photo.png", allowedTypes: [PDF, TEXT] })),
     assertAppError(
       "unsupported_media_type",
-      /^“photo\.png” is a PNG image; allowed: PDF, plain text\.$/,
+      /^“photo\.png” is a PNG image, which cannot be uploaded here\. Allowed: PDF \(\.pdf\), plain text \(\.txt, \.md, \.csv\)\.$/,
     ),
   );
   assert.ok(seen.cancelled);
@@ -154,7 +154,10 @@ Deno.test("[files] a type that is not allowed is refused before anything is stor
   const exe = new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]);
   await assert.rejects(
     store.put(sourceOf(exe, 1024).stream, opts({ name: "game.exe" })),
-    assertAppError("unsupported_media_type", /is a file of an unknown type; allowed: PDF, PNG/),
+    assertAppError(
+      "unsupported_media_type",
+      /is a file of an unknown type, which cannot be uploaded here\. Allowed: PDF \(\.pdf\), PNG/,
+    ),
   );
   await assertNothingStored(kv);
 });

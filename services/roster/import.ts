@@ -22,6 +22,7 @@
  * @module
  */
 import { z } from "zod";
+import type { ClassRole } from "../auth/access.ts";
 import { type CsvRecord, CsvSyntaxError, parseCsv } from "../csv/csv.ts";
 import { getClass } from "../classes/classes.ts";
 import { findClaimedEmails, reclaimEmails } from "../classes/unconfirmed_emails.ts";
@@ -82,10 +83,15 @@ export const RosterReportSchema = z.object({
 });
 export type RosterReport = z.infer<typeof RosterReportSchema>;
 
-/** The school and class a roster is imported into. */
+/** The school and class a roster is imported into, and who imports it. */
 export interface RosterScope {
   orgId: string;
   classId: string;
+  /**
+   * The importer's standing in the class. Only school admins may import `teacher` rows
+   * (changing a class's teachers is theirs): in a teacher's file each one is a row error.
+   */
+  by: ClassRole;
 }
 
 type Action =
@@ -250,6 +256,14 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
     const { row, email, studentNumber, errors: rowErrors } = readRow(record, head.header);
     const line = record.line;
     rowErrors.forEach(fail);
+    if (row?.role === "teacher" && scope.by !== "admin") {
+      fail({
+        line,
+        column: "role",
+        message: "Only school admins can add teachers to a class. Remove this row or make " +
+          "it a student, or ask a school admin to import the file.",
+      });
+    }
     const sameEmail = email ? emailLines.get(email) : undefined;
     if (sameEmail) {
       fail({ line, column: "email", message: `The email ${email} is also on line ${sameEmail}.` });

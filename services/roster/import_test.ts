@@ -335,7 +335,11 @@ for (const c of CASES) {
   Deno.test(`[roster] analyzeRoster - ${c.name}`, async () => {
     await withWorld(async (kv, w) => {
       const before = await snapshot(kv, w.org.id, w.cls.id);
-      const report = await analyzeRoster(kv, { orgId: w.org.id, classId: w.cls.id }, c.csv);
+      const report = await analyzeRoster(kv, {
+        orgId: w.org.id,
+        classId: w.cls.id,
+        by: "admin" as const,
+      }, c.csv);
       const errors = c.errors ?? [];
       assert.equal(report.ok, errors.length === 0);
       assert.equal(report.totalRows, c.totalRows);
@@ -362,7 +366,7 @@ Deno.test("[roster] analyzeRoster - more than 50,000 rows is one clear error", a
     for (let i = 0; i <= MAX_ROSTER_ROWS; i++) lines.push(`P${i},${i}`);
     const report = await analyzeRoster(
       kv,
-      { orgId: w.org.id, classId: w.cls.id },
+      { orgId: w.org.id, classId: w.cls.id, by: "admin" as const },
       lines.join("\n"),
     );
     assert.equal(report.ok, false);
@@ -379,7 +383,7 @@ Deno.test("[roster] analyzeRoster - lists 1,000 errors but counts every invalid 
     lines.push("Good,good@example.org");
     const report = await analyzeRoster(
       kv,
-      { orgId: w.org.id, classId: w.cls.id },
+      { orgId: w.org.id, classId: w.cls.id, by: "admin" as const },
       lines.join("\n"),
     );
     assert.equal(report.errors.length, 1000);
@@ -394,7 +398,7 @@ Deno.test("[roster] analyzeRoster - previews at most 200 rows", async () => {
     for (let i = 0; i < 250; i++) lines.push(`P${i},${i}`);
     const report = await analyzeRoster(
       kv,
-      { orgId: w.org.id, classId: w.cls.id },
+      { orgId: w.org.id, classId: w.cls.id, by: "admin" as const },
       lines.join("\n"),
     );
     assert.equal(report.counts.create, 250);
@@ -407,12 +411,12 @@ Deno.test("[roster] analyzeRoster - another school's class is 404, an archived c
   await withWorld(async (kv, w) => {
     const csv = "name,email\nAnn,ann@example.org\n";
     const err = await rejection(() =>
-      analyzeRoster(kv, { orgId: w.other.id, classId: w.cls.id }, csv)
+      analyzeRoster(kv, { orgId: w.other.id, classId: w.cls.id, by: "admin" as const }, csv)
     );
     assert.equal(err.status, 404);
     await setClassArchived(kv, w.org.id, w.cls.id, true);
     const archived = await rejection(() =>
-      analyzeRoster(kv, { orgId: w.org.id, classId: w.cls.id }, csv)
+      analyzeRoster(kv, { orgId: w.org.id, classId: w.cls.id, by: "admin" as const }, csv)
     );
     assert.equal(archived.status, 409);
     assert.match(archived.message, /archived/);
@@ -421,7 +425,7 @@ Deno.test("[roster] analyzeRoster - another school's class is 404, an archived c
 
 Deno.test("[roster] importRoster - one bad row means nothing is written", async () => {
   await withWorld(async (kv, w) => {
-    const scope = { orgId: w.org.id, classId: w.cls.id };
+    const scope = { orgId: w.org.id, classId: w.cls.id, by: "admin" as const };
     const before = await snapshot(kv, w.org.id, w.cls.id);
     const err = await rejection(() =>
       importRoster(
@@ -441,7 +445,7 @@ Deno.test("[roster] importRoster - one bad row means nothing is written", async 
 
 Deno.test("[roster] importRoster - writes people and memberships; the same file again changes nothing", async () => {
   await withWorld(async (kv, w) => {
-    const scope = { orgId: w.org.id, classId: w.cls.id };
+    const scope = { orgId: w.org.id, classId: w.cls.id, by: "admin" as const };
     const csv = "name,email,student_number,role\nAnn,Ann@Example.org,A1,\n" +
       "Ben,,B1,student\nMs Cho,cho@example.org,,teacher\n";
     const before = await snapshot(kv, w.org.id, w.cls.id);
@@ -484,7 +488,7 @@ Deno.test("[roster] importRoster - a person of the school joins the class withou
     const before = await snapshot(kv, w.org.id, w.cls.id);
     const report = await importRoster(
       kv,
-      { orgId: w.org.id, classId: w.cls.id },
+      { orgId: w.org.id, classId: w.cls.id, by: "admin" as const },
       "name,student_number\nOther Class Student,N1\n",
     );
     assert.deepEqual(report.counts, counts(0, 1));
@@ -499,7 +503,7 @@ Deno.test("[roster] importRoster - a person of the school joins the class withou
 
 Deno.test("[roster] importRoster - 409 while another import of the school holds the lock", async () => {
   await withWorld(async (kv, w) => {
-    const scope = { orgId: w.org.id, classId: w.cls.id };
+    const scope = { orgId: w.org.id, classId: w.cls.id, by: "admin" as const };
     const csv = "name,email\nAnn,ann@example.org\n";
     await kv.set(["roster_locks", w.org.id], { expiresAt: Date.now() + 60_000 });
     const err = await rejection(() => importRoster(kv, scope, csv));
@@ -555,7 +559,7 @@ for (const inFlight of [1, 2, 3]) {
       lines.push("Other Class Student,nonmember@school.example,N1");
       const before = await snapshot(kv, w.org.id, w.cls.id);
       const racing = racingKv(kv, "p130@example.org", "someone-else");
-      const scope = { orgId: w.org.id, classId: w.cls.id };
+      const scope = { orgId: w.org.id, classId: w.cls.id, by: "admin" as const };
       const err = await rejection(() =>
         importRoster(racing, scope, lines.join("\n"), { commitsInFlight: inFlight })
       );
@@ -573,3 +577,31 @@ for (const inFlight of [1, 2, 3]) {
     });
   });
 }
+
+Deno.test("[roster] a teacher's file may not add teachers: a row error at preview, nothing written", async () => {
+  await withWorld(async (kv, w) => {
+    // A new teacher (created), an existing teacher of the school (added), and a student.
+    const csv = "name,email,role\nNew Teacher,new.teacher@example.org,teacher\n" +
+      "Ann,ann@example.org,student\nColleague,admin@school.example,teacher\n";
+    const before = await snapshot(kv, w.org.id, w.cls.id);
+    const asTeacher = { orgId: w.org.id, classId: w.cls.id, by: "teacher" as const };
+    const preview = await analyzeRoster(kv, asTeacher, csv);
+    assert.equal(preview.ok, false);
+    assert.deepEqual(preview.errors.map((e) => [e.line, e.column]), [[2, "role"], [4, "role"]]);
+    assert.match(preview.errors[0].message, /^Only school admins can add teachers to a class\./);
+    const err = await rejection(() => importRoster(kv, asTeacher, csv));
+    assert.equal(err.code, "validation_failed");
+    assert.deepEqual(err.details!.map((d) => d.line), [2, 4]);
+    assert.deepEqual(await snapshot(kv, w.org.id, w.cls.id), before);
+    assert.equal(await findUserByEmail(kv, "new.teacher@example.org"), null);
+
+    // The same file from an admin: the new teacher is created, the colleague added.
+    const asAdmin = { ...asTeacher, by: "admin" as const };
+    assert.equal((await analyzeRoster(kv, asAdmin, csv)).ok, true);
+    assert.deepEqual((await importRoster(kv, asAdmin, csv)).counts, counts(2, 1));
+    const created = await findUserByEmail(kv, "new.teacher@example.org");
+    assert.equal(created?.role, "teacher");
+    assert.equal(await getMemberRole(kv, w.cls.id, created!.id), "teacher");
+    assert.equal(await getMemberRole(kv, w.cls.id, w.admin.id), "teacher");
+  });
+});

@@ -10,10 +10,12 @@ import { AppError } from "@/services/web/errors.ts";
 export const POST = defineApi({
   summary: "Upload a file",
   description: "Send the file's bytes as the body with `Content-Type: application/octet-stream`. " +
-    "The type is found from the content (the configured types only), never from the name; " +
-    "the size limit is the configured one. Students upload files for their submissions " +
+    "The type is found from the content (the configured types only; never Office files " +
+    "with macros), and the name must end in that type's extension (a name without one gets " +
+    "it): anything else is 415. The size limit is the configured one. Students upload files for their submissions " +
     "(`purpose=submission`), teachers and admins class material (`purpose=attachment`). " +
-    "Answers the file's reference, whose `id` goes into a submission's `fileIds`.",
+    "Answers the file's reference, whose `id` goes into a submission's `fileIds` or an " +
+    "assignment's `attachmentIds`; until then only its uploader can read or delete it.",
   tags: ["files"],
   security: [{ bearer: [] }],
   request: {

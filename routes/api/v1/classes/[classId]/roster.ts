@@ -39,7 +39,8 @@ export const GET = defineApi({
 export const POST = defineApi({
   summary: "Import a class roster from CSV (preview with ?dryRun=true)",
   description: "Columns by header: name, email and/or student_number, role (student or " +
-    "teacher; student when absent). All-or-nothing: any problem (reported by line) means " +
+    "teacher; student when absent; teacher rows only in a school admin's import). " +
+    "All-or-nothing: any problem (reported by line) means " +
     "nothing is written. Importing the same file again changes nothing.",
   tags: ["roster"],
   security: [{ bearer: [] }],
@@ -65,9 +66,9 @@ export const POST = defineApi({
   const { kv } = c.var.state;
   const { classId } = c.req.valid("param");
   const actor = requireActor(c.var.state);
-  await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
+  const { role } = await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
   const text = decodeCsvUpload(c.req.header("content-type"), await c.req.arrayBuffer());
-  const scope = { orgId: actor.user.orgId, classId };
+  const scope = { orgId: actor.user.orgId, classId, by: role };
   if (c.req.valid("query").dryRun === "true") {
     return c.json({ ...await analyzeRoster(kv, scope, text), committed: false }, 200);
   }

@@ -8,7 +8,6 @@ import {
   SubmissionInputSchema,
   submitWork,
 } from "@/services/coursework/submissions.ts";
-import { KvFileStore } from "@/services/files/store.ts";
 import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 import { forbidden } from "@/services/web/errors.ts";
 
@@ -59,7 +58,7 @@ export const POST = defineApi({
   const { assignment, role } = await assignmentAccess(kv, actor, c.req.valid("param").assignmentId);
   if (role !== "student") throw forbidden("Only students of this class can submit work.");
   const { text, fileIds } = c.req.valid("json");
-  const submission = await submitWork(kv, new KvFileStore(kv), {
+  const submission = await submitWork(kv, {
     assignment,
     student: actor.user,
     text,
