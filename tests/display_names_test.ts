@@ -88,7 +88,7 @@ Deno.test("[names] roster import - real names stay, invisible characters go", as
   const cls = await randomClass(t.kv, org.id);
   const csv = "name,student_number\n" +
     '홍길동,K1\n张伟,C1\nJosé Müller,E1\n"Zoë\u200B\nO\u202E\'Brien",E2\n';
-  await importRoster(t.kv, { orgId: org.id, classId: cls.id }, csv);
+  await importRoster(t.kv, { orgId: org.id, classId: cls.id, by: "admin" }, csv);
   const names = (await listClassMembers(t.kv, cls.id, { role: "student" })).items.map((m) => m.name)
     .sort();
   assert.deepEqual(names, ["José Müller", "Zoë O'Brien", "张伟", "홍길동"].sort());

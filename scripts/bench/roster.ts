@@ -36,7 +36,7 @@ await withFileKv("roster", async (kv) => {
   const csv = generateCsv(ROWS);
 
   const { result: report, seconds, peakMb } = await measure(() =>
-    importRoster(kv, { orgId: org.id, classId: cls.id }, csv)
+    importRoster(kv, { orgId: org.id, classId: cls.id, by: "admin" }, csv)
   );
   if (report.counts.create !== ROWS) {
     throw new Error(`expected ${ROWS} new people, the report says ${report.counts.create}`);
