@@ -190,15 +190,21 @@ Deno.test("lecture page: an ended lecture shows its chat as text, and attendance
   const live = { ...scheduled, status: "live" as const, openedAt: new Date().toISOString() };
   await t.kv.set(key, live);
   const session = { user: student, session: {} as never };
-  await postChatMessage(t.kv, null, live, session, "student", {
+  const sent = await postChatMessage(t.kv, null, live, session, "student", {
     text: "<script>alert(1)</script> hi",
   });
   await markLectureEnded(t.kv, scheduled.id, new Date());
+  // The school is in Seoul (UTC+9): the message's time reads on that clock, not the server's.
+  const clock = (timeZone: string) =>
+    new Intl.DateTimeFormat("en", { timeZone, hour: "2-digit", minute: "2-digit" })
+      .format(new Date(sent.at));
 
   const body = await html(await (await browserAs(t, student)).get(`/lectures/${scheduled.id}`));
   assert.ok(body.includes("This lecture has ended."));
   assert.ok(body.includes("&lt;script>alert(1)&lt;/script> hi"));
   assert.ok(!body.includes("<script>alert(1)"));
+  assert.ok(body.includes(`>${clock("Asia/Seoul")}</time>`), "the time on the school's clock");
+  assert.ok(!body.includes(`>${clock("UTC")}</time>`), "not the server's clock");
   assert.ok(!body.includes('data-island="LectureRoom"'), "no room (and no video bundle)");
   assert.ok(!body.includes("Attendance report"));
 

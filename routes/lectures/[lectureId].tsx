@@ -127,7 +127,14 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
         )}
       </header>
       {lecture.status === "ended"
-        ? <ChatHistory state={state} lecture={lecture} history={data.history!} />
+        ? (
+          <ChatHistory
+            state={state}
+            lecture={lecture}
+            history={data.history!}
+            timeZone={timeZone}
+          />
+        )
         : video.state === "starting"
         ? (
           <LiveVideoWait
@@ -166,14 +173,17 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
 
 /** An ended lecture's chat, read-only, a page at a time (text shown as text). */
 function ChatHistory(
-  { state, lecture, history }: {
+  { state, lecture, history, timeZone }: {
     state: State;
     lecture: Lecture;
     history: NonNullable<Data["history"]>;
+    /** The school's clock: the times beside the messages read like the lecture's own times. */
+    timeZone: string;
   },
 ) {
   const { t } = state;
   const times = new Intl.DateTimeFormat(intlLocale(state), {
+    timeZone,
     hour: "2-digit",
     minute: "2-digit",
   });
