@@ -117,10 +117,11 @@ Deno.test({
       const student = await signIn(phone, server.url, DEMO_STUDENT_NUMBER, DEMO_SLUG);
       const teacherPhone = await browser.newContext({ viewport: PHONE, hasTouch: true });
       const teacher = await signIn(teacherPhone, server.url, DEMO_TEACHERS[0]);
+      const visitor = await (await browser.newContext({ viewport: PHONE })).newPage();
 
       await t.step("on a phone nothing in the header wraps, in en, ko and zh", async () => {
         for (const lang of ["en", "ko", "zh"]) {
-          for (const context of [phone, teacherPhone]) {
+          for (const context of [phone, teacherPhone, visitor.context()]) {
             await context.addCookies([{ name: "mirae_lang", value: lang, url: server.url }]);
           }
           for (const path of paths) {
@@ -133,6 +134,8 @@ Deno.test({
           }
           await teacher.goto(`${server.url}/lectures/${soon.id}`);
           await assertFits(teacher, `teacher ${lang} lecture page`);
+          await visitor.goto(`${server.url}/signin`);
+          await assertFits(visitor, `signed out ${lang} sign-in page`);
           await teacher.goto(`${server.url}/today`);
           await assertFits(teacher, `teacher ${lang} Today`);
         }
