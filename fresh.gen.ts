@@ -5,76 +5,79 @@ import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_500.tsx";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
-import * as $4 from "./routes/admin/classes/[classId].tsx";
-import * as $5 from "./routes/admin/index.tsx";
-import * as $6 from "./routes/api/v1/assignments/[assignmentId]/close.ts";
-import * as $7 from "./routes/api/v1/assignments/[assignmentId]/grades/[studentId].ts";
-import * as $8 from "./routes/api/v1/assignments/[assignmentId]/grades/index.ts";
-import * as $9 from "./routes/api/v1/assignments/[assignmentId]/index.ts";
-import * as $10 from "./routes/api/v1/assignments/[assignmentId]/nudge.ts";
-import * as $11 from "./routes/api/v1/assignments/[assignmentId]/publish.ts";
-import * as $12 from "./routes/api/v1/assignments/[assignmentId]/submissions/[studentId].ts";
-import * as $13 from "./routes/api/v1/assignments/[assignmentId]/submissions/index.ts";
-import * as $14 from "./routes/api/v1/classes/[classId]/archive.ts";
-import * as $15 from "./routes/api/v1/classes/[classId]/assignments.ts";
-import * as $16 from "./routes/api/v1/classes/[classId]/attendance.ts";
-import * as $17 from "./routes/api/v1/classes/[classId]/gradebook.csv.ts";
-import * as $18 from "./routes/api/v1/classes/[classId]/gradebook.ts";
-import * as $19 from "./routes/api/v1/classes/[classId]/index.ts";
-import * as $20 from "./routes/api/v1/classes/[classId]/join-links/[linkId].ts";
-import * as $21 from "./routes/api/v1/classes/[classId]/join-links/index.ts";
-import * as $22 from "./routes/api/v1/classes/[classId]/join-requests/approve.ts";
-import * as $23 from "./routes/api/v1/classes/[classId]/join-requests/deny.ts";
-import * as $24 from "./routes/api/v1/classes/[classId]/join-requests/index.ts";
-import * as $25 from "./routes/api/v1/classes/[classId]/lectures.ts";
-import * as $26 from "./routes/api/v1/classes/[classId]/roster.ts";
-import * as $27 from "./routes/api/v1/classes/index.ts";
-import * as $28 from "./routes/api/v1/files/[fileId].ts";
-import * as $29 from "./routes/api/v1/files/index.ts";
-import * as $30 from "./routes/api/v1/health.ts";
-import * as $31 from "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts";
-import * as $32 from "./routes/api/v1/lectures/[lectureId]/attendance.ts";
-import * as $33 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
-import * as $34 from "./routes/api/v1/lectures/[lectureId]/end.ts";
-import * as $35 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
-import * as $36 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
-import * as $37 from "./routes/api/v1/lectures/[lectureId]/index.ts";
-import * as $38 from "./routes/api/v1/lectures/[lectureId]/open.ts";
-import * as $39 from "./routes/api/v1/lectures/[lectureId]/participants.ts";
-import * as $40 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
-import * as $41 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
-import * as $42 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
-import * as $43 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
-import * as $44 from "./routes/api/v1/lectures/[lectureId]/token.ts";
-import * as $45 from "./routes/api/v1/livekit/webhook.ts";
-import * as $46 from "./routes/api/v1/me.ts";
-import * as $47 from "./routes/api/v1/me/grades.ts";
-import * as $48 from "./routes/api/v1/me/notifications.ts";
-import * as $49 from "./routes/api/v1/me/password.ts";
-import * as $50 from "./routes/api/v1/members.ts";
-import * as $51 from "./routes/api/v1/sessions/code.ts";
-import * as $52 from "./routes/api/v1/sessions/current.ts";
-import * as $53 from "./routes/api/v1/sessions/index.ts";
-import * as $54 from "./routes/api/v1/users/[userId]/signin-code.ts";
-import * as $55 from "./routes/classes/[classId].tsx";
-import * as $56 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $57 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $58 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $59 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $60 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $61 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $62 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $63 from "./routes/classes/index.tsx";
-import * as $64 from "./routes/grades.tsx";
-import * as $65 from "./routes/index.tsx";
-import * as $66 from "./routes/join/[token].tsx";
-import * as $67 from "./routes/lectures/[lectureId].tsx";
-import * as $68 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $69 from "./routes/locale.ts";
-import * as $70 from "./routes/notifications.tsx";
-import * as $71 from "./routes/signin.tsx";
-import * as $72 from "./routes/signout.ts";
-import * as $73 from "./routes/today.tsx";
+import * as $4 from "./routes/account.tsx";
+import * as $5 from "./routes/admin/classes/[classId].tsx";
+import * as $6 from "./routes/admin/index.tsx";
+import * as $7 from "./routes/admin/people/[userId].tsx";
+import * as $8 from "./routes/api/v1/assignments/[assignmentId]/close.ts";
+import * as $9 from "./routes/api/v1/assignments/[assignmentId]/grades/[studentId].ts";
+import * as $10 from "./routes/api/v1/assignments/[assignmentId]/grades/index.ts";
+import * as $11 from "./routes/api/v1/assignments/[assignmentId]/index.ts";
+import * as $12 from "./routes/api/v1/assignments/[assignmentId]/nudge.ts";
+import * as $13 from "./routes/api/v1/assignments/[assignmentId]/publish.ts";
+import * as $14 from "./routes/api/v1/assignments/[assignmentId]/submissions/[studentId].ts";
+import * as $15 from "./routes/api/v1/assignments/[assignmentId]/submissions/index.ts";
+import * as $16 from "./routes/api/v1/classes/[classId]/archive.ts";
+import * as $17 from "./routes/api/v1/classes/[classId]/assignments.ts";
+import * as $18 from "./routes/api/v1/classes/[classId]/attendance.ts";
+import * as $19 from "./routes/api/v1/classes/[classId]/gradebook.csv.ts";
+import * as $20 from "./routes/api/v1/classes/[classId]/gradebook.ts";
+import * as $21 from "./routes/api/v1/classes/[classId]/index.ts";
+import * as $22 from "./routes/api/v1/classes/[classId]/join-links/[linkId].ts";
+import * as $23 from "./routes/api/v1/classes/[classId]/join-links/index.ts";
+import * as $24 from "./routes/api/v1/classes/[classId]/join-requests/approve.ts";
+import * as $25 from "./routes/api/v1/classes/[classId]/join-requests/deny.ts";
+import * as $26 from "./routes/api/v1/classes/[classId]/join-requests/index.ts";
+import * as $27 from "./routes/api/v1/classes/[classId]/lectures.ts";
+import * as $28 from "./routes/api/v1/classes/[classId]/roster.ts";
+import * as $29 from "./routes/api/v1/classes/index.ts";
+import * as $30 from "./routes/api/v1/files/[fileId].ts";
+import * as $31 from "./routes/api/v1/files/index.ts";
+import * as $32 from "./routes/api/v1/health.ts";
+import * as $33 from "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts";
+import * as $34 from "./routes/api/v1/lectures/[lectureId]/attendance.ts";
+import * as $35 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
+import * as $36 from "./routes/api/v1/lectures/[lectureId]/end.ts";
+import * as $37 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
+import * as $38 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
+import * as $39 from "./routes/api/v1/lectures/[lectureId]/index.ts";
+import * as $40 from "./routes/api/v1/lectures/[lectureId]/open.ts";
+import * as $41 from "./routes/api/v1/lectures/[lectureId]/participants.ts";
+import * as $42 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
+import * as $43 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
+import * as $44 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
+import * as $45 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
+import * as $46 from "./routes/api/v1/lectures/[lectureId]/token.ts";
+import * as $47 from "./routes/api/v1/livekit/webhook.ts";
+import * as $48 from "./routes/api/v1/me.ts";
+import * as $49 from "./routes/api/v1/me/grades.ts";
+import * as $50 from "./routes/api/v1/me/notifications.ts";
+import * as $51 from "./routes/api/v1/me/password.ts";
+import * as $52 from "./routes/api/v1/members.ts";
+import * as $53 from "./routes/api/v1/sessions/code.ts";
+import * as $54 from "./routes/api/v1/sessions/current.ts";
+import * as $55 from "./routes/api/v1/sessions/index.ts";
+import * as $56 from "./routes/api/v1/users/[userId]/signin-code.ts";
+import * as $57 from "./routes/classes/[classId].tsx";
+import * as $58 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $59 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $60 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $61 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $62 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $63 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $64 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $65 from "./routes/classes/index.tsx";
+import * as $66 from "./routes/grades.tsx";
+import * as $67 from "./routes/index.tsx";
+import * as $68 from "./routes/join/[token].tsx";
+import * as $69 from "./routes/lectures/[lectureId].tsx";
+import * as $70 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $71 from "./routes/locale.ts";
+import * as $72 from "./routes/notifications.tsx";
+import * as $73 from "./routes/signin.tsx";
+import * as $74 from "./routes/signin/code.tsx";
+import * as $75 from "./routes/signout.ts";
+import * as $76 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/LectureRoom.tsx";
@@ -90,76 +93,79 @@ const manifest: Manifest = {
     "./routes/_500.tsx": $1,
     "./routes/_app.tsx": $2,
     "./routes/_middleware.ts": $3,
-    "./routes/admin/classes/[classId].tsx": $4,
-    "./routes/admin/index.tsx": $5,
-    "./routes/api/v1/assignments/[assignmentId]/close.ts": $6,
-    "./routes/api/v1/assignments/[assignmentId]/grades/[studentId].ts": $7,
-    "./routes/api/v1/assignments/[assignmentId]/grades/index.ts": $8,
-    "./routes/api/v1/assignments/[assignmentId]/index.ts": $9,
-    "./routes/api/v1/assignments/[assignmentId]/nudge.ts": $10,
-    "./routes/api/v1/assignments/[assignmentId]/publish.ts": $11,
-    "./routes/api/v1/assignments/[assignmentId]/submissions/[studentId].ts": $12,
-    "./routes/api/v1/assignments/[assignmentId]/submissions/index.ts": $13,
-    "./routes/api/v1/classes/[classId]/archive.ts": $14,
-    "./routes/api/v1/classes/[classId]/assignments.ts": $15,
-    "./routes/api/v1/classes/[classId]/attendance.ts": $16,
-    "./routes/api/v1/classes/[classId]/gradebook.csv.ts": $17,
-    "./routes/api/v1/classes/[classId]/gradebook.ts": $18,
-    "./routes/api/v1/classes/[classId]/index.ts": $19,
-    "./routes/api/v1/classes/[classId]/join-links/[linkId].ts": $20,
-    "./routes/api/v1/classes/[classId]/join-links/index.ts": $21,
-    "./routes/api/v1/classes/[classId]/join-requests/approve.ts": $22,
-    "./routes/api/v1/classes/[classId]/join-requests/deny.ts": $23,
-    "./routes/api/v1/classes/[classId]/join-requests/index.ts": $24,
-    "./routes/api/v1/classes/[classId]/lectures.ts": $25,
-    "./routes/api/v1/classes/[classId]/roster.ts": $26,
-    "./routes/api/v1/classes/index.ts": $27,
-    "./routes/api/v1/files/[fileId].ts": $28,
-    "./routes/api/v1/files/index.ts": $29,
-    "./routes/api/v1/health.ts": $30,
-    "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts": $31,
-    "./routes/api/v1/lectures/[lectureId]/attendance.ts": $32,
-    "./routes/api/v1/lectures/[lectureId]/chat.ts": $33,
-    "./routes/api/v1/lectures/[lectureId]/end.ts": $34,
-    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $35,
-    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $36,
-    "./routes/api/v1/lectures/[lectureId]/index.ts": $37,
-    "./routes/api/v1/lectures/[lectureId]/open.ts": $38,
-    "./routes/api/v1/lectures/[lectureId]/participants.ts": $39,
-    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $40,
-    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $41,
-    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $42,
-    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $43,
-    "./routes/api/v1/lectures/[lectureId]/token.ts": $44,
-    "./routes/api/v1/livekit/webhook.ts": $45,
-    "./routes/api/v1/me.ts": $46,
-    "./routes/api/v1/me/grades.ts": $47,
-    "./routes/api/v1/me/notifications.ts": $48,
-    "./routes/api/v1/me/password.ts": $49,
-    "./routes/api/v1/members.ts": $50,
-    "./routes/api/v1/sessions/code.ts": $51,
-    "./routes/api/v1/sessions/current.ts": $52,
-    "./routes/api/v1/sessions/index.ts": $53,
-    "./routes/api/v1/users/[userId]/signin-code.ts": $54,
-    "./routes/classes/[classId].tsx": $55,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $56,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $57,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $58,
-    "./routes/classes/[classId]/assignments/index.tsx": $59,
-    "./routes/classes/[classId]/assignments/new.tsx": $60,
-    "./routes/classes/[classId]/gradebook.tsx": $61,
-    "./routes/classes/[classId]/lectures/index.tsx": $62,
-    "./routes/classes/index.tsx": $63,
-    "./routes/grades.tsx": $64,
-    "./routes/index.tsx": $65,
-    "./routes/join/[token].tsx": $66,
-    "./routes/lectures/[lectureId].tsx": $67,
-    "./routes/lectures/[lectureId]/attendance.tsx": $68,
-    "./routes/locale.ts": $69,
-    "./routes/notifications.tsx": $70,
-    "./routes/signin.tsx": $71,
-    "./routes/signout.ts": $72,
-    "./routes/today.tsx": $73,
+    "./routes/account.tsx": $4,
+    "./routes/admin/classes/[classId].tsx": $5,
+    "./routes/admin/index.tsx": $6,
+    "./routes/admin/people/[userId].tsx": $7,
+    "./routes/api/v1/assignments/[assignmentId]/close.ts": $8,
+    "./routes/api/v1/assignments/[assignmentId]/grades/[studentId].ts": $9,
+    "./routes/api/v1/assignments/[assignmentId]/grades/index.ts": $10,
+    "./routes/api/v1/assignments/[assignmentId]/index.ts": $11,
+    "./routes/api/v1/assignments/[assignmentId]/nudge.ts": $12,
+    "./routes/api/v1/assignments/[assignmentId]/publish.ts": $13,
+    "./routes/api/v1/assignments/[assignmentId]/submissions/[studentId].ts": $14,
+    "./routes/api/v1/assignments/[assignmentId]/submissions/index.ts": $15,
+    "./routes/api/v1/classes/[classId]/archive.ts": $16,
+    "./routes/api/v1/classes/[classId]/assignments.ts": $17,
+    "./routes/api/v1/classes/[classId]/attendance.ts": $18,
+    "./routes/api/v1/classes/[classId]/gradebook.csv.ts": $19,
+    "./routes/api/v1/classes/[classId]/gradebook.ts": $20,
+    "./routes/api/v1/classes/[classId]/index.ts": $21,
+    "./routes/api/v1/classes/[classId]/join-links/[linkId].ts": $22,
+    "./routes/api/v1/classes/[classId]/join-links/index.ts": $23,
+    "./routes/api/v1/classes/[classId]/join-requests/approve.ts": $24,
+    "./routes/api/v1/classes/[classId]/join-requests/deny.ts": $25,
+    "./routes/api/v1/classes/[classId]/join-requests/index.ts": $26,
+    "./routes/api/v1/classes/[classId]/lectures.ts": $27,
+    "./routes/api/v1/classes/[classId]/roster.ts": $28,
+    "./routes/api/v1/classes/index.ts": $29,
+    "./routes/api/v1/files/[fileId].ts": $30,
+    "./routes/api/v1/files/index.ts": $31,
+    "./routes/api/v1/health.ts": $32,
+    "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts": $33,
+    "./routes/api/v1/lectures/[lectureId]/attendance.ts": $34,
+    "./routes/api/v1/lectures/[lectureId]/chat.ts": $35,
+    "./routes/api/v1/lectures/[lectureId]/end.ts": $36,
+    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $37,
+    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $38,
+    "./routes/api/v1/lectures/[lectureId]/index.ts": $39,
+    "./routes/api/v1/lectures/[lectureId]/open.ts": $40,
+    "./routes/api/v1/lectures/[lectureId]/participants.ts": $41,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $42,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $43,
+    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $44,
+    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $45,
+    "./routes/api/v1/lectures/[lectureId]/token.ts": $46,
+    "./routes/api/v1/livekit/webhook.ts": $47,
+    "./routes/api/v1/me.ts": $48,
+    "./routes/api/v1/me/grades.ts": $49,
+    "./routes/api/v1/me/notifications.ts": $50,
+    "./routes/api/v1/me/password.ts": $51,
+    "./routes/api/v1/members.ts": $52,
+    "./routes/api/v1/sessions/code.ts": $53,
+    "./routes/api/v1/sessions/current.ts": $54,
+    "./routes/api/v1/sessions/index.ts": $55,
+    "./routes/api/v1/users/[userId]/signin-code.ts": $56,
+    "./routes/classes/[classId].tsx": $57,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $58,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $59,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $60,
+    "./routes/classes/[classId]/assignments/index.tsx": $61,
+    "./routes/classes/[classId]/assignments/new.tsx": $62,
+    "./routes/classes/[classId]/gradebook.tsx": $63,
+    "./routes/classes/[classId]/lectures/index.tsx": $64,
+    "./routes/classes/index.tsx": $65,
+    "./routes/grades.tsx": $66,
+    "./routes/index.tsx": $67,
+    "./routes/join/[token].tsx": $68,
+    "./routes/lectures/[lectureId].tsx": $69,
+    "./routes/lectures/[lectureId]/attendance.tsx": $70,
+    "./routes/locale.ts": $71,
+    "./routes/notifications.tsx": $72,
+    "./routes/signin.tsx": $73,
+    "./routes/signin/code.tsx": $74,
+    "./routes/signout.ts": $75,
+    "./routes/today.tsx": $76,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

@@ -61,6 +61,7 @@ function NavLinks({ state, url }: { state: State; url: URL }) {
     ["/classes", t("nav.myClasses")],
     ...(role === "student" ? [["/grades", t("coursework.nav.grades")] as [string, string]] : []),
     ["/notifications", t("coursework.nav.notifications")],
+    ["/account", t("nav.account")],
   ];
   return (
     <>

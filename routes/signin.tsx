@@ -70,6 +70,9 @@ export default function SignIn({ data, state, url }: PageProps<Data>) {
         </label>
         <button type="submit" class="primary">{t("nav.signIn")}</button>
       </form>
+      <p>
+        <a href={`/signin/code${url.search}`}>{t("signin.code.link")}</a>
+      </p>
     </section>
   );
 }

@@ -215,7 +215,9 @@ export default function AdminDashboard({ data, state }: PageProps<Data>) {
                 <tbody>
                   {members.items.map((u) => (
                     <tr key={u.id}>
-                      <td>{u.name}</td>
+                      <td>
+                        <a href={`/admin/people/${u.id}`}>{u.name}</a>
+                      </td>
                       <td>
                         <span class={`badge role-${u.role}`}>{t(`admin.role.${u.role}`)}</span>
                       </td>
