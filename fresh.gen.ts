@@ -80,10 +80,11 @@ import * as $75 from "./routes/signout.ts";
 import * as $76 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
-import * as $$2 from "./islands/LectureRoom.tsx";
-import * as $$3 from "./islands/LiveVideoWait.tsx";
-import * as $$4 from "./islands/RosterImport.tsx";
-import * as $$5 from "./islands/SubmitWork.tsx";
+import * as $$2 from "./islands/JoinRequests.tsx";
+import * as $$3 from "./islands/LectureRoom.tsx";
+import * as $$4 from "./islands/LiveVideoWait.tsx";
+import * as $$5 from "./islands/RosterImport.tsx";
+import * as $$6 from "./islands/SubmitWork.tsx";
 
 import type { Manifest } from "./services/web/app.tsx";
 
@@ -170,10 +171,11 @@ const manifest: Manifest = {
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,
     "./islands/JoinLinks.tsx": $$1,
-    "./islands/LectureRoom.tsx": $$2,
-    "./islands/LiveVideoWait.tsx": $$3,
-    "./islands/RosterImport.tsx": $$4,
-    "./islands/SubmitWork.tsx": $$5,
+    "./islands/JoinRequests.tsx": $$2,
+    "./islands/LectureRoom.tsx": $$3,
+    "./islands/LiveVideoWait.tsx": $$4,
+    "./islands/RosterImport.tsx": $$5,
+    "./islands/SubmitWork.tsx": $$6,
   },
   baseUrl: import.meta.url,
 };

@@ -1,4 +1,8 @@
 import JoinLinks, { JOIN_LINKS_LABELS, type JoinLinksLabels } from "@/islands/JoinLinks.tsx";
+import JoinRequests, {
+  JOIN_REQUESTS_LABELS,
+  type JoinRequestsLabels,
+} from "@/islands/JoinRequests.tsx";
 import RosterImport, {
   ROSTER_IMPORT_LABELS,
   type RosterImportLabels,
@@ -30,6 +34,23 @@ export function JoinLinksCard({ state, classId }: { state: State; classId: strin
     <section class="card" id="links" aria-labelledby="links-title">
       <h2 id="links-title">{t("admin.links.title")}</h2>
       <JoinLinks
+        classId={classId}
+        labels={labels}
+        locale={state.locale === "zh" ? "zh-CN" : state.locale}
+      />
+    </section>
+  );
+}
+
+/** Students waiting for approval to join (links with approval), for the class's teachers. */
+export function JoinRequestsCard({ state, classId }: { state: State; classId: string }) {
+  const { t } = state;
+  const labels = Object.fromEntries(
+    JOIN_REQUESTS_LABELS.map((k) => [k, t(`join.requests.${k}` as const)]),
+  ) as JoinRequestsLabels;
+  return (
+    <section class="card" id="requests" aria-labelledby="requests-title">
+      <JoinRequests
         classId={classId}
         labels={labels}
         locale={state.locale === "zh" ? "zh-CN" : state.locale}

@@ -27,6 +27,18 @@ export const JOIN_LINKS_LABELS = [
   "status.expired",
   "status.revoked",
   "network",
+  "maxUses",
+  "approval",
+  "usesOf",
+  "full",
+  "approvalBadge",
+  "changeLimit",
+  "saveLimit",
+  "limitSaved",
+  "cancel",
+  "removeJoiners",
+  "confirmButton",
+  "removedJoiners",
 ] as const;
 export type JoinLinksLabels = Record<typeof JOIN_LINKS_LABELS[number], string>;
 
@@ -46,7 +58,16 @@ interface JoinLinkItem {
   expiresAt: string;
   status: "active" | "expired" | "revoked";
   uses: number;
+  maxUses: number;
+  approval: boolean;
+  /** People who came through it, still in the class or waiting. */
+  joined: number;
 }
+
+/** What the panel is asking about one link: turning it off, or a new limit. */
+type Pending =
+  | { kind: "turnOff"; id: string; removeJoiners: boolean }
+  | { kind: "limit"; id: string; value: string };
 
 const EXPIRY_CHOICES = [
   { hours: 24, label: "day1" },
@@ -65,13 +86,18 @@ async function errorMessage(res: Response, fallback: string): Promise<string> {
 }
 
 /**
- * A class's join links: make one with an expiry, copy it to share, see how often it was used,
- * and turn it off. Reads and writes /api/v1/classes/{classId}/join-links.
+ * A class's join links: make one with an expiry, a limit of uses and optionally teacher
+ * approval; copy it to share, see how often it was used, change its limit, and turn it off
+ * (optionally removing who came through it). Reads and writes
+ * /api/v1/classes/{classId}/join-links.
  */
 export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps) {
   const base = `/api/v1/classes/${encodeURIComponent(classId)}/join-links`;
   const [items, setItems] = useState<JoinLinkItem[] | null>(null);
   const [hours, setHours] = useState(168);
+  const [maxUses, setMaxUses] = useState("");
+  const [approval, setApproval] = useState(false);
+  const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const [status, setStatus] = useState("");
@@ -82,7 +108,9 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
     try {
       const res = await fetch(base, { headers: { accept: "application/json" } });
       if (!res.ok) return setError(await errorMessage(res, L.network));
-      setItems(((await res.json()) as { items: JoinLinkItem[] }).items);
+      const body = (await res.json()) as { items: JoinLinkItem[]; defaultMaxUses: number };
+      setItems(body.items);
+      setMaxUses((old) => old || String(body.defaultMaxUses));
     } catch {
       setError(L.network);
     }
@@ -100,11 +128,15 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
       const res = await fetch(base, {
         method: "POST",
         headers: { "content-type": "application/json", "x-csrf-token": csrfToken() },
-        body: JSON.stringify({ expiresInHours: hours }),
+        body: JSON.stringify({
+          expiresInHours: hours,
+          ...(maxUses.trim() ? { maxUses: Number(maxUses) } : {}),
+          approval,
+        }),
       });
       if (res.status !== 201) return setError(await errorMessage(res, L.network));
-      const link = await res.json() as Omit<JoinLinkItem, "uses" | "createdAt">;
-      const item = { uses: 0, createdAt: new Date().toISOString(), ...link };
+      const link = await res.json() as Omit<JoinLinkItem, "uses" | "createdAt" | "joined">;
+      const item = { uses: 0, joined: 0, createdAt: new Date().toISOString(), ...link };
       setItems((old) => [item, ...(old ?? []).filter((x) => x.id !== item.id)]);
       setStatus(L.created);
     } catch {
@@ -114,21 +146,55 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
     }
   }
 
-  async function turnOff(link: JoinLinkItem) {
-    if (!confirm(L.confirmTurnOff)) return;
+  async function turnOff(link: JoinLinkItem, removeJoiners: boolean) {
+    setBusy(true);
+    setError("");
+    setStatus("");
+    try {
+      const query = removeJoiners ? "?removeJoiners=true" : "";
+      const res = await fetch(`${base}/${encodeURIComponent(link.id)}${query}`, {
+        method: "DELETE",
+        headers: { "x-csrf-token": csrfToken() },
+      });
+      if (res.status !== (removeJoiners ? 200 : 204)) {
+        return setError(await errorMessage(res, L.network));
+      }
+      setPending(null);
+      setItems((old) =>
+        (old ?? []).map((x) =>
+          x.id === link.id
+            ? { ...x, status: "revoked" as const, joined: removeJoiners ? 0 : x.joined }
+            : x
+        )
+      );
+      if (removeJoiners) {
+        const done = await res.json() as { removed: number; deleted: number };
+        setStatus(fill(L.removedJoiners, done));
+      } else {
+        setStatus(L.turnedOff);
+      }
+    } catch {
+      setError(L.network);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function saveLimit(link: JoinLinkItem, value: string) {
     setBusy(true);
     setError("");
     setStatus("");
     try {
       const res = await fetch(`${base}/${encodeURIComponent(link.id)}`, {
-        method: "DELETE",
-        headers: { "x-csrf-token": csrfToken() },
+        method: "PATCH",
+        headers: { "content-type": "application/json", "x-csrf-token": csrfToken() },
+        body: JSON.stringify({ maxUses: Number(value) }),
       });
-      if (res.status !== 204) return setError(await errorMessage(res, L.network));
-      setItems((old) =>
-        (old ?? []).map((x) => (x.id === link.id ? { ...x, status: "revoked" as const } : x))
-      );
-      setStatus(L.turnedOff);
+      if (res.status !== 200) return setError(await errorMessage(res, L.network));
+      const { maxUses } = await res.json() as { maxUses: number };
+      setPending(null);
+      setItems((old) => (old ?? []).map((x) => (x.id === link.id ? { ...x, maxUses } : x)));
+      setStatus(L.limitSaved);
     } catch {
       setError(L.network);
     } finally {
@@ -168,6 +234,28 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
             ))}
           </select>
         </label>
+        <label>
+          {L.maxUses}
+          <input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={2000}
+            size={5}
+            value={maxUses}
+            disabled={busy}
+            onInput={(e) => setMaxUses(e.currentTarget.value)}
+          />
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={approval}
+            disabled={busy}
+            onChange={(e) => setApproval(e.currentTarget.checked)}
+          />
+          {L.approval}
+        </label>
         <button type="button" class="primary" onClick={create} disabled={busy || items === null}>
           {busy ? L.creating : L.create}
         </button>
@@ -193,14 +281,98 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
                 />
               </label>
               <button type="button" onClick={() => copy(link)}>{L.copy}</button>
-              <button type="button" class="danger" onClick={() => turnOff(link)} disabled={busy}>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => setPending({ kind: "turnOff", id: link.id, removeJoiners: false })}
+                disabled={busy}
+              >
                 {L.turnOff}
               </button>
             </div>
             <small class="muted">
-              {fill(L.uses, { count: link.uses })} ·{" "}
-              {fill(L.expires, { date: dates.format(new Date(link.expiresAt)) })}
+              {fill(L.usesOf, { count: link.uses, max: link.maxUses })}
+              {link.uses >= link.maxUses && (
+                <>
+                  {" "}
+                  <span class="badge status-expired">{L.full}</span>
+                </>
+              )}
+              {link.approval && (
+                <>
+                  {" "}
+                  <span class="badge">{L.approvalBadge}</span>
+                </>
+              )} · {fill(L.expires, { date: dates.format(new Date(link.expiresAt)) })} ·{" "}
+              <button
+                type="button"
+                class="link"
+                disabled={busy}
+                onClick={() =>
+                  setPending({ kind: "limit", id: link.id, value: String(link.maxUses) })}
+              >
+                {L.changeLimit}
+              </button>
             </small>
+            {pending?.id === link.id && pending.kind === "limit" && (
+              <div class="row">
+                <label>
+                  {L.maxUses}
+                  <input
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={2000}
+                    size={5}
+                    value={pending.value}
+                    onInput={(e) => setPending({ ...pending, value: e.currentTarget.value })}
+                  />
+                </label>
+                <button
+                  type="button"
+                  class="primary"
+                  disabled={busy}
+                  onClick={() => saveLimit(link, pending.value)}
+                >
+                  {L.saveLimit}
+                </button>
+                <button type="button" onClick={() => setPending(null)}>{L.cancel}</button>
+              </div>
+            )}
+            {pending?.id === link.id && pending.kind === "turnOff" && (
+              <div class="confirm stack" role="group" aria-label={L.turnOff}>
+                <p>{L.confirmTurnOff}</p>
+                {link.joined > 0 && (
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      checked={pending.removeJoiners}
+                      onChange={(e) =>
+                        setPending({ ...pending, removeJoiners: e.currentTarget.checked })}
+                    />
+                    {fill(L.removeJoiners, { count: link.joined })}
+                  </label>
+                )}
+                <div class="row">
+                  <button
+                    type="button"
+                    class="danger"
+                    disabled={busy}
+                    onClick={() =>
+                      turnOff(link, pending.removeJoiners)}
+                  >
+                    {L.confirmButton}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      setPending(null)}
+                  >
+                    {L.cancel}
+                  </button>
+                </div>
+              </div>
+            )}
           </li>
         ))}
       </ul>
@@ -216,7 +388,7 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
                   <td>
                     <span class={`badge status-${link.status}`}>{L[`status.${link.status}`]}</span>
                   </td>
-                  <td>{fill(L.uses, { count: link.uses })}</td>
+                  <td>{fill(L.usesOf, { count: link.uses, max: link.maxUses })}</td>
                 </tr>
               ))}
             </tbody>

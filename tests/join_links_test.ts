@@ -404,3 +404,310 @@ Deno.test("[join links] my classes - needs sign-in; lists roles; admins get the 
   assert.match(await empty.text(), /你还没有加入任何班级/);
   assert.ok(!html.includes(classB.name), "archived classes are left out");
 });
+
+/** Signs up through the join page as a new student; returns the response. */
+function signUp(t: App, token: string, name: string, ip = "192.0.2.1", extra = {}) {
+  return t.app.request(`/join/${token}`, {
+    method: "POST",
+    headers: { "x-mirae-client-ip": ip },
+    body: form({ name, ...extra }),
+  });
+}
+
+const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0];
+
+Deno.test("[join links] API - a limit of uses and approval at creation; PATCH changes the limit", async () => {
+  await using t = await world();
+  const { classA, teacherA } = t.one;
+  const base = `/api/v1/classes/${classA.id}/join-links`;
+  const auth = bearer(await tokenFor(t.kv, teacherA));
+  const made = await t.app.request(base, {
+    method: "POST",
+    headers: { ...auth, ...JSON_BODY },
+    body: JSON.stringify({ maxUses: 12, approval: true }),
+  });
+  assert.equal(made.status, 201);
+  assert.match(made.headers.get("content-type") ?? "", /^application\/json/);
+  const link = await made.json();
+  assert.deepEqual([link.maxUses, link.approval], [12, true]);
+  const plain = await (await t.app.request(base, { method: "POST", headers: auth })).json();
+  assert.deepEqual([plain.maxUses, plain.approval], [30, false], "the default for a small class");
+
+  const list = await t.app.request(base, { headers: auth });
+  assert.equal(list.status, 200);
+  assert.match(list.headers.get("content-type") ?? "", /^application\/json/);
+  const body = await list.json();
+  assert.equal(body.defaultMaxUses, 30);
+  assert.deepEqual(
+    body.items.map((l: { maxUses: number; uses: number; joined: number }) => [
+      l.maxUses,
+      l.uses,
+      l.joined,
+    ]),
+    [[30, 0, 0], [12, 0, 0]],
+  );
+
+  const patched = await t.app.request(`${base}/${link.id}`, {
+    method: "PATCH",
+    headers: { ...auth, ...JSON_BODY },
+    body: JSON.stringify({ maxUses: 40 }),
+  });
+  assert.equal(patched.status, 200);
+  assert.match(patched.headers.get("content-type") ?? "", /^application\/json/);
+  assert.deepEqual(await patched.json(), { id: link.id, maxUses: 40 });
+  for (const bad of [{ maxUses: 0 }, { maxUses: 2001 }, { maxUses: 1.5 }, { approval: "yes" }]) {
+    const res = await t.app.request(base, {
+      method: "POST",
+      headers: { ...auth, ...JSON_BODY },
+      body: JSON.stringify(bad),
+    });
+    assert.equal(res.status, 400, JSON.stringify(bad));
+    assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
+    assert.equal((await res.json()).error.code, "validation_failed");
+  }
+  const student = bearer(await tokenFor(t.kv, t.one.studentA));
+  const forbidden = await t.app.request(`${base}/${link.id}`, {
+    method: "PATCH",
+    headers: { ...student, ...JSON_BODY },
+    body: JSON.stringify({ maxUses: 500 }),
+  });
+  assert.equal(forbidden.status, 403);
+});
+
+Deno.test("[join links] page - 50 sign-ups at once against a limit of 10: exactly 10 get in", async () => {
+  await using t = await world();
+  const { org, classA, teacherA } = t.one;
+  const secret = await linkSecret(t.kv, t.config);
+  const { token, link } = await createJoinLink(t.kv, secret, {
+    orgId: org.id,
+    classId: classA.id,
+    createdBy: teacherA.id,
+    maxUses: 10,
+  });
+  const before = (await listClassMembers(t.kv, classA.id, { role: "student" })).total;
+  const answers = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => signUp(t, token, `Script ${i}`, `10.9.0.${i}`)),
+  );
+  const statuses = answers.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 303).length, 10, statuses.join(","));
+  assert.equal(statuses.filter((s) => s === 409).length, 40, statuses.join(","));
+  const refused = answers.find((r) => r.status === 409)!;
+  assert.match(refused.headers.get("content-type") ?? "", /^text\/html/);
+  assert.match(
+    await refused.text(),
+    /This link has been used 10 times, its limit\. Ask your teacher for a new one\./,
+  );
+  for (const r of answers) if (!r.bodyUsed) await r.body?.cancel();
+  const after = (await listClassMembers(t.kv, classA.id, { role: "student" })).total;
+  assert.equal(after - before, 10);
+  assert.equal((await t.kv.get<Deno.KvU64>(["join_link_uses", link.id])).value?.value, 10n);
+  // In Korean too.
+  const ko = await t.app.request(`/join/${token}`, {
+    method: "POST",
+    headers: { "accept-language": "ko", "x-mirae-client-ip": "10.9.1.1" },
+    body: form({ name: "늦은 학생" }),
+  });
+  assert.equal(ko.status, 409);
+  assert.match(await ko.text(), /한도인 10회/);
+});
+
+Deno.test("[join links] page - 60 sign-ups from one address pass, the 61st waits (429)", async () => {
+  await using t = await world();
+  const { org, classA, teacherA } = t.one;
+  const secret = await linkSecret(t.kv, t.config);
+  const { token } = await createJoinLink(t.kv, secret, {
+    orgId: org.id,
+    classId: classA.id,
+    createdBy: teacherA.id,
+    maxUses: 100,
+  });
+  // A whole class behind one school NAT.
+  for (let i = 0; i < 60; i++) {
+    const res = await signUp(t, token, `Pupil ${i}`, "198.51.100.20");
+    assert.equal(res.status, 303, `sign-up ${i}`);
+  }
+  const limited = await signUp(t, token, "Pupil 61", "198.51.100.20");
+  assert.equal(limited.status, 429);
+  assert.match(limited.headers.get("content-type") ?? "", /^text\/html/);
+  assert.ok(Number(limited.headers.get("retry-after")) > 0);
+  const html = await limited.text();
+  assert.match(html, /Too many sign-ups from your network through this link/);
+  assert.match(html, /value="Pupil 61"/, "the form keeps the name");
+  assert.equal(limited.headers.get("set-cookie"), null);
+  const elsewhere = await signUp(t, token, "Pupil 62", "198.51.100.21");
+  assert.equal(elsewhere.status, 303);
+});
+
+Deno.test("[join links] approval - a sign-up waits; the teacher approves; the page moves on", async () => {
+  await using t = await world();
+  const { org, classA, teacherA, teacherB, studentA } = t.one;
+  const base = `/api/v1/classes/${classA.id}/join-requests`;
+  const teacher = bearer(await tokenFor(t.kv, teacherA));
+  const made = await (await t.app.request(`/api/v1/classes/${classA.id}/join-links`, {
+    method: "POST",
+    headers: { ...teacher, ...JSON_BODY },
+    body: JSON.stringify({ approval: true }),
+  })).json();
+  const token = made.url.split("/join/")[1];
+
+  const form1 = await t.app.request(`/join/${token}`);
+  assert.match(await form1.text(), /Your teacher approves each student who joins with this link/);
+  const res = await signUp(t, token, "Waiting Wu");
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get("location"), `/join/${token}?waiting=1`);
+  const cookie = cookieOf(res);
+  const waiting = await t.app.request(`/join/${token}?waiting=1`, { headers: { cookie } });
+  assert.equal(waiting.status, 200);
+  assert.match(waiting.headers.get("content-type") ?? "", /^text\/html/);
+  assert.match(waiting.headers.get("refresh") ?? "", /^\d+; url=\/join\/.+\?waiting=1$/);
+  assert.match(await waiting.text(), /Waiting for your teacher to approve you/);
+  const notYet = await t.app.request(`/classes/${classA.id}`, { headers: { cookie } });
+  assert.equal(notYet.status, 404, "not in the class yet");
+  await notYet.body?.cancel();
+
+  const list = await t.app.request(base, { headers: teacher });
+  assert.equal(list.status, 200);
+  assert.match(list.headers.get("content-type") ?? "", /^application\/json/);
+  const { items } = await list.json();
+  assert.deepEqual(items.map((r: { name: string }) => r.name), ["Waiting Wu"]);
+
+  // Only the class's teachers (and admins) decide.
+  for (
+    const [who, auth, status] of [
+      ["a student of the class", bearer(await tokenFor(t.kv, studentA)), 403],
+      ["another class's teacher", bearer(await tokenFor(t.kv, teacherB)), 404],
+      ["another school's admin", bearer(await tokenFor(t.kv, t.two.admin)), 404],
+    ] as const
+  ) {
+    const r = await t.app.request(`${base}/approve`, {
+      method: "POST",
+      headers: { ...auth, ...JSON_BODY },
+      body: JSON.stringify({ all: true }),
+    });
+    assert.equal(r.status, status, who);
+    assert.match(r.headers.get("content-type") ?? "", /^application\/json/);
+    await r.body?.cancel();
+  }
+
+  // The teacher turns the link off before deciding: the student still waits.
+  await t.app.request(`/api/v1/classes/${classA.id}/join-links/${made.id}`, {
+    method: "DELETE",
+    headers: teacher,
+  });
+  const still = await t.app.request(`/join/${token}?waiting=1`, { headers: { cookie } });
+  assert.equal(still.status, 200);
+  assert.match(await still.text(), /Waiting for your teacher/);
+
+  const approve = await t.app.request(`${base}/approve`, {
+    method: "POST",
+    headers: { ...teacher, ...JSON_BODY },
+    body: JSON.stringify({ userIds: [items[0].userId] }),
+  });
+  assert.equal(approve.status, 200);
+  assert.match(approve.headers.get("content-type") ?? "", /^application\/json/);
+  assert.deepEqual(await approve.json(), { approved: 1 });
+  const moved = await t.app.request(`/join/${token}?waiting=1`, { headers: { cookie } });
+  assert.equal(moved.status, 303);
+  assert.equal(moved.headers.get("location"), `/classes/${classA.id}`);
+  const inClass = await t.app.request(`/classes/${classA.id}`, { headers: { cookie } });
+  assert.equal(inClass.status, 200);
+  assert.match(inClass.headers.get("content-type") ?? "", /^text\/html/);
+  assert.match(await inClass.text(), /Waiting Wu/);
+  assert.deepEqual((await (await t.app.request(base, { headers: teacher })).json()).items, []);
+  assert.equal(org.id, classA.orgId);
+});
+
+Deno.test("[join links] approval - a denied student's page says so; bad bodies are 400", async () => {
+  await using t = await world();
+  const { org, classA, teacherA } = t.one;
+  const secret = await linkSecret(t.kv, t.config);
+  const { token } = await createJoinLink(t.kv, secret, {
+    orgId: org.id,
+    classId: classA.id,
+    createdBy: teacherA.id,
+    approval: true,
+  });
+  const res = await signUp(t, token, "Not Welcome");
+  const cookie = cookieOf(res);
+  const teacher = bearer(await tokenFor(t.kv, teacherA));
+  const base = `/api/v1/classes/${classA.id}/join-requests`;
+  const { items } = await (await t.app.request(base, { headers: teacher })).json();
+  for (const body of [{}, { userIds: [] }, { all: false }, { userIds: ["x"], x: 1 }]) {
+    const bad = await t.app.request(`${base}/approve`, {
+      method: "POST",
+      headers: { ...teacher, ...JSON_BODY },
+      body: JSON.stringify(body),
+    });
+    assert.equal(bad.status, 400, JSON.stringify(body));
+    assert.match(bad.headers.get("content-type") ?? "", /^application\/json/);
+    await bad.body?.cancel();
+  }
+  const deny = await t.app.request(`${base}/deny`, {
+    method: "POST",
+    headers: { ...teacher, ...JSON_BODY },
+    body: JSON.stringify({ userIds: [items[0].userId] }),
+  });
+  assert.equal(deny.status, 200);
+  assert.match(deny.headers.get("content-type") ?? "", /^application\/json/);
+  assert.deepEqual(await deny.json(), { denied: 1 });
+  const page = await t.app.request(`/join/${token}?waiting=1`, { headers: { cookie } });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Your teacher did not accept your request to join/);
+  assert.equal((await t.kv.get(["users", items[0].userId])).value, null, "the account is gone");
+});
+
+Deno.test("[join links] API - turning a link off can remove who came through it", async () => {
+  await using t = await world();
+  const { org, classA, teacherA } = t.one;
+  const secret = await linkSecret(t.kv, t.config);
+  const { token, link } = await createJoinLink(t.kv, secret, {
+    orgId: org.id,
+    classId: classA.id,
+    createdBy: teacherA.id,
+  });
+  for (let i = 0; i < 3; i++) await signUp(t, token, `Spam ${i}`, `10.8.0.${i}`);
+  const teacher = bearer(await tokenFor(t.kv, teacherA));
+  const base = `/api/v1/classes/${classA.id}/join-links`;
+  const listed = await (await t.app.request(base, { headers: teacher })).json();
+  assert.equal(listed.items[0].joined, 3, "the confirmation can say how many");
+  const before = (await listClassMembers(t.kv, classA.id, { role: "student" })).total;
+  const res = await t.app.request(`${base}/${link.id}?removeJoiners=true`, {
+    method: "DELETE",
+    headers: teacher,
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
+  assert.deepEqual(await res.json(), { removed: 3, deleted: 3 });
+  assert.equal((await listClassMembers(t.kv, classA.id, { role: "student" })).total, before - 3);
+  const after = await (await t.app.request(base, { headers: teacher })).json();
+  assert.deepEqual([after.items[0].status, after.items[0].joined], ["revoked", 0]);
+  const bad = await t.app.request(`${base}/${link.id}?removeJoiners=yes`, {
+    method: "DELETE",
+    headers: teacher,
+  });
+  assert.equal(bad.status, 400);
+});
+
+Deno.test("[join links] roster import - an address given at a link sign-up is reclaimed, and said so", async () => {
+  await using t = await world();
+  const { org, classA, classB, teacherA, admin } = t.one;
+  const { token } = await linkFor(t, org.id, classA.id, teacherA.id);
+  await signUp(t, token, "Impostor", "192.0.2.50", {
+    email: "principal@example.org",
+    password: "long enough pass",
+  });
+  const res = await t.app.request(`/api/v1/classes/${classB.id}/roster`, {
+    method: "POST",
+    headers: { ...bearer(await tokenFor(t.kv, admin)), "content-type": "text/csv" },
+    body: "name,email,role\nThe Principal,principal@example.org,student\n",
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
+  const report = await res.json();
+  assert.equal(report.counts.create, 1, "a new account, not the link's");
+  assert.deepEqual(report.reclaimed, [{ line: 2, email: "principal@example.org" }]);
+  assert.ok(report.warnings.some((w: { line: number }) => w.line === 2));
+  const roster = await listClassMembers(t.kv, classB.id, { role: "student" });
+  assert.ok(!roster.items.some((m) => m.name === "Impostor"), "the impostor is not added");
+  assert.ok(roster.items.some((m) => m.name === "The Principal"));
+});

@@ -5,7 +5,7 @@ import {
   ClassAttendanceSection,
 } from "@/components/ClassAttendance.tsx";
 import { classAttendanceFor } from "@/services/attendance/class_report.ts";
-import { JoinLinksCard, RosterImportCard } from "@/components/ClassTools.tsx";
+import { JoinLinksCard, JoinRequestsCard, RosterImportCard } from "@/components/ClassTools.tsx";
 import { CourseworkLinks } from "@/components/CourseworkLinks.tsx";
 import { ROSTER_PAGE_SIZE, type RosterPage, RosterTable } from "@/components/RosterTable.tsx";
 import { classAccess, type ClassRole, requireActor } from "@/services/auth/access.ts";
@@ -81,6 +81,7 @@ export default function ClassPage({ data, state }: PageProps<Data>) {
       {role === "teacher" && !cls.archived && (
         <div class="grid-2">
           <JoinLinksCard state={state} classId={cls.id} />
+          <JoinRequestsCard state={state} classId={cls.id} />
           <RosterImportCard state={state} classId={cls.id} />
         </div>
       )}

@@ -7,7 +7,7 @@ import {
   readClassForm,
 } from "@/services/classes/class_form.ts";
 import { listOrgTeachers } from "@/services/orgs/users.ts";
-import { JoinLinksCard, RosterImportCard } from "@/components/ClassTools.tsx";
+import { JoinLinksCard, JoinRequestsCard, RosterImportCard } from "@/components/ClassTools.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
 import { ROSTER_PAGE_SIZE, type RosterPage, RosterTable } from "@/components/RosterTable.tsx";
 import { requireAdmin } from "@/services/auth/access.ts";
@@ -141,6 +141,8 @@ export default function AdminClassPage({ data, state }: PageProps<Data>) {
         </section>
         <JoinLinksCard state={state} classId={cls.id} />
       </div>
+
+      {!cls.archived && <JoinRequestsCard state={state} classId={cls.id} />}
 
       <RosterImportCard state={state} classId={cls.id} />
 
