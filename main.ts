@@ -8,6 +8,7 @@ import manifest from "./fresh.gen.ts";
 import { ensureBeautifyAssets } from "./scripts/beautify_assets.ts";
 import { kvFolder, openKv } from "./services/db/kv.ts";
 import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
+import { backfillGradingQueue } from "./services/coursework/grading.ts";
 import { startQueue } from "./services/jobs/queue.ts";
 import { queueModeFor, setQueueMode } from "./services/jobs/schedule.ts";
 import { LiveKitLink, startLinkedLiveKit } from "./services/livekit/link.ts";
@@ -41,6 +42,8 @@ if (first && config.seedDemo && config.env !== "production" && await isEmpty(kv)
   console.log("Empty store: seeding the demo school…");
   await seedDemo(kv);
 }
+// Once per store, before serving: counters Today reads, for work handed in before they existed.
+if (first) await backfillGradingQueue(kv);
 
 // Live video: the server named by LIVEKIT_URL, or a local one started once we listen.
 const livekit = LiveKitLink.fromConfig(config);

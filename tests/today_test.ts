@@ -9,7 +9,12 @@ import { addMemberOps } from "@/services/classes/members.ts";
 import type { Class } from "@/services/classes/classes.ts";
 import { createAssignment, publishAssignment } from "@/services/coursework/assignments.ts";
 import { utcToZonedTime } from "@/services/coursework/due_time.ts";
-import { countAwaitingGrade, releaseGrade, saveGradeDraft } from "@/services/coursework/grading.ts";
+import {
+  backfillGradingQueue,
+  countAwaitingGrade,
+  releaseGrade,
+  saveGradeDraft,
+} from "@/services/coursework/grading.ts";
 import type { Assignment } from "@/services/coursework/model.ts";
 import { markRead, unreadCount } from "@/services/coursework/notifications.ts";
 import { submitWork } from "@/services/coursework/submissions.ts";
@@ -241,6 +246,32 @@ Deno.test("[today] grading queue: first submissions in, first grades out, resubm
   assert.deepEqual(await countAwaitingGrade(t.kv, [a.id]), [1]);
   await saveGradeDraft(t.kv, a, s2.id, { points: 7 }, teacher.id);
   assert.deepEqual(await countAwaitingGrade(t.kv, [a.id, "unknown"]), [0, 0]);
+});
+
+Deno.test("[today] grading queue: work handed in before the counters existed is counted once", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv, { timeZone: TZ });
+  const teacher = await randomUser(t.kv, org.id, "teacher");
+  const students = await Promise.all([1, 2, 3].map(() => randomUser(t.kv, org.id, "student")));
+  const cls = await randomClass(t.kv, org.id, { teachers: [teacher], students });
+  const old = await assignmentDue(t.kv, cls, teacher, "Old essay", Date.now() + DAY);
+  const fresh = await assignmentDue(t.kv, cls, teacher, "New essay", Date.now() + DAY);
+  for (const s of students) {
+    await submitWork(t.kv, { assignment: old, student: s, text: "x", fileIds: [] });
+  }
+  await saveGradeDraft(t.kv, old, students[0].id, { points: 5 }, teacher.id);
+  // As an older version left the store: the same work, no counters.
+  for (const k of [["grading_queue", old.id, "in"], ["grading_queue", old.id, "out"]]) {
+    await t.kv.delete(k);
+  }
+  await submitWork(t.kv, { assignment: fresh, student: students[0], text: "x", fileIds: [] });
+  assert.deepEqual(await countAwaitingGrade(t.kv, [old.id, fresh.id]), [0, 1]);
+  assert.equal(await backfillGradingQueue(t.kv), 1);
+  assert.deepEqual(await countAwaitingGrade(t.kv, [old.id, fresh.id]), [2, 1]);
+  await saveGradeDraft(t.kv, old, students[1].id, { points: 5 }, teacher.id);
+  assert.deepEqual(await countAwaitingGrade(t.kv, [old.id]), [1]);
+  assert.equal(await backfillGradingQueue(t.kv), 0, "once per store");
+  assert.deepEqual(await countAwaitingGrade(t.kv, [old.id]), [1]);
 });
 
 // ---------------------------------------------------------------------------------------------

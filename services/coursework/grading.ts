@@ -227,6 +227,35 @@ export function gradingQueueKeys(assignmentId: string): { in: Deno.KvKey; out: D
 }
 
 /**
+ * Once per store: the grading queue's counters of assignments handed in before the counters
+ * existed (their `in` is the students who submitted and have no grade). Run it before serving
+ * (main.ts does, in the first process); an assignment whose counters were written meanwhile is
+ * left as it is. Returns how many assignments it counted.
+ */
+export async function backfillGradingQueue(kv: Deno.Kv): Promise<number> {
+  const marker = ["migrations", "grading_queue"];
+  if ((await kv.get(marker)).versionstamp !== null) return 0;
+  let counted = 0;
+  for await (const e of kv.list({ prefix: ["assignments"] })) {
+    const id = e.key[1] as string;
+    const k = gradingQueueKeys(id);
+    const [inEntry, outEntry] = await kv.getMany([k.in, k.out]);
+    if (inEntry.versionstamp !== null || outEntry.versionstamp !== null) continue;
+    const submitters = await listSubmitterIds(kv, id);
+    if (submitters.size === 0) continue;
+    const grades = await listGrades(kv, id);
+    const waiting = [...submitters].filter((s) => !grades.has(s)).length;
+    if (waiting === 0) continue;
+    const res = await kv.atomic().check(inEntry, outEntry)
+      .set(k.in, new Deno.KvU64(BigInt(waiting)))
+      .commit();
+    if (res.ok) counted++;
+  }
+  await kv.set(marker, { at: new Date().toISOString() });
+  return counted;
+}
+
+/**
  * How many students' work waits for a first grade, per assignment (in order): two counter
  * reads each, batched, never a scan of the submissions.
  */
