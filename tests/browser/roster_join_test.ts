@@ -2,11 +2,13 @@
  * The real-browser path of the foundation, against the real server (main.ts with its demo
  * school) in real Chromium: the admin signs in, previews a roster with one bad row and sees the
  * error with its line, fixes it and imports; then creates a join link (a hydrated island that
- * responds to clicks), and a student opens it, gives a name and lands in the class.
+ * responds to clicks), and a student opens it, gives a name and lands in the class. Then a
+ * teacher makes a link with approval: a student signs up and waits, the teacher approves on
+ * the class page, and the student's page moves on to the class by itself.
  */
 import assert from "node:assert/strict";
 import { spawnServer } from "@/scripts/spawn_server.ts";
-import { DEMO_ADMIN, DEMO_PASSWORD } from "@/services/demo/seed.ts";
+import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_TEACHERS } from "@/services/demo/seed.ts";
 import { launchBrowser } from "./browser.ts";
 
 const BAD = `name,email,role
@@ -102,6 +104,46 @@ Deno.test({
         assert.ok(!html.includes("seojun.park@example.org"));
         await student.context().close();
       });
+
+      await t.step(
+        "with approval: the student waits, the teacher approves on the class page, the page moves on",
+        async () => {
+          const teacher = await (await browser.newContext()).newPage();
+          await teacher.goto(`${server.url}/signin`);
+          await teacher.getByLabel("Email or student number").fill(DEMO_TEACHERS[0]);
+          await teacher.getByLabel("Password").fill(DEMO_PASSWORD);
+          await teacher.getByRole("button", { name: "Sign in" }).click();
+          await teacher.waitForURL(`${server.url}/today`);
+          const classId = classUrl.split("/").pop();
+          await teacher.goto(`${server.url}/classes/${classId}`);
+          await teacher.getByLabel("I approve each student before they join").check();
+          await teacher.getByRole("button", { name: "Create link" }).click();
+          await teacher.getByText("Needs approval").first().waitFor();
+          const field = teacher.getByRole("textbox", { name: "Join link", exact: true }).first();
+          const approvalLink = await field.inputValue();
+          assert.notEqual(approvalLink, link);
+
+          const student = await (await browser.newContext()).newPage();
+          await student.goto(approvalLink);
+          await student.getByText("Your teacher approves each student").waitFor();
+          await student.getByLabel("Your name").fill("Waiting Park 박대기");
+          await student.getByRole("button", { name: "Join the class" }).click();
+          await student.getByText("Waiting for your teacher to approve you.").waitFor();
+
+          // The panel asks again every 10 s; a reload shows the request at once.
+          await teacher.reload();
+          const approve = teacher.getByRole("button", { name: "Approve: Waiting Park 박대기" });
+          await approve.click();
+          await teacher.getByText("Approved: 1.").waitFor();
+          // The waiting page reloads itself and moves on to the class.
+          await student.waitForURL(/\/classes\/[0-9A-Z]{26}$/, { timeout: 20_000 });
+          const html = await student.content();
+          assert.ok(html.includes("3-1 Mathematics"));
+          assert.ok(html.includes("Waiting Park 박대기"));
+          await student.context().close();
+          await teacher.context().close();
+        },
+      );
     } finally {
       await browser.close();
     }
