@@ -46,7 +46,7 @@ function When({ state, iso, timeZone, label }: {
 }
 
 /** A card with a heading, its items, or what will appear there. */
-export function TodayCard({ id, title, empty, count, children, extra }: {
+function TodayCard({ id, title, empty, count, children, extra }: {
   id: string;
   title: string;
   empty: string;
@@ -64,7 +64,7 @@ export function TodayCard({ id, title, empty, count, children, extra }: {
 }
 
 /** Live and soon lectures; the action leads straight into the lecture room. */
-export function LectureItems({ state, items, timeZone, teacher }: {
+function LectureItems({ state, items, timeZone, teacher }: {
   state: State;
   items: TodayLecture[];
   timeZone: string;
@@ -111,7 +111,7 @@ export function LectureItems({ state, items, timeZone, teacher }: {
 }
 
 /** A student's assignments: due time or released grade, and their own status. */
-export function WorkItems({ state, items, timeZone, grade }: {
+function WorkItems({ state, items, timeZone, grade }: {
   state: State;
   items: TodayWork[];
   timeZone: string;
@@ -136,7 +136,7 @@ export function WorkItems({ state, items, timeZone, grade }: {
 }
 
 /** Teachers: assignments with work waiting for a grade. */
-export function GradingItems({ state, today }: { state: State; today: Today }) {
+function GradingItems({ state, today }: { state: State; today: Today }) {
   const { t } = state;
   return (
     <>
@@ -160,8 +160,8 @@ export function GradingItems({ state, today }: { state: State; today: Today }) {
   );
 }
 
-/** Unread notifications: the count and the latest few. */
-export function NotificationItems({ state, today }: { state: State; today: Today }) {
+/** Unread notifications: the latest few. */
+function NotificationItems({ state, today }: { state: State; today: Today }) {
   return (
     <>
       {today.notifications.latest.map((n) => (
@@ -173,5 +173,162 @@ export function NotificationItems({ state, today }: { state: State; today: Today
         </li>
       ))}
     </>
+  );
+}
+
+type SectionProps = { state: State; today: Today };
+
+/** A student's cards: lectures live now and soon, work due and overdue, new grades. */
+export function StudentSections({ state, today }: SectionProps) {
+  const { t } = state;
+  const tz = today.timeZone;
+  return (
+    <>
+      <TodayCard
+        id="live"
+        title={t("today.live.title")}
+        empty={t("today.live.empty")}
+        count={today.live.length}
+      >
+        <LectureItems state={state} items={today.live} timeZone={tz} teacher={false} />
+      </TodayCard>
+      <TodayCard
+        id="soon"
+        title={t("today.soon.title")}
+        empty={t("today.soon.empty")}
+        count={today.soon.length}
+      >
+        <LectureItems state={state} items={today.soon} timeZone={tz} teacher={false} />
+      </TodayCard>
+      <TodayCard
+        id="due"
+        title={t("today.due.title")}
+        empty={t("today.due.empty")}
+        count={today.due.length}
+      >
+        <WorkItems state={state} items={today.due} timeZone={tz} />
+      </TodayCard>
+      <TodayCard
+        id="overdue"
+        title={t("today.overdue.title")}
+        empty={t("today.overdue.empty")}
+        count={today.overdue.length}
+      >
+        <WorkItems state={state} items={today.overdue} timeZone={tz} />
+      </TodayCard>
+      <TodayCard
+        id="grades"
+        title={t("today.grades.title")}
+        empty={t("today.grades.empty")}
+        count={today.grades.length}
+      >
+        <WorkItems state={state} items={today.grades} timeZone={tz} grade />
+      </TodayCard>
+    </>
+  );
+}
+
+/** A teacher's cards: lectures to run, work to grade. */
+export function TeacherSections({ state, today }: SectionProps) {
+  const { t } = state;
+  return (
+    <>
+      <TodayCard
+        id="run"
+        title={t("today.run.title")}
+        empty={t("today.run.empty")}
+        count={today.toRun.length}
+      >
+        <LectureItems state={state} items={today.toRun} timeZone={today.timeZone} teacher />
+      </TodayCard>
+      <TodayCard
+        id="grade"
+        title={t("today.grade.title")}
+        empty={t("today.grade.empty")}
+        count={today.toGrade.length}
+      >
+        <GradingItems state={state} today={today} />
+      </TodayCard>
+    </>
+  );
+}
+
+/** An admin's card: the school's classes at a glance, and the way to the dashboard. */
+export function SchoolCard(
+  { state, school }: { state: State; school: NonNullable<Today["school"]> },
+) {
+  const { t } = state;
+  return (
+    <TodayCard
+      id="school"
+      title={t("today.school.title")}
+      empty={t("today.school.empty")}
+      count={school.classes.length}
+      extra={
+        <p class="today-links">
+          <a class="button primary" href="/admin">{t("today.school.dashboard")}</a>
+          {school.total > school.classes.length && (
+            <a href="/admin">{t("today.school.more", { count: school.total })}</a>
+          )}
+        </p>
+      }
+    >
+      {school.classes.map((cls) => (
+        <li key={cls.id} class="today-item">
+          <div class="today-main">
+            <a class="today-name" href={`/classes/${cls.id}`}>{cls.name}</a>
+            <span class="muted">{[cls.grade, cls.subject].filter(Boolean).join(" · ")}</span>
+          </div>
+          <a
+            class="button"
+            href={`/admin/classes/${cls.id}`}
+            aria-label={t("today.school.manageLabel", { name: cls.name })}
+          >
+            {t("today.school.manage")}
+          </a>
+        </li>
+      ))}
+    </TodayCard>
+  );
+}
+
+/** Unread notifications: how many, the latest few, and the way to all of them. */
+export function NotificationsCard({ state, today }: SectionProps) {
+  const { t } = state;
+  const { unread } = today.notifications;
+  return (
+    <TodayCard
+      id="notifications"
+      title={unread > 0
+        ? `${t("today.notes.title")} · ${t("today.notes.unread", { count: unread })}`
+        : t("today.notes.title")}
+      empty={t("today.notes.empty")}
+      count={today.notifications.latest.length}
+      extra={
+        <p class="today-links">
+          <a href="/notifications">{t("today.notes.all")}</a>
+        </p>
+      }
+    >
+      <NotificationItems state={state} today={today} />
+    </TodayCard>
+  );
+}
+
+/** The person's classes, each a link to its page. */
+export function ClassesCard({ state, today }: SectionProps) {
+  const { t } = state;
+  return (
+    <section class="card today-card" id="classes" aria-labelledby="classes-title">
+      <h2 id="classes-title">{t("today.classes.title")}</h2>
+      <ul class="today-list">
+        {today.classes.map(({ cls, role }) => (
+          <li key={cls.id} class="today-item">
+            <a class="today-name" href={`/classes/${cls.id}`}>{cls.name}</a>
+            <span class={`badge role-${role}`}>{t(`myClasses.role.${role}`)}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

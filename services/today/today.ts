@@ -18,8 +18,8 @@ import {
   listAssignmentsByClass,
 } from "../coursework/assignments.ts";
 import { countAwaitingGrade } from "../coursework/grading.ts";
-import type { Assignment, Notification } from "../coursework/model.ts";
-import { listNotifications } from "../coursework/notifications.ts";
+import type { Assignment } from "../coursework/model.ts";
+import { listNotifications, type Notification } from "../notifications/notifications.ts";
 import { listClassLectures } from "../lectures/lectures.ts";
 import type { Lecture } from "../lectures/model.ts";
 import { getOrg } from "../orgs/orgs.ts";
@@ -214,8 +214,9 @@ async function gradingQueue(
   classes: { cls: Class; assignments: Assignment[] }[],
   today: Today,
 ) {
+  // Published and closed ones (a class's listing leaves drafts out).
   const items = classes.flatMap(({ cls, assignments }) =>
-    assignments.filter((a) => a.status !== "draft").map((a) => ({ a, className: cls.name }))
+    assignments.map((a) => ({ a, className: cls.name }))
   );
   const waiting = await countAwaitingGrade(kv, items.map((i) => i.a.id));
   items.forEach(({ a, className }, i) => {
