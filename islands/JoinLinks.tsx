@@ -19,7 +19,6 @@ export const JOIN_LINKS_LABELS = [
   "turnOff",
   "confirmTurnOff",
   "turnedOff",
-  "uses",
   "expires",
   "created",
   "past",
@@ -39,6 +38,7 @@ export const JOIN_LINKS_LABELS = [
   "removeJoiners",
   "confirmButton",
   "removedJoiners",
+  "removeLater",
 ] as const;
 export type JoinLinksLabels = Record<typeof JOIN_LINKS_LABELS[number], string>;
 
@@ -389,6 +389,20 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
                     <span class={`badge status-${link.status}`}>{L[`status.${link.status}`]}</span>
                   </td>
                   <td>{fill(L.usesOf, { count: link.uses, max: link.maxUses })}</td>
+                  <td>
+                    {link.joined > 0 && (
+                      <button
+                        type="button"
+                        class="link"
+                        disabled={busy}
+                        onClick={() =>
+                          confirm(fill(L.removeJoiners, { count: link.joined })) &&
+                          turnOff(link, true)}
+                      >
+                        {fill(L.removeLater, { count: link.joined })}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -711,3 +711,23 @@ Deno.test("[join links] roster import - an address given at a link sign-up is re
   assert.ok(!roster.items.some((m) => m.name === "Impostor"), "the impostor is not added");
   assert.ok(roster.items.some((m) => m.name === "The Principal"));
 });
+
+Deno.test("[join links] class page - teachers get the join requests panel beside the links; students do not", async () => {
+  await using t = await world();
+  const { classA, teacherA, studentA, admin } = t.one;
+  for (
+    const [user, path, shown] of [
+      [teacherA, `/classes/${classA.id}`, true],
+      [admin, `/admin/classes/${classA.id}`, true],
+      [studentA, `/classes/${classA.id}`, false],
+    ] as const
+  ) {
+    const { cookie } = await browserSessionFor(t.kv, user);
+    const res = await t.app.request(path, { headers: { cookie } });
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+    const html = await res.text();
+    assert.equal(html.includes('<mirae-island data-island="JoinRequests"'), shown, path);
+    assert.equal(html.includes('<mirae-island data-island="JoinLinks"'), shown, path);
+  }
+});

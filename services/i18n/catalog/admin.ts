@@ -127,7 +127,6 @@ export default defineMessages({
     "admin.links.confirmTurnOff":
       "Turn this link off? Nobody will be able to join with it any more.",
     "admin.links.turnedOff": "Link turned off.",
-    "admin.links.uses": "Uses: {count}",
     "admin.links.expires": "expires {date}",
     "admin.links.created": "Link created.",
     "admin.links.past": "Expired and turned-off links ({count})",
@@ -149,6 +148,7 @@ export default defineMessages({
     "admin.links.confirmButton": "Turn off the link",
     "admin.links.removedJoiners":
       "Link turned off: {removed} removed from the class, {deleted} accounts deleted.",
+    "admin.links.removeLater": "Remove the {count} who came through it",
   },
   ko: {
     "admin.title": "학교 대시보드",
@@ -272,7 +272,6 @@ export default defineMessages({
     "admin.links.turnOff": "끄기",
     "admin.links.confirmTurnOff": "이 링크를 끌까요? 더 이상 이 링크로 참여할 수 없습니다.",
     "admin.links.turnedOff": "링크를 껐습니다.",
-    "admin.links.uses": "{count}회 사용",
     "admin.links.expires": "{date} 만료",
     "admin.links.created": "링크를 만들었습니다.",
     "admin.links.past": "만료되었거나 꺼진 링크 ({count})",
@@ -294,6 +293,7 @@ export default defineMessages({
     "admin.links.confirmButton": "링크 끄기",
     "admin.links.removedJoiners":
       "링크를 껐습니다. {removed}명을 수업에서 내보냈고 계정 {deleted}개를 삭제했습니다.",
+    "admin.links.removeLater": "이 링크로 들어온 {count}명 내보내기",
   },
   zh: {
     "admin.title": "学校管理面板",
@@ -411,7 +411,6 @@ export default defineMessages({
     "admin.links.turnOff": "关闭",
     "admin.links.confirmTurnOff": "要关闭这个链接吗？关闭后将无法再通过它加入。",
     "admin.links.turnedOff": "链接已关闭。",
-    "admin.links.uses": "已使用 {count} 次",
     "admin.links.expires": "{date} 到期",
     "admin.links.created": "链接已创建。",
     "admin.links.past": "已过期或已关闭的链接（{count}）",
@@ -432,5 +431,6 @@ export default defineMessages({
       "同时移除通过此链接加入的 {count} 人。由此链接创建且不在其他班级的账号将被删除。",
     "admin.links.confirmButton": "关闭链接",
     "admin.links.removedJoiners": "链接已关闭：已从班级移除 {removed} 人，删除 {deleted} 个账号。",
+    "admin.links.removeLater": "移除通过它加入的 {count} 人",
   },
 });
