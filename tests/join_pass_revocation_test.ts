@@ -12,6 +12,7 @@ import {
   bearer,
   browserSessionFor,
   dayFromNow,
+  TEST_PASSWORD,
   testConfig,
   tokenFor,
   twoSchools,
@@ -97,6 +98,39 @@ Deno.test("join pass: sign-out revokes it, here at once and in another process w
     const after = await join(w.appB, pass);
     assert.equal(after.status, 401, await after.clone().text());
     await after.body?.cancel();
+  });
+
+  await t.step(
+    "a password change ends the other sessions' passes; its own keeps working",
+    async () => {
+      const phone = await browserSessionFor(w.kv, one.studentA);
+      const laptop = await browserSessionFor(w.kv, one.studentA);
+      const phonePass = await passFor(phone.cookie);
+      const laptopPass = await passFor(laptop.cookie);
+      const res = await w.appA.request("/api/v1/me/password", {
+        method: "POST",
+        headers: { cookie: laptop.cookie, "x-csrf-token": laptop.csrf, ...json },
+        body: JSON.stringify({ currentPassword: TEST_PASSWORD, newPassword: "a new passphrase" }),
+      });
+      assert.equal(res.status, 204, await res.clone().text());
+      assert.equal((await join(w.appA, phonePass)).status, 401);
+      const kept = await join(w.appA, laptopPass);
+      assert.equal(kept.status, 200);
+      await kept.body?.cancel();
+    },
+  );
+
+  await t.step("an admin's sign-in reset ends every pass of the person", async () => {
+    const s = await browserSessionFor(w.kv, one.studentA);
+    const pass = await passFor(s.cookie);
+    const admin = bearer(await tokenFor(w.kv, one.admin));
+    const res = await w.appA.request(`/api/v1/users/${one.studentA.id}/signin-code`, {
+      method: "POST",
+      headers: admin,
+    });
+    assert.equal(res.status, 201);
+    await res.body?.cancel();
+    assert.equal((await join(w.appA, pass)).status, 401);
   });
 
   await t.step("a pass of a session that was not ended still joins", async () => {

@@ -72,3 +72,21 @@ Deno.test("[auth] sessions - a token finds its session and user in one read", as
     kv.close();
   }
 });
+
+Deno.test("[auth] sessions - ending a user's sessions can keep one, and records the ended ones", async () => {
+  const { isSessionRevoked, sessionRef } = await import("./revocations.ts");
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const keep = await createSession(kv, user, { ttlMs: 60_000 });
+    const end = await createSession(kv, user, { ttlMs: 60_000 });
+    assert.equal(await revokeUserSessions(kv, "U1", { keep: keep.session.id }), 1);
+    assert.equal((await getSession(kv, keep.token))?.userId, "U1");
+    assert.equal(await getSession(kv, end.token), null);
+    assert.equal(await isSessionRevoked(kv, sessionRef(end.session.id)), true);
+    assert.equal(await isSessionRevoked(kv, sessionRef(keep.session.id)), false);
+    const keys = await Array.fromAsync(kv.list({ prefix: ["revoked_sessions"] }));
+    assert.deepEqual(keys.map((e) => e.key[2]), [sessionRef(end.session.id)]);
+  } finally {
+    kv.close();
+  }
+});
