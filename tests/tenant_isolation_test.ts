@@ -81,6 +81,19 @@ const CASES: Case[] = [
       teacher: { own: 201, otherClass: 404, otherSchool: 404 },
     },
   },
+  {
+    name: "list join requests",
+    method: "GET",
+    path: (id) => `/api/v1/classes/${id}/join-requests`,
+    expect: teacherWrite,
+  },
+  {
+    name: "approve all join requests",
+    method: "POST",
+    path: (id) => `/api/v1/classes/${id}/join-requests/approve`,
+    body: JSON.stringify({ all: true }),
+    expect: teacherWrite,
+  },
   { name: "class page", method: "GET", path: (id) => `/classes/${id}`, expect: memberRead },
 ];
 
