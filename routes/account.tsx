@@ -3,6 +3,7 @@ import { changePassword } from "@/services/auth/account.ts";
 import { requireActor } from "@/services/auth/access.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/services/auth/passwords.ts";
 import { getOrg, type Org } from "@/services/orgs/orgs.ts";
+import { MAX_NAME_LENGTH, renameUser } from "@/services/orgs/users.ts";
 import type { Handlers, PageProps, RouteContext, State } from "@/services/web/define.ts";
 import { AppError } from "@/services/web/errors.ts";
 import { clientIp, readForm, redirect } from "@/services/web/forms.ts";
@@ -10,15 +11,22 @@ import { clientIp, readForm, redirect } from "@/services/web/forms.ts";
 interface Data {
   org: Org;
   error?: string;
+  /** The name form's error (and the name as typed). */
+  nameError?: { message: string; value: string };
   flash?: string;
 }
 
-async function render(ctx: RouteContext<Data>, error?: { message: string; status: number }) {
+async function render(
+  ctx: RouteContext<Data>,
+  error?: { message: string; status: number; name?: string },
+) {
   const { state } = ctx;
   const { user } = requireActor(state);
   state.title = state.t("account.title");
   const params = ctx.url.searchParams;
-  const flash = params.has("changed")
+  const flash = params.has("renamed")
+    ? state.t("account.name.saved")
+    : params.has("changed")
     ? state.t("account.password.changed")
     : params.has("set")
     ? state.t("account.password.set")
@@ -26,7 +34,10 @@ async function render(ctx: RouteContext<Data>, error?: { message: string; status
   return ctx.render(
     {
       org: await getOrg(state.kv, user.orgId),
-      error: error?.message,
+      error: error?.name === undefined ? error?.message : undefined,
+      nameError: error?.name === undefined
+        ? undefined
+        : { message: error.message, value: error.name },
       flash: error ? undefined : flash,
     },
     error ? { status: error.status } : undefined,
@@ -36,6 +47,11 @@ async function render(ctx: RouteContext<Data>, error?: { message: string; status
 /** The reader's message for a refused change. */
 function message(state: State, err: AppError): string {
   const field = err.details?.[0]?.path?.[0];
+  if (field === "name") {
+    return err.code === "conflict"
+      ? state.t("account.error.nameIsStaff")
+      : state.t("account.error.name", { max: MAX_NAME_LENGTH });
+  }
   if (field === "currentPassword") return state.t("account.error.current");
   if (field === "newPassword") {
     return state.t("account.error.length", { min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH });
@@ -55,6 +71,19 @@ export const handler: Handlers<Data> = {
     const { state } = ctx;
     const actor = requireActor(state);
     const fields = await readForm(req);
+    if (fields.intent === "name") {
+      try {
+        await renameUser(state.kv, actor.user.id, fields.name ?? "");
+        return redirect("/account?renamed=1");
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        return render(ctx, {
+          message: message(state, err),
+          status: err.status,
+          name: fields.name ?? "",
+        });
+      }
+    }
     if ((fields.newPassword ?? "") !== (fields.confirm ?? "")) {
       return render(ctx, { message: state.t("account.error.mismatch"), status: 400 });
     }
@@ -86,10 +115,24 @@ export default function Account({ data, state }: PageProps<Data>) {
         <h1>{t("account.title")}</h1>
       </header>
       {data.flash && <p class="notice ok" role="status">{data.flash}</p>}
-      <section class="card narrow" aria-labelledby="who">
+      <section class="card narrow" id="name">
+        {data.nameError && <p class="error" role="alert">{data.nameError.message}</p>}
+        <form method="post" action="/account#name" class="stack">
+          <CsrfField state={state} />
+          <input type="hidden" name="intent" value="name" />
+          <label>
+            {t("account.name")}
+            <input
+              name="name"
+              required
+              maxLength={MAX_NAME_LENGTH}
+              autocomplete="name"
+              value={data.nameError?.value ?? user.name}
+            />
+          </label>
+          <button type="submit">{t("account.name.save")}</button>
+        </form>
         <dl id="who">
-          <dt>{t("account.name")}</dt>
-          <dd>{user.name}</dd>
           <dt>{t("account.school")}</dt>
           <dd>{data.org.name}</dd>
           <dt>{t("account.role")}</dt>

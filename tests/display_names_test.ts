@@ -8,12 +8,21 @@ import { createJoinLink, linkSecret } from "@/services/classes/join_links.ts";
 import { listClassMembers } from "@/services/classes/members.ts";
 import {
   DisplayNameSchema,
+  getUser,
   MAX_NAME_LENGTH,
   nameKey,
   normalizeDisplayName,
 } from "@/services/orgs/users.ts";
 import { importRoster } from "@/services/roster/import.ts";
-import { randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
+import {
+  bearer,
+  browserSessionFor,
+  randomClass,
+  randomOrg,
+  randomUser,
+  testApp,
+  tokenFor,
+} from "./helpers.ts";
 
 Deno.test("[names] normalize - invisible, bidi and control characters go; scripts stay", () => {
   const cases: [string, string][] = [
@@ -92,4 +101,55 @@ Deno.test("[names] roster import - real names stay, invisible characters go", as
   const names = (await listClassMembers(t.kv, cls.id, { role: "student" })).items.map((m) => m.name)
     .sort();
   assert.deepEqual(names, ["José Müller", "Zoë O'Brien", "张伟", "홍길동"].sort());
+});
+
+Deno.test("[names] rename - normalized everywhere the name is copied; a student may not take a teacher's name", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv);
+  const teacher = await randomUser(t.kv, org.id, "teacher", { name: "Kim Minji" });
+  const student = await randomUser(t.kv, org.id, "student", { name: "Lee Jun" });
+  const cls = await randomClass(t.kv, org.id, { teachers: [teacher], students: [student] });
+  const rename = (token: string, name: string) =>
+    t.app.request("/api/v1/me", {
+      method: "PATCH",
+      headers: { ...bearer(token), "content-type": "application/json" },
+      body: JSON.stringify({ name }),
+    });
+  const studentToken = await tokenFor(t.kv, student);
+
+  for (const name of ["kim minji", "Kim\u200B Minji", "\u202EKim Minji"]) {
+    const res = await rename(studentToken, name);
+    assert.equal(res.status, 409, JSON.stringify(name));
+    const err = (await res.json()).error;
+    assert.equal(err.code, "conflict");
+    assert.match(err.message, /A teacher of this school has this name/);
+    assert.deepEqual(err.details[0].path, ["name"]);
+  }
+  const blank = await rename(studentToken, "\u200B\u2066 ");
+  assert.equal(blank.status, 400);
+  assert.deepEqual((await blank.json()).error.details[0].path, ["name"]);
+
+  const ok = await rename(studentToken, " Lee\u200B  Junho\u0000");
+  assert.equal(ok.status, 200);
+  assert.equal((await ok.json()).name, "Lee Junho");
+  assert.equal((await getUser(t.kv, student.id))?.name, "Lee Junho");
+  const roster = await listClassMembers(t.kv, cls.id, { role: "student" });
+  assert.deepEqual(roster.items.map((m) => m.name), ["Lee Junho"], "the roster copy follows");
+
+  // Staff rename freely (within the schema); the page says the same in the reader's language.
+  const teacherRes = await rename(await tokenFor(t.kv, teacher), "Kim Minji (3-1)");
+  assert.equal(teacherRes.status, 200);
+  await teacherRes.body?.cancel();
+  const s = await browserSessionFor(t.kv, student);
+  const page = await t.app.request("/account", {
+    method: "POST",
+    headers: {
+      cookie: s.cookie,
+      "content-type": "application/x-www-form-urlencoded",
+      "accept-language": "ko",
+    },
+    body: new URLSearchParams({ _csrf: s.csrf, intent: "name", name: "KIM MINJI (3-1)" }),
+  });
+  assert.equal(page.status, 409);
+  assert.match(await page.text(), /이 학교 선생님 중에 같은 이름이 있습니다/);
 });

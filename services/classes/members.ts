@@ -51,6 +51,17 @@ export function addMemberOps(
     .set(rosterRevKey(classId), true);
 }
 
+/** Adds the writes that give a membership's display copy a new name to `op`. */
+export function renameMemberOps(
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<ClassMember>,
+  name: string,
+): Deno.AtomicOperation {
+  return op.check(entry)
+    .set(entry.key, { ...entry.value, name })
+    .set(rosterRevKey(entry.value.classId), true);
+}
+
 /** Adds the writes that take a user out of a class to `op`. */
 export function removeMemberOps(
   op: Deno.AtomicOperation,

@@ -4,7 +4,8 @@
  * @module
  */
 import { z } from "zod";
-import { AppError, notFound } from "../web/errors.ts";
+import { AppError, notFound, validateInput } from "../web/errors.ts";
+import { type ClassMember, renameMemberOps } from "../classes/members.ts";
 import { commit, getManyFast, getRecords, listPage, newId, type Page } from "../db/kv.ts";
 
 /** The longest display name, after normalization. */
@@ -207,6 +208,24 @@ export function passwordHashOps(
 /** Changes a user's password hash (read-check-write, so a concurrent change is not lost). */
 export async function setPasswordHash(kv: Deno.Kv, userId: string, hash: string): Promise<void> {
   await commit(passwordHashOps(kv.atomic(), await getUserEntry(kv, userId), hash));
+}
+
+/**
+ * Renames a person: their record and the display copies in their classes' rosters, in one
+ * commit (a person is in a few dozen classes at most). The name goes through
+ * `DisplayNameSchema` (400); a student may not take a teacher's or admin's name (409).
+ */
+export async function renameUser(kv: Deno.Kv, userId: string, rawName: string): Promise<User> {
+  const { name } = validateInput(z.object({ name: DisplayNameSchema }), { name: rawName });
+  const entry = await getUserEntry(kv, userId);
+  if (entry.value.role === "student") await requireNameNotStaff(kv, entry.value.orgId, name);
+  const op = kv.atomic().check(entry).set(entry.key, { ...entry.value, name });
+  for await (const c of kv.list({ prefix: ["classes_by_user", userId] })) {
+    const member = await kv.get<ClassMember>(["class_members", c.key[2] as string, userId]);
+    if (member.value) renameMemberOps(op, member as Deno.KvEntry<ClassMember>, name);
+  }
+  await commit(op, "Your account changed meanwhile. Try again.");
+  return { ...entry.value, name };
 }
 
 /** One page of an organization's members (of one role when `role` is given), oldest first. */
