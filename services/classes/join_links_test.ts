@@ -480,6 +480,9 @@ Deno.test("[classes] join links - with approval a sign-up waits; approving lets 
       link.id,
     ]]);
     assert.equal((await listJoinLinks(kv, cls.id))[0].uses, 1);
+    // A rename while waiting shows (the request holds an id, the name is read fresh).
+    await kv.set(["users", res.user.id], { ...res.user, name: "Wu Renamed" });
+    assert.equal((await listJoinRequests(kv, cls.id))[0].name, "Wu Renamed");
     // A signed-in student asks too, once.
     const student = await randomUser(kv, org.id, "student");
     assert.equal((await joinAsMember(kv, SECRET, token, student)).outcome, "pending");

@@ -46,12 +46,17 @@ export async function getJoinRequest(
   return e.value === null ? null : JoinRequestSchema.parse(e.value);
 }
 
-/** A class's pending requests, oldest first. */
+/**
+ * A class's pending requests, oldest first, under each student's current name (a request
+ * keeps the name given at sign-up only for an account that is gone).
+ */
 export async function listJoinRequests(kv: Deno.Kv, classId: string): Promise<JoinRequest[]> {
   const out: JoinRequest[] = [];
   for await (const e of kv.list({ prefix: ["join_requests", classId] })) {
     out.push(JoinRequestSchema.parse(e.value));
   }
+  const users = await getRecords(kv, UserSchema, out.map((r) => ["users", r.userId]));
+  out.forEach((r, i) => r.name = users[i]?.name ?? r.name);
   return out.sort((a, b) =>
     a.createdAt.localeCompare(b.createdAt) || (a.userId < b.userId ? -1 : 1)
   );
