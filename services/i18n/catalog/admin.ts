@@ -144,11 +144,11 @@ export default defineMessages({
     "admin.links.limitSaved": "Limit saved.",
     "admin.links.cancel": "Cancel",
     "admin.links.removeJoiners":
-      "Also remove the {count} people who came through this link. Accounts the link made that are in no other class are deleted.",
+      "Also remove everyone who came through this link ({count}). Accounts the link made that are in no other class are deleted.",
     "admin.links.confirmButton": "Turn off the link",
     "admin.links.removedJoiners":
       "Link turned off: {removed} removed from the class, {deleted} accounts deleted.",
-    "admin.links.removeLater": "Remove the {count} who came through it",
+    "admin.links.removeLater": "Remove who came through it ({count})",
   },
   ko: {
     "admin.title": "학교 대시보드",
