@@ -63,11 +63,24 @@ function NavLinks({ state, url }: { state: State; url: URL }) {
     ["/notifications", t("coursework.nav.notifications")],
     ["/account", t("nav.account")],
   ];
+  const unread = state.unread ?? 0;
+  const badged = (href: string) => href === "/notifications" && unread > 0;
   return (
     <>
       {links.map(([href, label]) => (
-        <a key={href} href={href} aria-current={url.pathname === href ? "page" : undefined}>
+        <a
+          key={href}
+          href={href}
+          aria-current={url.pathname === href ? "page" : undefined}
+          aria-label={badged(href)
+            ? `${label}, ${t("notifications.badge", { n: unread })}`
+            : undefined}
+        >
           {label}
+          {badged(href) && (
+            // The unread count, read once per page (services/web/app.tsx).
+            <span class="nav-count" aria-hidden="true">{unread > 99 ? "99+" : unread}</span>
+          )}
         </a>
       ))}
     </>

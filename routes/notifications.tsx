@@ -1,14 +1,16 @@
 import { formatWhen, relativeTime } from "@/components/Coursework.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
 import { requireActor } from "@/services/auth/access.ts";
-import type { Notification } from "@/services/coursework/model.ts";
+import type { MessageKey } from "@/services/i18n/i18n.ts";
 import {
   listNotifications,
   markRead,
+  type Notification,
+  type NotificationKind,
   type NotificationPage,
-} from "@/services/coursework/notifications.ts";
+} from "@/services/notifications/notifications.ts";
 import { getOrg } from "@/services/orgs/orgs.ts";
-import type { Handlers, PageProps } from "@/services/web/define.ts";
+import type { Handlers, PageProps, State } from "@/services/web/define.ts";
 import { readForm, redirect, safeNext } from "@/services/web/forms.ts";
 
 /** Notifications per page. */
@@ -36,6 +38,7 @@ export const handler: Handlers<Data> = {
       getOrg(kv, user.orgId),
     ]);
     ctx.state.title = t("coursework.notif.title");
+    ctx.state.unread = page.unread; // the header's badge: no second read
     return ctx.render({ page, timeZone: org.timeZone, later: !!cursor });
   },
 
@@ -49,6 +52,28 @@ export const handler: Handlers<Data> = {
     return redirect(safeNext(fields.next, "/notifications"));
   },
 };
+
+const KIND_LABELS: Record<NotificationKind, MessageKey> = {
+  reminder: "coursework.notif.kind.reminder",
+  nudge: "coursework.notif.kind.nudge",
+  grade_released: "coursework.notif.kind.grade_released",
+  assignment_published: "coursework.notif.kind.assignment_published",
+  lecture_scheduled: "notifications.kind.lecture_scheduled",
+  lecture_moved: "notifications.kind.lecture_moved",
+  lecture_live: "notifications.kind.lecture_live",
+};
+
+/** Title and body in the reader's language where the notification carries its `args`. */
+function notificationText(state: State, n: Notification, timeZone: string) {
+  const a = n.args;
+  if (!a || !n.kind.startsWith("lecture_")) return { title: n.title, body: n.body };
+  const params = { ...a, when: a.startsAt ? formatWhen(state, a.startsAt, timeZone) : "" };
+  const kind = n.kind as "lecture_scheduled" | "lecture_moved" | "lecture_live";
+  return {
+    title: state.t(`notifications.${kind}.title`, params),
+    body: state.t(`notifications.${kind}.body`, params),
+  };
+}
 
 /** A notification's link, only when it is a path in this app. */
 function localLink(n: Notification): string | undefined {
@@ -87,15 +112,16 @@ export default function NotificationsPage({ data, state, url }: PageProps<Data>)
             <ul class="notifications">
               {page.items.map((n) => {
                 const link = localLink(n);
+                const text = notificationText(state, n, data.timeZone);
                 return (
                   <li key={n.id} class={n.readAt ? "read" : "unread"}>
                     <div class="notif-main">
                       <span class={`badge kind-${n.kind}`}>
-                        {t(`coursework.notif.kind.${n.kind}`)}
+                        {t(KIND_LABELS[n.kind])}
                       </span>
                       {!n.readAt && <span class="sr-only">{t("coursework.notif.new")}</span>}
-                      <strong>{link ? <a href={link}>{n.title}</a> : n.title}</strong>
-                      <p>{n.body}</p>
+                      <strong>{link ? <a href={link}>{text.title}</a> : text.title}</strong>
+                      <p>{text.body}</p>
                       <small class="muted">
                         <time
                           datetime={n.createdAt}
@@ -113,7 +139,7 @@ export default function NotificationsPage({ data, state, url }: PageProps<Data>)
                         <input type="hidden" name="next" value={here} />
                         <button
                           type="submit"
-                          aria-label={`${t("coursework.notif.markRead")}: ${n.title}`}
+                          aria-label={`${t("coursework.notif.markRead")}: ${text.title}`}
                         >
                           {t("coursework.notif.markRead")}
                         </button>
@@ -135,6 +161,9 @@ export default function NotificationsPage({ data, state, url }: PageProps<Data>)
           </nav>
         )}
       </section>
+      <p class="muted">
+        <a href="/calendar">{t("notifications.calendar")}</a>
+      </p>
     </>
   );
 }

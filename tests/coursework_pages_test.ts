@@ -10,7 +10,7 @@ import {
   publishAssignment,
 } from "@/services/coursework/assignments.ts";
 import { getGrade } from "@/services/coursework/grading.ts";
-import { unreadCount } from "@/services/coursework/notifications.ts";
+import { unreadCount } from "@/services/notifications/notifications.ts";
 import { submitWork } from "@/services/coursework/submissions.ts";
 import type { User } from "@/services/orgs/users.ts";
 import { browserSessionFor, testApp, twoSchools } from "./helpers.ts";

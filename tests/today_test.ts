@@ -16,7 +16,7 @@ import {
   saveGradeDraft,
 } from "@/services/coursework/grading.ts";
 import type { Assignment } from "@/services/coursework/model.ts";
-import { markRead, unreadCount } from "@/services/coursework/notifications.ts";
+import { markRead, unreadCount } from "@/services/notifications/notifications.ts";
 import { submitWork } from "@/services/coursework/submissions.ts";
 import { commit } from "@/services/db/kv.ts";
 import { scheduleLecture } from "@/services/lectures/lectures.ts";
@@ -70,14 +70,15 @@ async function world(kv: Deno.Kv) {
     students: [student],
   });
   const live = await lectureOpenedAt(kv, cls, teacher, now - 5 * MIN, { title: "Cells, live" });
+  // Scheduled quietly: the unread counts below are the coursework notifications.
   const soon = await scheduleLecture(kv, cls, teacher.id, {
     title: "Mitosis",
     startsAt: new Date(now + 2 * HOUR).toISOString(),
-  });
+  }, { notify: false });
   const later = await scheduleLecture(kv, cls, teacher.id, {
     title: "Meiosis",
     startsAt: new Date(now + 3 * DAY).toISOString(),
-  });
+  }, { notify: false });
   await lectureOpenedAt(kv, cls, teacher, now - 2 * DAY, {
     title: "Old lecture",
     status: "ended",

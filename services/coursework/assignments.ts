@@ -37,7 +37,7 @@ import {
   type Submission,
   SubmissionSchema,
 } from "./model.ts";
-import { notify } from "./notifications.ts";
+import { notify } from "../notifications/notifications.ts";
 import { dueLabel, scheduleReminders } from "./reminders.ts";
 
 // ---------------------------------------------------------------------------------------------

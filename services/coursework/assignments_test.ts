@@ -14,7 +14,7 @@ import {
 import { DueSchema } from "./due_time.ts";
 import { saveGradeDraft } from "./grading.ts";
 import type { Assignment, Submission } from "./model.ts";
-import { listNotifications } from "./notifications.ts";
+import { listNotifications } from "../notifications/notifications.ts";
 
 async function world(timeZone = "Asia/Seoul") {
   const kv = await Deno.openKv(":memory:");

@@ -21,7 +21,7 @@ import {
   type Submission,
   SubmissionSchema,
 } from "./model.ts";
-import { notifyOps } from "./notifications.ts";
+import { notifyOps } from "../notifications/notifications.ts";
 
 const DAY_MS = 86_400_000;
 

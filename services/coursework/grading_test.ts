@@ -18,7 +18,7 @@ import {
   studentGradeView,
 } from "./grading.ts";
 import type { Assignment, Submission } from "./model.ts";
-import { listNotifications } from "./notifications.ts";
+import { listNotifications } from "../notifications/notifications.ts";
 
 async function world(
   latePolicy: Assignment["latePolicy"] = { kind: "accept", penaltyPerDayPct: 10 },

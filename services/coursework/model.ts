@@ -1,7 +1,7 @@
 /**
- * Coursework records: assignments, submissions (every version kept), grades and
- * notifications. The zod schemas here are the one definition of each record; services in this
- * folder are their only writers.
+ * Coursework records: assignments, submissions (every version kept) and grades (notifications
+ * live in services/notifications/). The zod schemas here are the one definition of each record;
+ * services in this folder are their only writers.
  *
  * Keys:
  * - `["assignments", id]` Assignment; `["assignments_by_class", classId, id]` -> id
@@ -10,7 +10,6 @@
  * - `["grades", assignmentId, studentId]` Grade
  * - `["grading_queue", assignmentId, "in" | "out"]` KvU64 counters: work waiting for a first
  *   grade is in - out (see gradingQueueKeys in grading.ts)
- * - `["notifications", userId, id]` Notification; `["notifications_unread", userId]` KvU64 count
  * - `["files", id]` FileMeta and `["file_chunks", id, i]` bytes (see services/files/)
  * @module
  */
@@ -98,19 +97,6 @@ export const GradeSchema = z.object({
   releasedAt: z.string().optional(),
 });
 export type Grade = z.infer<typeof GradeSchema>;
-
-export const NotificationSchema = z.object({
-  id: z.string(),
-  userId: z.string(),
-  kind: z.enum(["reminder", "nudge", "grade_released", "assignment_published"]),
-  title: z.string().max(300),
-  body: z.string().max(2_000),
-  /** A path in the app, e.g. /classes/ID/assignments/ID */
-  link: z.string().max(300),
-  createdAt: z.string(),
-  readAt: z.string().optional(),
-});
-export type Notification = z.infer<typeof NotificationSchema>;
 
 /**
  * What a student sees for an assignment: not started, submitted (on time), late (submitted

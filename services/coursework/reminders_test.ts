@@ -11,8 +11,8 @@ import {
   updateAssignment,
 } from "./assignments.ts";
 import { saveGradeDraft } from "./grading.ts";
-import type { Assignment, Notification, Submission } from "./model.ts";
-import { listNotifications } from "./notifications.ts";
+import type { Assignment, Submission } from "./model.ts";
+import { listNotifications, type Notification } from "../notifications/notifications.ts";
 import {
   handleCourseworkMessage,
   handleReminder,

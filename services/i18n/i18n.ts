@@ -14,6 +14,8 @@ import join from "./catalog/join.ts";
 import lectures from "./catalog/lectures.ts";
 import attendance from "./catalog/attendance.ts";
 import today from "./catalog/today.ts";
+import notifications from "./catalog/notifications.ts";
+import calendar from "./catalog/calendar.ts";
 
 const AREAS = [
   common,
@@ -25,6 +27,8 @@ const AREAS = [
   lectures,
   attendance,
   today,
+  notifications,
+  calendar,
 ] as const;
 
 // Every key of every area: `keyof` of the union alone would keep only the keys all areas share.

@@ -12,7 +12,9 @@ import { commit, getManyFast, getRecord, getRecords, newId } from "../db/kv.ts";
 import type { LiveKitServer } from "../livekit/link.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, notFound, validateInput } from "../web/errors.ts";
+import { utcToZonedTime } from "../coursework/due_time.ts";
 import { refreshGate } from "./gate.ts";
+import { notifyLecture } from "./notices.ts";
 import {
   AttendanceRulesSchema,
   DEFAULT_ATTENDANCE_RULES,
@@ -43,12 +45,17 @@ export const ROOM_EMPTY_TIMEOUT_S = 10 * 60;
 /** After the last participant leaves, the room closes after this long (s). */
 export const ROOM_DEPARTURE_TIMEOUT_S = 5 * 60;
 
-/** Schedules a lecture for an active class. */
+/**
+ * Schedules a lecture for an active class. Its students are notified of one that starts later
+ * (one starting now is opened a moment after: they hear when it goes live), unless `notify`
+ * is false.
+ */
 export async function scheduleLecture(
   kv: Deno.Kv,
   cls: Class,
   createdBy: string,
   input: LectureInput,
+  opts: { notify?: boolean } = {},
 ): Promise<Lecture> {
   const data = validateInput(LectureInputSchema, input);
   await requireActiveClass(kv, cls.id);
@@ -72,7 +79,31 @@ export async function scheduleLecture(
       .set(["lectures", id], lecture)
       .set(["lectures_by_class", cls.id, id], id),
   );
+  if (opts.notify !== false && Date.parse(lecture.startsAt) > Date.now()) {
+    await notifyLecture(kv, lecture, "scheduled");
+  }
   return lecture;
+}
+
+/** Longest class name in a started-now lecture's title (the title holds 200). */
+const NOW_TITLE_CLASS_CHARS = 180;
+
+/**
+ * "Start a lecture now": schedules a lecture of `cls` starting at `now`, titled
+ * "<class> — <date on the school's clock>", for the teacher to open (go live) from its page.
+ */
+export async function startLectureNow(
+  kv: Deno.Kv,
+  cls: Class,
+  createdBy: string,
+  timeZone: string,
+  now = new Date(),
+): Promise<Lecture> {
+  const { date } = utcToZonedTime(now, timeZone);
+  return await scheduleLecture(kv, cls, createdBy, {
+    title: `${cls.name.slice(0, NOW_TITLE_CLASS_CHARS).trim()} — ${date}`,
+    startsAt: now.toISOString(),
+  }, { notify: false });
 }
 
 /** A lecture of one organization; 404 for a missing one or another organization's. */
@@ -172,7 +203,8 @@ async function lectureEntry(kv: Deno.Kv, id: string) {
 
 /**
  * Edits a lecture's title, start or attendance rules. Once it has ended only the attendance
- * rules may change (a teacher may re-grade attendance afterwards).
+ * rules may change (a teacher may re-grade attendance afterwards). A new time or title bumps
+ * `sequence`; a scheduled lecture that moves notifies its students.
  */
 export async function updateLecture(
   kv: Deno.Kv,
@@ -189,20 +221,27 @@ export async function updateLecture(
       "This lecture has ended: only its attendance thresholds can still be changed.",
     );
   }
+  const startsAt = data.startsAt ? new Date(data.startsAt).toISOString() : lecture.startsAt;
+  const title = data.title ?? lecture.title;
+  const moved = startsAt !== lecture.startsAt;
+  const revised = moved || title !== lecture.title;
   const next: Lecture = {
     ...lecture,
-    ...(data.title ? { title: data.title } : {}),
-    ...(data.startsAt ? { startsAt: new Date(data.startsAt).toISOString() } : {}),
+    title,
+    startsAt,
     attendance: { ...lecture.attendance, ...data.attendance },
     ...(data.studentChat !== undefined ? { studentChat: data.studentChat } : {}),
+    ...(revised ? { sequence: (lecture.sequence ?? 0) + 1 } : {}),
   };
   await saveLecture(kv, entry, next);
+  if (moved && next.status === "scheduled") await notifyLecture(kv, next, "moved");
   return next;
 }
 
 /**
- * Opens a lecture: creates (or re-creates) its LiveKit room and marks it live. Opening a live
- * lecture again is harmless (a teacher who reloads resumes it).
+ * Opens a lecture: creates (or re-creates) its LiveKit room and marks it live, and tells its
+ * students. Opening a live lecture again is harmless (a teacher who reloads resumes it) and
+ * notifies nobody.
  */
 export async function openLecture(
   kv: Deno.Kv,
@@ -224,6 +263,7 @@ export async function openLecture(
   const next: Lecture = { ...lecture, status: "live", openedAt: new Date().toISOString() };
   await saveLecture(kv, entry, next);
   refreshGate(kv, id);
+  await notifyLecture(kv, next, "live");
   return next;
 }
 

@@ -50,6 +50,11 @@ export const LectureSchema = z.object({
   attendance: AttendanceRulesSchema,
   /** false: only teachers write in the chat (a lecture of thousands). Absent: everyone. */
   studentChat: z.boolean().optional(),
+  /**
+   * Revisions of its time or title (absent: 0); calendar feeds give it as SEQUENCE so a
+   * subscribed calendar takes the moved event over its old copy.
+   */
+  sequence: z.number().int().nonnegative().optional(),
 });
 export type Lecture = z.infer<typeof LectureSchema>;
 

@@ -1,15 +1,49 @@
 /**
- * In-app notifications: `["notifications", userId, id]` (ULID ids, so a reverse scan is newest
- * first) and an unread counter `["notifications_unread", userId]` (KvU64, bumped with `.sum()`).
- * Other channels (email) can come later behind `Notifier`.
+ * In-app notifications, for every area (coursework, lectures): `["notifications", userId, id]`
+ * (ULID ids, so a reverse scan is newest first) and an unread counter
+ * `["notifications_unread", userId]` (KvU64, bumped with `.sum()`), which the header's badge
+ * reads once per page.
+ *
+ * Channels: `Notifier` is the one interface a sender calls. The in-app list (`KvNotifier`) is
+ * the only channel today; Web Push or email is another `Notifier` (handed to the sender, or
+ * combined with the in-app one by `notifyVia`), so no caller changes when one arrives.
  * @module
  */
 import { z } from "zod";
 import { commit, listPage, MAX_MUTATIONS, newId } from "../db/kv.ts";
-import { type Notification, NotificationSchema } from "./model.ts";
+
+export const NotificationKindSchema = z.enum([
+  "reminder",
+  "nudge",
+  "grade_released",
+  "assignment_published",
+  "lecture_scheduled",
+  "lecture_moved",
+  "lecture_live",
+]);
+export type NotificationKind = z.infer<typeof NotificationKindSchema>;
+
+export const NotificationSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  kind: NotificationKindSchema,
+  /** English text, kept for API clients and kinds without `args`. */
+  title: z.string().max(300),
+  body: z.string().max(2_000),
+  /** A path in the app, e.g. /classes/ID/assignments/ID */
+  link: z.string().max(300),
+  /**
+   * What a page needs to say it in the reader's language (e.g. `{ cls, title, startsAt }` for
+   * lecture kinds); absent on older kinds, which show `title` and `body`.
+   */
+  args: z.record(z.string(), z.string().max(300)).optional(),
+  createdAt: z.string(),
+  readAt: z.string().optional(),
+});
+export type Notification = z.infer<typeof NotificationSchema>;
 
 /** What a notification says; the id, user and time are filled in. */
-export type NotificationInput = Pick<Notification, "kind" | "title" | "body" | "link">;
+export type NotificationInput = Pick<Notification, "kind" | "title" | "body" | "link" | "args">;
 
 /** Something that tells people things. The in-app one (`KvNotifier`) is the one used now. */
 export interface Notifier {
@@ -23,6 +57,20 @@ export class KvNotifier implements Notifier {
   notify(userIds: readonly string[], n: NotificationInput): Promise<number> {
     return notify(this.kv, userIds, n);
   }
+}
+
+/**
+ * One notifier that tells people through every channel given, in order (the in-app list first,
+ * so a push that fails never loses the notification); resolves to the first channel's count.
+ */
+export function notifyVia(first: Notifier, ...more: Notifier[]): Notifier {
+  return {
+    async notify(userIds, n) {
+      const count = await first.notify(userIds, n);
+      for (const channel of more) await channel.notify(userIds, n);
+      return count;
+    },
+  };
 }
 
 /** Mutations `notifyOps` adds per user. */

@@ -11,6 +11,7 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Config } from "@/fresh.config.ts";
 import { translator } from "../i18n/i18n.ts";
 import { LiveKitLink } from "../livekit/link.ts";
+import { unreadCount } from "../notifications/notifications.ts";
 import type { ApiEnv, ApiRoute } from "./api.ts";
 import type {
   AppProps,
@@ -116,6 +117,10 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
     for (const Layout of chain.reverse()) {
       const child = inner;
       inner = () => h(Layout, { Component: child, state, url }) as VNode;
+    }
+    // The header's notification badge: one read of the unread counter per page.
+    if (state.actor && state.unread === undefined) {
+      state.unread = await unreadCount(state.kv, state.actor.user.id);
     }
     const tree = App ? h(App, { Component: inner, state, url }) as VNode : inner();
     const html = await renderDocument(tree, async () => (await islands()).bootUrl);

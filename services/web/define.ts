@@ -29,6 +29,11 @@ export interface State {
   t: Translate;
   /** Set by a handler to give the page a title. */
   title?: string;
+  /**
+   * The signed-in person's unread notifications, for the header's badge: read once when a page
+   * renders, unless the handler already knows it and set it.
+   */
+  unread?: number;
 }
 
 export interface RouteContext<Data = unknown> {

@@ -4,7 +4,7 @@ import {
   listNotifications,
   markRead,
   NotificationPageSchema,
-} from "@/services/coursework/notifications.ts";
+} from "@/services/notifications/notifications.ts";
 import { defineApi, errorResponses, json } from "@/services/web/api.ts";
 
 /** The signed-in user's notifications, newest first, with the unread count. */
