@@ -29,55 +29,57 @@ import * as $24 from "./routes/api/v1/classes/[classId]/join-requests/approve.ts
 import * as $25 from "./routes/api/v1/classes/[classId]/join-requests/deny.ts";
 import * as $26 from "./routes/api/v1/classes/[classId]/join-requests/index.ts";
 import * as $27 from "./routes/api/v1/classes/[classId]/lectures.ts";
-import * as $28 from "./routes/api/v1/classes/[classId]/roster.ts";
-import * as $29 from "./routes/api/v1/classes/index.ts";
-import * as $30 from "./routes/api/v1/files/[fileId].ts";
-import * as $31 from "./routes/api/v1/files/index.ts";
-import * as $32 from "./routes/api/v1/health.ts";
-import * as $33 from "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts";
-import * as $34 from "./routes/api/v1/lectures/[lectureId]/attendance.ts";
-import * as $35 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
-import * as $36 from "./routes/api/v1/lectures/[lectureId]/end.ts";
-import * as $37 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
-import * as $38 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
-import * as $39 from "./routes/api/v1/lectures/[lectureId]/index.ts";
-import * as $40 from "./routes/api/v1/lectures/[lectureId]/open.ts";
-import * as $41 from "./routes/api/v1/lectures/[lectureId]/participants.ts";
-import * as $42 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
-import * as $43 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
-import * as $44 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
-import * as $45 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
-import * as $46 from "./routes/api/v1/lectures/[lectureId]/token.ts";
-import * as $47 from "./routes/api/v1/livekit/webhook.ts";
-import * as $48 from "./routes/api/v1/me.ts";
-import * as $49 from "./routes/api/v1/me/grades.ts";
-import * as $50 from "./routes/api/v1/me/notifications.ts";
-import * as $51 from "./routes/api/v1/me/password.ts";
-import * as $52 from "./routes/api/v1/members.ts";
-import * as $53 from "./routes/api/v1/sessions/code.ts";
-import * as $54 from "./routes/api/v1/sessions/current.ts";
-import * as $55 from "./routes/api/v1/sessions/index.ts";
-import * as $56 from "./routes/api/v1/users/[userId]/signin-code.ts";
-import * as $57 from "./routes/classes/[classId].tsx";
-import * as $58 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $59 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $60 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $61 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $62 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $63 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $64 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $65 from "./routes/classes/index.tsx";
-import * as $66 from "./routes/grades.tsx";
-import * as $67 from "./routes/index.tsx";
-import * as $68 from "./routes/join/[token].tsx";
-import * as $69 from "./routes/lectures/[lectureId].tsx";
-import * as $70 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $71 from "./routes/locale.ts";
-import * as $72 from "./routes/notifications.tsx";
-import * as $73 from "./routes/signin.tsx";
-import * as $74 from "./routes/signin/code.tsx";
-import * as $75 from "./routes/signout.ts";
-import * as $76 from "./routes/today.tsx";
+import * as $28 from "./routes/api/v1/classes/[classId]/login-slips.ts";
+import * as $29 from "./routes/api/v1/classes/[classId]/roster.ts";
+import * as $30 from "./routes/api/v1/classes/index.ts";
+import * as $31 from "./routes/api/v1/files/[fileId].ts";
+import * as $32 from "./routes/api/v1/files/index.ts";
+import * as $33 from "./routes/api/v1/health.ts";
+import * as $34 from "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts";
+import * as $35 from "./routes/api/v1/lectures/[lectureId]/attendance.ts";
+import * as $36 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
+import * as $37 from "./routes/api/v1/lectures/[lectureId]/end.ts";
+import * as $38 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
+import * as $39 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
+import * as $40 from "./routes/api/v1/lectures/[lectureId]/index.ts";
+import * as $41 from "./routes/api/v1/lectures/[lectureId]/open.ts";
+import * as $42 from "./routes/api/v1/lectures/[lectureId]/participants.ts";
+import * as $43 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
+import * as $44 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
+import * as $45 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
+import * as $46 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
+import * as $47 from "./routes/api/v1/lectures/[lectureId]/token.ts";
+import * as $48 from "./routes/api/v1/livekit/webhook.ts";
+import * as $49 from "./routes/api/v1/me.ts";
+import * as $50 from "./routes/api/v1/me/grades.ts";
+import * as $51 from "./routes/api/v1/me/notifications.ts";
+import * as $52 from "./routes/api/v1/me/password.ts";
+import * as $53 from "./routes/api/v1/members.ts";
+import * as $54 from "./routes/api/v1/sessions/code.ts";
+import * as $55 from "./routes/api/v1/sessions/current.ts";
+import * as $56 from "./routes/api/v1/sessions/index.ts";
+import * as $57 from "./routes/api/v1/users/[userId]/signin-code.ts";
+import * as $58 from "./routes/classes/[classId].tsx";
+import * as $59 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $60 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $61 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $62 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $63 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $64 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $65 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $66 from "./routes/classes/[classId]/slips.tsx";
+import * as $67 from "./routes/classes/index.tsx";
+import * as $68 from "./routes/grades.tsx";
+import * as $69 from "./routes/index.tsx";
+import * as $70 from "./routes/join/[token].tsx";
+import * as $71 from "./routes/lectures/[lectureId].tsx";
+import * as $72 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $73 from "./routes/locale.ts";
+import * as $74 from "./routes/notifications.tsx";
+import * as $75 from "./routes/signin.tsx";
+import * as $76 from "./routes/signin/code.tsx";
+import * as $77 from "./routes/signout.ts";
+import * as $78 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/JoinRequests.tsx";
@@ -118,55 +120,57 @@ const manifest: Manifest = {
     "./routes/api/v1/classes/[classId]/join-requests/deny.ts": $25,
     "./routes/api/v1/classes/[classId]/join-requests/index.ts": $26,
     "./routes/api/v1/classes/[classId]/lectures.ts": $27,
-    "./routes/api/v1/classes/[classId]/roster.ts": $28,
-    "./routes/api/v1/classes/index.ts": $29,
-    "./routes/api/v1/files/[fileId].ts": $30,
-    "./routes/api/v1/files/index.ts": $31,
-    "./routes/api/v1/health.ts": $32,
-    "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts": $33,
-    "./routes/api/v1/lectures/[lectureId]/attendance.ts": $34,
-    "./routes/api/v1/lectures/[lectureId]/chat.ts": $35,
-    "./routes/api/v1/lectures/[lectureId]/end.ts": $36,
-    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $37,
-    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $38,
-    "./routes/api/v1/lectures/[lectureId]/index.ts": $39,
-    "./routes/api/v1/lectures/[lectureId]/open.ts": $40,
-    "./routes/api/v1/lectures/[lectureId]/participants.ts": $41,
-    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $42,
-    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $43,
-    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $44,
-    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $45,
-    "./routes/api/v1/lectures/[lectureId]/token.ts": $46,
-    "./routes/api/v1/livekit/webhook.ts": $47,
-    "./routes/api/v1/me.ts": $48,
-    "./routes/api/v1/me/grades.ts": $49,
-    "./routes/api/v1/me/notifications.ts": $50,
-    "./routes/api/v1/me/password.ts": $51,
-    "./routes/api/v1/members.ts": $52,
-    "./routes/api/v1/sessions/code.ts": $53,
-    "./routes/api/v1/sessions/current.ts": $54,
-    "./routes/api/v1/sessions/index.ts": $55,
-    "./routes/api/v1/users/[userId]/signin-code.ts": $56,
-    "./routes/classes/[classId].tsx": $57,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $58,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $59,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $60,
-    "./routes/classes/[classId]/assignments/index.tsx": $61,
-    "./routes/classes/[classId]/assignments/new.tsx": $62,
-    "./routes/classes/[classId]/gradebook.tsx": $63,
-    "./routes/classes/[classId]/lectures/index.tsx": $64,
-    "./routes/classes/index.tsx": $65,
-    "./routes/grades.tsx": $66,
-    "./routes/index.tsx": $67,
-    "./routes/join/[token].tsx": $68,
-    "./routes/lectures/[lectureId].tsx": $69,
-    "./routes/lectures/[lectureId]/attendance.tsx": $70,
-    "./routes/locale.ts": $71,
-    "./routes/notifications.tsx": $72,
-    "./routes/signin.tsx": $73,
-    "./routes/signin/code.tsx": $74,
-    "./routes/signout.ts": $75,
-    "./routes/today.tsx": $76,
+    "./routes/api/v1/classes/[classId]/login-slips.ts": $28,
+    "./routes/api/v1/classes/[classId]/roster.ts": $29,
+    "./routes/api/v1/classes/index.ts": $30,
+    "./routes/api/v1/files/[fileId].ts": $31,
+    "./routes/api/v1/files/index.ts": $32,
+    "./routes/api/v1/health.ts": $33,
+    "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts": $34,
+    "./routes/api/v1/lectures/[lectureId]/attendance.ts": $35,
+    "./routes/api/v1/lectures/[lectureId]/chat.ts": $36,
+    "./routes/api/v1/lectures/[lectureId]/end.ts": $37,
+    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $38,
+    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $39,
+    "./routes/api/v1/lectures/[lectureId]/index.ts": $40,
+    "./routes/api/v1/lectures/[lectureId]/open.ts": $41,
+    "./routes/api/v1/lectures/[lectureId]/participants.ts": $42,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $43,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $44,
+    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $45,
+    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $46,
+    "./routes/api/v1/lectures/[lectureId]/token.ts": $47,
+    "./routes/api/v1/livekit/webhook.ts": $48,
+    "./routes/api/v1/me.ts": $49,
+    "./routes/api/v1/me/grades.ts": $50,
+    "./routes/api/v1/me/notifications.ts": $51,
+    "./routes/api/v1/me/password.ts": $52,
+    "./routes/api/v1/members.ts": $53,
+    "./routes/api/v1/sessions/code.ts": $54,
+    "./routes/api/v1/sessions/current.ts": $55,
+    "./routes/api/v1/sessions/index.ts": $56,
+    "./routes/api/v1/users/[userId]/signin-code.ts": $57,
+    "./routes/classes/[classId].tsx": $58,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $59,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $60,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $61,
+    "./routes/classes/[classId]/assignments/index.tsx": $62,
+    "./routes/classes/[classId]/assignments/new.tsx": $63,
+    "./routes/classes/[classId]/gradebook.tsx": $64,
+    "./routes/classes/[classId]/lectures/index.tsx": $65,
+    "./routes/classes/[classId]/slips.tsx": $66,
+    "./routes/classes/index.tsx": $67,
+    "./routes/grades.tsx": $68,
+    "./routes/index.tsx": $69,
+    "./routes/join/[token].tsx": $70,
+    "./routes/lectures/[lectureId].tsx": $71,
+    "./routes/lectures/[lectureId]/attendance.tsx": $72,
+    "./routes/locale.ts": $73,
+    "./routes/notifications.tsx": $74,
+    "./routes/signin.tsx": $75,
+    "./routes/signin/code.tsx": $76,
+    "./routes/signout.ts": $77,
+    "./routes/today.tsx": $78,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

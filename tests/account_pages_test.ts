@@ -210,3 +210,37 @@ Deno.test("[account pages] someone on a device session is offered a password, in
   assert.ok(after.includes("Your password is set."));
   assert.ok(after.includes("Change your password"));
 });
+
+Deno.test("[account pages] the slips page prints one-time codes for students without a password", async () => {
+  await using t = await testApp();
+  const { one } = await twoSchools(t.kv);
+  const s = await randomUser(t.kv, one.org.id, "student", {
+    name: "홍길동",
+    email: undefined,
+    studentNumber: "K-1",
+    passwordHash: undefined,
+  });
+  const { addMemberOps } = await import("@/services/classes/members.ts");
+  await addMemberOps(t.kv.atomic(), one.classA.id, s, "student").commit();
+  const teacher = await browserSessionFor(t.kv, one.teacherA);
+  const path = `/classes/${one.classA.id}/slips`;
+  const page = await t.app.request(path, { headers: { cookie: teacher.cookie } });
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /Students without a password: 1/);
+  assert.ok(!/data-code/.test(html));
+  const made = await form(t, path, { _csrf: teacher.csrf }, { cookie: teacher.cookie });
+  assert.equal(made.status, 200);
+  const slips = await made.text();
+  assert.ok(slips.includes("홍길동"));
+  assert.ok(slips.includes(`K-1 · school code ${one.org.slug}`));
+  const code = slips.match(/data-code[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})</)?.[1];
+  assert.ok(code);
+  const step1 = await form(t, "/signin/code", { login: "K-1", school: one.org.slug, code });
+  assert.equal(step1.status, 200);
+  assert.ok(hidden(await step1.text(), "ticket"));
+  const student = await browserSessionFor(t.kv, one.studentA);
+  const refused = await t.app.request(path, { headers: { cookie: student.cookie } });
+  assert.equal(refused.status, 403);
+  await refused.body?.cancel();
+});

@@ -266,3 +266,54 @@ Deno.test("[account] a new code replaces the old one", async () => {
   assert.equal(await status(await use(first)), 401);
   assert.equal(await status(await use(second)), 201);
 });
+
+Deno.test("[account] login slips: codes for a class's students without a password; they sign in with them", async () => {
+  await using t = await testApp();
+  const { one, two } = await twoSchools(t.kv);
+  const imported = await randomUser(t.kv, one.org.id, "student", {
+    email: undefined,
+    studentNumber: "S-9",
+    passwordHash: undefined,
+  });
+  const nameOnly = await randomUser(t.kv, one.org.id, "student", {
+    email: undefined,
+    passwordHash: undefined,
+  });
+  const { addMemberOps } = await import("@/services/classes/members.ts");
+  const op = t.kv.atomic();
+  for (const s of [imported, nameOnly]) addMemberOps(op, one.classA.id, s, "student");
+  await op.commit();
+  const studentSession = await tokenFor(t.kv, one.studentA);
+
+  const path = `/classes/${one.classA.id}/login-slips`;
+  const res = await post(t, path, undefined, bearer(await tokenFor(t.kv, one.teacherA)));
+  assert.equal(res.status, 201);
+  const body = await res.json();
+  assert.deepEqual(body.items.map((s: { userId: string }) => s.userId), [imported.id]);
+  assert.equal(body.skipped, 1, "no email or number: no slip");
+  assert.equal(await me(t, studentSession), 200, "slips end nobody's session");
+
+  const signIn = await post(t, "/sessions/code", {
+    login: "S-9",
+    school: one.org.slug,
+    code: body.items[0].code,
+    newPassword: NEW_PASSWORD,
+  });
+  assert.equal(await status(signIn), 201);
+  assert.equal(await signInStatus(t, "S-9", NEW_PASSWORD, one.org.slug), 201);
+
+  // The admin may too; a teacher of another class or school, or a student, may not.
+  assert.equal(
+    await status(await post(t, path, undefined, bearer(await tokenFor(t.kv, one.admin)))),
+    201,
+  );
+  assert.equal(
+    await status(await post(t, path, undefined, bearer(await tokenFor(t.kv, one.teacherB)))),
+    404,
+  );
+  assert.equal(
+    await status(await post(t, path, undefined, bearer(await tokenFor(t.kv, two.teacherA)))),
+    404,
+  );
+  assert.equal(await status(await post(t, path, undefined, bearer(studentSession))), 403);
+});

@@ -1,9 +1,9 @@
 /**
  * One-time sign-in codes: short, readable codes (8 characters from an alphabet without 0/O,
  * 1/I/L) that let a person in once to choose a password. An admin's "reset sign-in" makes
- * one (the old password stops working, every session ends); the same mechanism serves "login
- * slips" for imported students who have no password yet (`purpose: "slip"`), which keep
- * their sessions.
+ * one (the old password stops working, every session ends); "login slips" for a class's
+ * imported students who have no password yet use the same codes (`purpose: "slip"`,
+ * `issueClassSlips`), and end nobody's sessions.
  *
  * A code is shown once and stored only as an HMAC under the install's secret (a copy of the
  * database cannot try the 31^8 codes offline), at `["signin_codes", userId]` (one live code
@@ -18,7 +18,8 @@ import { Buffer } from "node:buffer";
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { commit, getRecord } from "../db/kv.ts";
-import { getOrgUser, getUserEntry, passwordHashOps, type User } from "../orgs/users.ts";
+import { listMemberIds } from "../classes/members.ts";
+import { getOrgUser, getUserEntry, getUsers, passwordHashOps, type User } from "../orgs/users.ts";
 import { AppError, validateInput } from "../web/errors.ts";
 import { hmacSha256 } from "./hmac.ts";
 import { hashPassword, NewPasswordSchema } from "./passwords.ts";
@@ -103,6 +104,26 @@ function sameHex(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
 }
 
+function newCodeRecord(
+  secret: string,
+  user: Pick<User, "id" | "orgId">,
+  opts: { by: string; purpose: SignInCode["purpose"]; now: number },
+): { code: string; record: SignInCode } {
+  const code = newCode();
+  return {
+    code,
+    record: {
+      userId: user.id,
+      orgId: user.orgId,
+      hash: codeHash(secret, user.id, code),
+      purpose: opts.purpose,
+      issuedBy: opts.by,
+      createdAt: new Date(opts.now).toISOString(),
+      expiresAt: new Date(opts.now + CODE_TTL_MS).toISOString(),
+    },
+  };
+}
+
 /**
  * Makes a one-time code for `user` (the caller checked the asker may) and returns it, the
  * only time it is seen. `reset` also removes the password and ends every session (and the
@@ -114,17 +135,7 @@ export async function issueSignInCode(
   user: Pick<User, "id" | "orgId">,
   opts: { by: string; purpose: SignInCode["purpose"]; now?: number },
 ): Promise<{ code: string; expiresAt: string }> {
-  const now = opts.now ?? Date.now();
-  const code = newCode();
-  const record: SignInCode = {
-    userId: user.id,
-    orgId: user.orgId,
-    hash: codeHash(secret, user.id, code),
-    purpose: opts.purpose,
-    issuedBy: opts.by,
-    createdAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + CODE_TTL_MS).toISOString(),
-  };
+  const { code, record } = newCodeRecord(secret, user, { ...opts, now: opts.now ?? Date.now() });
   const op = kv.atomic().set(codeKey(user.id), record, { expireIn: CODE_TTL_MS });
   if (opts.purpose === "reset") passwordHashOps(op, await getUserEntry(kv, user.id), undefined);
   await commit(op, "This person's account changed meanwhile. Try again.");
@@ -237,4 +248,59 @@ export async function resetUserSignIn(
     throw new AppError("conflict", "This is you: change your password on your account page.");
   }
   return { user, ...await issueSignInCode(kv, secret, user, { by: admin.id, purpose: "reset" }) };
+}
+
+/** One printed login slip: who, how they sign in, and their one-time code. */
+export interface LoginSlip {
+  userId: string;
+  name: string;
+  email?: string;
+  studentNumber?: string;
+  /** As printed: `ABCD-EFGH`. */
+  code: string;
+}
+
+/**
+ * Login slips for the students of a class who have no password yet (imported students): a
+ * one-time code each (purpose `slip`: nobody's sessions end), written 300 to a commit. A new
+ * slip replaces the person's earlier code. Students with neither an email nor a student
+ * number cannot sign in with a code and are counted in `skipped`. The caller checked the asker
+ * teaches the class or administers the school.
+ */
+export async function issueClassSlips(
+  kv: Deno.Kv,
+  secret: string,
+  classId: string,
+  by: string,
+): Promise<{ slips: LoginSlip[]; skipped: number; expiresAt: string }> {
+  const ids = await listMemberIds(kv, classId, "student");
+  const users = (await getUsers(kv, ids)).filter((u): u is User => !!u && !u.passwordHash);
+  const now = Date.now();
+  const slips: LoginSlip[] = [];
+  const withLogin = users.filter((u) => u.email || u.studentNumber);
+  for (let i = 0; i < withLogin.length; i += 300) {
+    const op = kv.atomic();
+    for (const u of withLogin.slice(i, i + 300)) {
+      const { code, record } = newCodeRecord(secret, u, { by, purpose: "slip", now });
+      op.set(codeKey(u.id), record, { expireIn: CODE_TTL_MS });
+      slips.push({
+        userId: u.id,
+        name: u.name,
+        email: u.email,
+        studentNumber: u.studentNumber,
+        code: formatCode(code),
+      });
+    }
+    await commit(op);
+  }
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+  slips.sort((a, b) =>
+    collator.compare(a.studentNumber ?? a.name, b.studentNumber ?? b.name) ||
+    collator.compare(a.name, b.name)
+  );
+  return {
+    slips,
+    skipped: users.length - withLogin.length,
+    expiresAt: new Date(now + CODE_TTL_MS).toISOString(),
+  };
 }

@@ -58,6 +58,22 @@ export default defineMessages({
     "people.reset.codeNote":
       "Shown only now: write it down or give it to {name} in person. It works once, until {when}.",
     "people.reset.self": "This is you: change your password on your account page.",
+    "slips.title": "Login slips",
+    "slips.intro":
+      "One-time codes for the students of {className} who have no password yet (for example, imported from a roster file). Each student signs in once with the code on their slip and chooses a password. The codes work for {hours} hours.",
+    "slips.count": "Students without a password: {count}",
+    "slips.none": "Every student of this class has a password or signs in another way.",
+    "slips.submit": "Make login slips",
+    "slips.again": "Making slips again gives new codes: slips made earlier stop working.",
+    "slips.skipped":
+      "{count} student(s) have no email or student number, so a code cannot sign them in. Add one in the roster first.",
+    "slips.printHint": "Print this page now (Ctrl+P): the codes are not shown again.",
+    "slips.school": "{school} · {className}",
+    "slips.where": "Open {url} and choose “I have a one-time code”.",
+    "slips.login": "Sign in with",
+    "slips.schoolCode": "school code {school}",
+    "slips.code": "One-time code",
+    "slips.expires": "Works once, until {when}.",
   },
   ko: {
     "nav.account": "계정",
@@ -113,6 +129,22 @@ export default defineMessages({
     "people.reset.codeNote":
       "지금 한 번만 표시됩니다. 적어 두거나 {name}님에게 직접 전달하세요. {when}까지 한 번 사용할 수 있습니다.",
     "people.reset.self": "본인 계정입니다. 계정 페이지에서 비밀번호를 변경하세요.",
+    "slips.title": "로그인 안내문",
+    "slips.intro":
+      "{className} 학생 중 아직 비밀번호가 없는 학생(예: 명단 파일로 등록된 학생)을 위한 일회용 코드입니다. 학생은 안내문의 코드로 한 번 로그인한 뒤 비밀번호를 정합니다. 코드는 {hours}시간 동안 유효합니다.",
+    "slips.count": "비밀번호가 없는 학생: {count}명",
+    "slips.none": "이 수업의 모든 학생에게 비밀번호가 있거나 다른 방법으로 로그인합니다.",
+    "slips.submit": "로그인 안내문 만들기",
+    "slips.again": "다시 만들면 새 코드가 발급되어 이전 안내문은 더 이상 쓸 수 없습니다.",
+    "slips.skipped":
+      "{count}명은 이메일이나 학번이 없어 코드로 로그인할 수 없습니다. 먼저 명단에 추가하세요.",
+    "slips.printHint": "지금 이 페이지를 인쇄하세요(Ctrl+P). 코드는 다시 표시되지 않습니다.",
+    "slips.school": "{school} · {className}",
+    "slips.where": "{url}에 접속해 “일회용 코드가 있어요”를 선택하세요.",
+    "slips.login": "로그인 정보",
+    "slips.schoolCode": "학교 코드 {school}",
+    "slips.code": "일회용 코드",
+    "slips.expires": "{when}까지 한 번 사용할 수 있습니다.",
   },
   zh: {
     "nav.account": "账户",
@@ -163,5 +195,20 @@ export default defineMessages({
     "people.reset.codeHeading": "{name} 的一次性验证码",
     "people.reset.codeNote": "仅显示这一次：请记下或当面交给 {name}。可使用一次，有效期至 {when}。",
     "people.reset.self": "这是你自己的账户：请在账户页面修改密码。",
+    "slips.title": "登录单",
+    "slips.intro":
+      "为 {className} 中还没有密码的学生（例如通过名单文件导入的学生）生成一次性验证码。学生用登录单上的验证码登录一次，然后设置密码。验证码有效期 {hours} 小时。",
+    "slips.count": "没有密码的学生：{count} 人",
+    "slips.none": "本班所有学生都已有密码或使用其他方式登录。",
+    "slips.submit": "生成登录单",
+    "slips.again": "再次生成会发放新验证码，之前的登录单将失效。",
+    "slips.skipped": "{count} 名学生没有邮箱或学号，无法用验证码登录。请先在名单中添加。",
+    "slips.printHint": "请现在打印此页（Ctrl+P）：验证码不会再次显示。",
+    "slips.school": "{school} · {className}",
+    "slips.where": "打开 {url}，选择“我有一次性验证码”。",
+    "slips.login": "登录方式",
+    "slips.schoolCode": "学校代码 {school}",
+    "slips.code": "一次性验证码",
+    "slips.expires": "可使用一次，有效期至 {when}。",
   },
 });
