@@ -224,6 +224,10 @@ Deno.test("[account pages] the slips page prints one-time codes for students wit
   await addMemberOps(t.kv.atomic(), one.classA.id, s, "student").commit();
   const teacher = await browserSessionFor(t.kv, one.teacherA);
   const path = `/classes/${one.classA.id}/slips`;
+  const classPage = await t.app.request(`/classes/${one.classA.id}`, {
+    headers: { cookie: teacher.cookie },
+  });
+  assert.ok((await classPage.text()).includes(`href="${path}"`), "the class page links to it");
   const page = await t.app.request(path, { headers: { cookie: teacher.cookie } });
   assert.equal(page.status, 200);
   const html = await page.text();

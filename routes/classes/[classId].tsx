@@ -72,6 +72,9 @@ export default function ClassPage({ data, state }: PageProps<Data>) {
           <span class={`badge role-${role}`}>{t(`classes.you.${role}`)}</span>
           <CourseworkLinks state={state} classId={cls.id} role={role} />
           <a class="button" href={`/classes/${cls.id}/lectures`}>{t("lectures.title")}</a>
+          {role !== "student" && (
+            <a class="button" href={`/classes/${cls.id}/slips`}>{t("slips.title")}</a>
+          )}
           {role === "admin" && (
             <a class="button" href={`/admin/classes/${cls.id}`}>{t("classes.manage")}</a>
           )}
