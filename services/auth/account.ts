@@ -16,7 +16,7 @@ import {
   verifyPassword,
 } from "./passwords.ts";
 import { revokeUserSessions } from "./sessions.ts";
-import { type AttemptSource, recordFailure, requireNotThrottled } from "./signin.ts";
+import { accountKey, type AttemptSource, recordFailure, requireNotThrottled } from "./signin.ts";
 
 export const PasswordChangeSchema = z.strictObject({
   /** Needed when the account has a password. */
@@ -41,7 +41,7 @@ export async function changePassword(
   const entry = await getUserEntry(kv, actor.user.id);
   const current = entry.value.passwordHash;
   if (current) {
-    const key = `user:${entry.value.id}`;
+    const key = accountKey(entry.value.id);
     await requireNotThrottled(kv, key, source);
     if (!data.currentPassword || !await verifyPassword(data.currentPassword, current)) {
       if (data.currentPassword) await recordFailure(kv, key, source);

@@ -79,7 +79,11 @@ async function refresh(kv: Deno.Kv, c: Cache, now: number): Promise<void> {
  * process knows it (at most REVOCATIONS_MAX_AGE_MS old; all checks of one second share one
  * read).
  */
-export async function isSessionRevoked(kv: Deno.Kv, ref: string, now = Date.now()) {
+export async function isSessionRevoked(
+  kv: Deno.Kv,
+  ref: string,
+  now = Date.now(),
+): Promise<boolean> {
   const c = cacheFor(kv);
   if (now - c.readAt >= REVOCATIONS_MAX_AGE_MS) {
     c.loading ??= refresh(kv, c, now).finally(() => c.loading = undefined);

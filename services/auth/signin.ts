@@ -59,6 +59,11 @@ export function noAccountHash(): Promise<string> {
   return dummyHash ??= hashPassword("not a password");
 }
 
+/** The key an existing account's failed attempts count under, however it was named. */
+export function accountKey(userId: string): string {
+  return `user:${userId}`;
+}
+
 /**
  * The account a login names (null when none) and the key its failed attempts count under:
  * the user id when it exists; else the normalized email, or the school code and number.
@@ -69,12 +74,12 @@ export async function findAccount(
 ): Promise<{ user: User | null; key: string }> {
   if (input.login.includes("@")) {
     const user = await findUserByEmail(kv, input.login);
-    return { user, key: user ? `user:${user.id}` : `email:${normalizeEmail(input.login)}` };
+    return { user, key: user ? accountKey(user.id) : `email:${normalizeEmail(input.login)}` };
   }
   const school = input.school?.toLowerCase() ?? "";
   const org = school ? await findOrgBySlug(kv, school) : null;
   const user = org ? await findUserByNumber(kv, org.id, input.login) : null;
-  return { user, key: user ? `user:${user.id}` : `number:${school}/${input.login}` };
+  return { user, key: user ? accountKey(user.id) : `number:${school}/${input.login}` };
 }
 
 /** 429 with Retry-After while the account or the address has had too many failures. */
