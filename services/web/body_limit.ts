@@ -175,7 +175,13 @@ export function bodyLimit(opts: BodyLimitOptions): MiddlewareHandler {
       // Whatever the handler made of the failed read (a 400 for a broken form, say), the
       // answer is the limit's, without the handler's headers.
       const refused = await opts.refuse(failure, c);
-      replaceResponse(c, connection ? closingResponse(refused) : refused);
+      if (failure.code === "request_timeout") {
+        // A read of the stalled body is still pending, and while it is, Deno keeps the socket
+        // whatever the answer (measured with 2.9.6): ask the client to go. A reverse proxy's
+        // body timeout is what closes such connections.
+        refused.headers.set("connection", "close");
+        replaceResponse(c, refused);
+      } else replaceResponse(c, connection ? closingResponse(refused) : refused);
     }
   };
 }
