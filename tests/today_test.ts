@@ -170,6 +170,21 @@ Deno.test("[today] a teacher: lectures to run and work waiting for a grade", asy
   assert.deepEqual(today.due, []);
 });
 
+Deno.test("[today] a lecture past its start that is not open yet is still starting soon", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv, { timeZone: TZ });
+  const teacher = await randomUser(t.kv, org.id, "teacher");
+  const student = await randomUser(t.kv, org.id, "student");
+  const cls = await randomClass(t.kv, org.id, { teachers: [teacher], students: [student] });
+  const schedule = (title: string, at: number) =>
+    scheduleLecture(t.kv, cls, teacher.id, { title, startsAt: new Date(at).toISOString() });
+  const late = await schedule("Waiting for the teacher", Date.now() - 20 * MIN);
+  await schedule("Long forgotten", Date.now() - 2 * DAY);
+  const today = await gatherToday(t.kv, student);
+  assert.deepEqual(ids(today.soon), [late.id]);
+  assert.deepEqual(ids((await gatherToday(t.kv, teacher)).toRun), [late.id]);
+});
+
 Deno.test("[today] another school's lecture never appears", async () => {
   await using t = await testApp();
   const w = await world(t.kv);

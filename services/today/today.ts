@@ -30,7 +30,7 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** How far ahead "starting soon" looks. */
 export const SOON_MS = DAY_MS;
-/** A teacher's lecture planned this long ago and not opened yet is still one "to run". */
+/** A lecture planned this long ago and not opened yet is still "starting soon" / "to run". */
 export const LATE_START_MS = 6 * HOUR_MS;
 /** How far ahead "due soon" looks. */
 export const DUE_SOON_MS = 7 * DAY_MS;
@@ -72,7 +72,7 @@ export interface Today {
   classes: { cls: Class; role: MemberRole }[];
   /** Students: lectures of their classes that are live now. */
   live: TodayLecture[];
-  /** Students: lectures planned within the next 24 hours, soonest first. */
+  /** Students: lectures planned within the next 24 hours (or late to open), soonest first. */
   soon: TodayLecture[];
   /** Teachers: their classes' live lectures and those planned within the next 24 hours. */
   toRun: TodayLecture[];
@@ -145,8 +145,11 @@ export async function gatherToday(
       const starts = Date.parse(lecture.startsAt);
       const item = { lecture, className: cls.name };
       if (role === "student") {
+        // A lecture past its start that the teacher has not opened yet is still to come.
         if (lecture.status === "live") today.live.push(item);
-        else if (lecture.status === "scheduled" && starts >= t && starts <= t + SOON_MS) {
+        else if (
+          lecture.status === "scheduled" && starts >= t - LATE_START_MS && starts <= t + SOON_MS
+        ) {
           today.soon.push(item);
         }
       } else if (
