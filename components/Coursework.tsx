@@ -11,6 +11,7 @@ import type {
   LatePolicy,
   StudentStatus,
 } from "@/services/coursework/model.ts";
+import { extensionsOf } from "@/services/files/sniff.ts";
 import type { State } from "@/services/web/define.ts";
 
 /** The BCP 47 language for Intl formatters ("zh" is shown as Simplified Chinese). */
@@ -162,19 +163,7 @@ export function ClassCrumbs(
   );
 }
 
-const EXTENSIONS: Record<string, string> = {
-  "application/pdf": ".pdf",
-  "image/png": ".png",
-  "image/jpeg": ".jpg,.jpeg",
-  "image/gif": ".gif",
-  "image/webp": ".webp",
-  "text/plain": ".txt",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-  "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-};
-
 /** The file picker's `accept` for the configured upload types (the server checks content). */
 export function acceptFor(types: string[]): string {
-  return types.flatMap((t) => [t, ...(EXTENSIONS[t]?.split(",") ?? [])]).join(",");
+  return types.flatMap((t) => [t, ...extensionsOf(t).map((e) => `.${e}`)]).join(",");
 }

@@ -53,7 +53,7 @@ export function problemFrom(status: number, body: unknown, fallback: string): Pr
  * is `expect`, else to a Problem (network failures too).
  */
 export async function sendJson<T>(
-  method: "POST" | "PATCH",
+  method: "POST" | "PATCH" | "DELETE",
   url: string,
   body: unknown,
   expect: number,
@@ -79,6 +79,23 @@ export async function sendJson<T>(
   } catch { /* not JSON: handled below */ }
   if (res.status === expect) return { ok: true, data: data as T };
   return { ok: false, problem: problemFrom(res.status, data, networkMessage) };
+}
+
+/**
+ * What a person reads when an upload failed: for a file the server refused for its type or
+ * its name (415), `refused` in the page's language, filled with the file's `{name}` and the
+ * accepted extensions `{types}` (from the file picker's `accept`); otherwise the server's
+ * message after the file's name.
+ */
+export function uploadFailure(
+  problem: Problem,
+  name: string,
+  refused: string,
+  accept: string,
+): string {
+  if (problem.status !== 415) return `${name}: ${problem.message}`;
+  const types = accept.split(",").filter((t) => t.startsWith(".")).join(", ");
+  return fill(refused, { name, types });
 }
 
 /** What an upload reports while it runs. */

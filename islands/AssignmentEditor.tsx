@@ -5,6 +5,7 @@ import {
   type Problem,
   sendJson,
   type UploadedFile,
+  uploadFailure,
   uploadFile,
 } from "@/components/island_client.ts";
 
@@ -17,6 +18,12 @@ export const ASSIGNMENT_EDITOR_LABELS = [
   "attachmentsHint",
   "addFiles",
   "remove",
+  "delete",
+  "deleteConfirm",
+  "deleteYes",
+  "keep",
+  "deleting",
+  "refused",
   "uploading",
   "uploadingFile",
   "tooMany",
@@ -121,11 +128,13 @@ export default function AssignmentEditor(
     null,
   );
   const [busy, setBusy] = useState<"" | "saving" | "publishing">("");
+  /** The attachment whose deletion is being confirmed, or being deleted. */
+  const [deleting, setDeleting] = useState<{ id: string; sent: boolean } | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [bad, setBad] = useState<Set<Field>>(new Set());
   const fileInput = useRef<HTMLInputElement>(null);
   const id = (s: string) => `assignment-${s}`;
-  const locked = !hydrated || busy !== "" || upload !== null;
+  const locked = !hydrated || busy !== "" || upload !== null || deleting?.sent === true;
 
   const fieldLabel: Record<Field, string> = {
     title: L.title,
@@ -172,11 +181,33 @@ export default function AssignmentEditor(
         added.push(stored);
         setAttachments((old) => [...old, stored]);
       } catch (err) {
-        fail(`${file.name}: ${(err as Problem).message}`, ["attachmentIds"]);
+        fail(uploadFailure(err as Problem, file.name, L.refused, accept), ["attachmentIds"]);
         break;
       }
     }
     setUpload(null);
+  }
+
+  /**
+   * Deletes an attachment's file on the server at once (an assignment's file is taken off it
+   * there too), after the teacher confirmed it in the list.
+   */
+  async function deleteAttachment(f: UploadedFile) {
+    setProblem(null);
+    setDeleting({ id: f.id, sent: true });
+    const res = await sendJson(
+      "DELETE",
+      `/api/v1/files/${encodeURIComponent(f.id)}`,
+      undefined,
+      204,
+      L.network,
+    );
+    setDeleting(null);
+    // Already gone (404) is what was asked for.
+    if (!res.ok && res.problem.status !== 404) {
+      return fail(`${f.name}: ${res.problem.message}`, ["attachmentIds"]);
+    }
+    setAttachments((old) => old.filter((x) => x.id !== f.id));
   }
 
   /** The request body, or null after reporting what is wrong. */
@@ -328,15 +359,52 @@ export default function AssignmentEditor(
             {attachments.map((f) => (
               <li key={f.id}>
                 <span>{f.name}</span> <small class="muted">{formatSize(f.size)}</small>{" "}
-                <button
-                  type="button"
-                  class="link"
-                  disabled={locked}
-                  aria-label={`${L.remove}: ${f.name}`}
-                  onClick={() => setAttachments((old) => old.filter((x) => x.id !== f.id))}
-                >
-                  {L.remove}
-                </button>
+                {deleting?.id === f.id
+                  ? (
+                    <span role="group" aria-label={fill(L.deleteConfirm, { name: f.name })}>
+                      <span>
+                        {deleting.sent ? L.deleting : fill(L.deleteConfirm, { name: f.name })}
+                      </span>{" "}
+                      <button
+                        type="button"
+                        class="link danger"
+                        disabled={locked}
+                        onClick={() => void deleteAttachment(f)}
+                      >
+                        {L.deleteYes}
+                      </button>{" "}
+                      <button
+                        type="button"
+                        class="link"
+                        disabled={locked}
+                        onClick={() => setDeleting(null)}
+                      >
+                        {L.keep}
+                      </button>
+                    </span>
+                  )
+                  : (
+                    <>
+                      <button
+                        type="button"
+                        class="link"
+                        disabled={locked}
+                        aria-label={`${L.remove}: ${f.name}`}
+                        onClick={() => setAttachments((old) => old.filter((x) => x.id !== f.id))}
+                      >
+                        {L.remove}
+                      </button>{" "}
+                      <button
+                        type="button"
+                        class="link"
+                        disabled={locked}
+                        aria-label={`${L.delete}: ${f.name}`}
+                        onClick={() => setDeleting({ id: f.id, sent: false })}
+                      >
+                        {L.delete}
+                      </button>
+                    </>
+                  )}
               </li>
             ))}
           </ul>

@@ -5,6 +5,7 @@ import {
   type Problem,
   sendJson,
   type UploadedFile,
+  uploadFailure,
   uploadFile,
 } from "@/components/island_client.ts";
 
@@ -26,6 +27,8 @@ export const SUBMIT_WORK_LABELS = [
   "empty",
   "tooMany",
   "tooLarge",
+  "refused",
+  "notAccepted",
   "network",
   "lateWarning",
 ] as const;
@@ -128,10 +131,13 @@ export default function SubmitWork(
         update(item.key, { stored, loaded: item.file.size });
         fileIds.push(stored.id);
       } catch (err) {
-        const message = (err as Problem).message;
-        update(item.key, { error: message });
+        const problem = err as Problem;
+        update(item.key, { error: problem.status === 415 ? L.notAccepted : problem.message });
         setPhase("idle");
-        return setProblem({ message: `${item.file.name}: ${message}`, details: [] });
+        return setProblem({
+          message: uploadFailure(problem, item.file.name, L.refused, accept),
+          details: [],
+        });
       }
     }
     setPhase("submitting");

@@ -166,10 +166,15 @@ export async function filePermissions(
   actor: Actor,
   meta: FileMeta,
 ): Promise<FilePermissions> {
-  if (meta.orgId !== actor.user.orgId) return NOTHING;
-  const holder = await holderOf(kv, meta);
-  const rule = RULES[holder.kind] as HolderRule<FileHolder>;
-  return await rule.access(kv, actor, meta, holder);
+  return (await decide(kv, actor, meta)).allowed;
+}
+
+/** The file's holder, its rule, and what that rule allows the actor. */
+async function decide(kv: Deno.Kv, actor: Actor, meta: FileMeta) {
+  const holder = meta.orgId === actor.user.orgId ? await holderOf(kv, meta) : null;
+  const rule = holder && (RULES[holder.kind] as HolderRule<FileHolder>);
+  const allowed = holder && rule ? await rule.access(kv, actor, meta, holder) : NOTHING;
+  return { holder, rule, allowed };
 }
 
 /** The file's metadata if the actor may read it (see the module doc), else 404. */
@@ -199,12 +204,11 @@ export async function deleteFile(
   const [found] = await getFileEntries(kv, [fileId]);
   if (!found) throw notFound("File not found");
   const { entry, meta } = found;
-  const allowed = await filePermissions(kv, actor, meta);
-  if (!allowed.read) throw notFound("File not found");
+  const { holder, rule, allowed } = await decide(kv, actor, meta);
+  if (!allowed.read || !holder || !rule) throw notFound("File not found");
   if (allowed.delete !== true) throw allowed.delete;
-  const holder = await holderOf(kv, meta);
   const op = kv.atomic().check(entry).delete(entry.key);
-  await (RULES[holder.kind] as HolderRule<FileHolder>).release?.(kv, op, meta, holder);
+  await rule.release?.(kv, op, meta, holder);
   await commit(op, "The file changed meanwhile. Reload the page and try again.");
   await store.delete(fileId); // the metadata is gone already; this deletes the bytes
 }

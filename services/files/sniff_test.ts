@@ -1,16 +1,19 @@
 import assert from "node:assert/strict";
 import {
   describeType,
+  DOCM,
   DOCX,
   GIF,
   JPEG,
   PDF,
   PNG,
+  PPTM,
   PPTX,
   sniffType,
   TEXT,
   typeOfExtension,
   WEBP,
+  XLSM,
   XLSX,
 } from "./sniff.ts";
 
@@ -95,6 +98,36 @@ Deno.test("[files] sniffType finds types from content", () => {
         zipEntry("ppt/presentation.xml", "<p/>", true),
       ),
       PPTX,
+    ],
+    [
+      "docm: a VBA project inside",
+      zip(
+        zipEntry("[Content_Types].xml", CONTENT_TYPES),
+        zipEntry("word/document.xml", "<w:document/>"),
+        zipEntry("word/vbaProject.bin", "VBA"),
+      ),
+      DOCM,
+    ],
+    [
+      "xlsm: its content types declare macros",
+      zip(
+        zipEntry(
+          "[Content_Types].xml",
+          '<Types><Override PartName="/xl/workbook.xml" ' +
+            'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>',
+        ),
+        zipEntry("xl/workbook.xml", "<x/>"),
+      ),
+      XLSM,
+    ],
+    [
+      "pptm: a VBA project in a streamed zip",
+      zip(
+        zipEntry("[Content_Types].xml", CONTENT_TYPES, true),
+        zipEntry("ppt/presentation.xml", "<p/>", true),
+        zipEntry("ppt/vbaProject.bin", "VBA", true),
+      ),
+      PPTM,
     ],
     ["zip that is not Office", zip(zipEntry("hello.txt", "hi"), zipEntry("a/b.txt", "x")), null],
     [

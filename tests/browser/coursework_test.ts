@@ -42,6 +42,10 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "mirae-coursework-" });
     const pdfPath = `${dir}/water-cycle.pdf`;
     await Deno.writeTextFile(pdfPath, PDF);
+    const mapPath = `${dir}/map.pdf`;
+    await Deno.writeTextFile(mapPath, PDF);
+    const oldPath = `${dir}/old.pdf`;
+    await Deno.writeTextFile(oldPath, PDF);
     const fakePath = `${dir}/notes.pdf`;
     await Deno.writeTextFile(fakePath, "<!doctype html><html><body>not a PDF</body></html>\n");
     const browser = await launchBrowser();
@@ -75,6 +79,14 @@ Deno.test({
         const due = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
         await teacher.getByLabel("Due date", { exact: true }).fill(due);
         await teacher.getByLabel("Due time", { exact: true }).fill("18:00");
+        // Two attachments; one is deleted for good from the list (after a confirmation).
+        await teacher.getByLabel("Add files").setInputFiles([mapPath, oldPath]);
+        await teacher.getByText("old.pdf", { exact: true }).waitFor();
+        await teacher.getByRole("button", { name: "Delete: old.pdf" }).click();
+        await teacher.getByText("Delete “old.pdf” for good?").waitFor();
+        await teacher.getByRole("button", { name: "Delete file" }).click();
+        await teacher.getByText("old.pdf", { exact: true }).waitFor({ state: "detached" });
+        await teacher.getByText("map.pdf", { exact: true }).waitFor();
         await screenshot(teacher, "teacher-new-assignment");
         await teacher.getByRole("button", { name: "Save and publish" }).click();
         await teacher.waitForURL(/\/assignments\/[0-9A-Z]{26}\?published=1$/);
@@ -83,6 +95,8 @@ Deno.test({
         const html = await teacher.content();
         assert.ok(html.includes("<strong>water cycle</strong>"), "the Markdown is rendered");
         assert.ok(html.includes("18:00") || html.includes("6:00"), "the due time is shown");
+        await teacher.getByRole("link", { name: "map.pdf" }).waitFor();
+        assert.ok(!html.includes("old.pdf"), "the deleted attachment is gone");
       });
 
       await t.step("the student turns in a PDF and an answer, and sees Submitted", async () => {
@@ -103,7 +117,15 @@ Deno.test({
         await student.getByRole("button", { name: "Turn in", exact: true }).click();
         const alert = student.locator('.submit-work [role="alert"]');
         await alert.waitFor();
-        assert.match(await alert.innerText(), /notes\.pdf/);
+        // In the page's words: what was refused, and what is accepted instead.
+        assert.match(
+          await alert.innerText(),
+          /“notes\.pdf” was not accepted\. Upload a file of one of these kinds, named with its usual extension: \.pdf, \.png/,
+        );
+        await student.getByText("Not accepted", { exact: true }).waitFor();
+        // The published assignment's attachment is the class's to download.
+        const material = await student.getByRole("link", { name: "map.pdf" }).getAttribute("href");
+        assert.equal((await student.request.get(`${server.url}${material}`)).status(), 200);
         await student.getByRole("button", { name: "Remove: notes.pdf" }).click();
         await student.getByLabel("Attach files").setInputFiles(pdfPath);
         await student.getByText("water-cycle.pdf").waitFor();

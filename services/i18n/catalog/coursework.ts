@@ -151,6 +151,14 @@ export default defineMessages({
       "Up to {max} files, {size} each: PDF, images, Office documents, text.",
     "coursework.editor.addFiles": "Add files",
     "coursework.editor.remove": "Remove",
+    "coursework.editor.delete": "Delete",
+    "coursework.editor.deleteConfirm":
+      "Delete “{name}” for good? No one will be able to download it.",
+    "coursework.editor.deleteYes": "Delete file",
+    "coursework.editor.keep": "Keep",
+    "coursework.editor.deleting": "Deleting…",
+    "coursework.editor.refused":
+      "“{name}” was not accepted. Upload a file of one of these kinds, named with its usual extension: {types}. Office files with macros (.docm, .xlsm, .pptm) are never accepted: save them as .docx, .xlsx or .pptx first.",
     "coursework.editor.uploading": "Uploading {name}… {percent}%",
     "coursework.editor.uploadingFile": "Uploading {name}…",
     "coursework.editor.tooMany": "At most {max} attachments.",
@@ -199,6 +207,9 @@ export default defineMessages({
     "coursework.submit.empty": "Write an answer or attach a file.",
     "coursework.submit.tooMany": "At most {max} files.",
     "coursework.submit.tooLarge": "“{name}” is {size}; the limit is {max}.",
+    "coursework.submit.refused":
+      "“{name}” was not accepted. Upload a file of one of these kinds, named with its usual extension: {types}. Office files with macros (.docm, .xlsm, .pptm) are never accepted: save them as .docx, .xlsx or .pptx first.",
+    "coursework.submit.notAccepted": "Not accepted",
     "coursework.submit.network": "Could not reach the server. Check your connection and try again.",
     "coursework.submit.lateWarning": "The due time has passed: this work will be marked late.",
   },
@@ -348,7 +359,15 @@ export default defineMessages({
     "coursework.editor.attachmentsHint":
       "최대 {max}개, 파일당 {size}: PDF, 이미지, 오피스 문서, 텍스트.",
     "coursework.editor.addFiles": "파일 추가",
-    "coursework.editor.remove": "삭제",
+    "coursework.editor.remove": "빼기",
+    "coursework.editor.delete": "삭제",
+    "coursework.editor.deleteConfirm":
+      "“{name}” 파일을 완전히 삭제할까요? 아무도 내려받을 수 없게 됩니다.",
+    "coursework.editor.deleteYes": "파일 삭제",
+    "coursework.editor.keep": "유지",
+    "coursework.editor.deleting": "삭제 중…",
+    "coursework.editor.refused":
+      "“{name}” 파일은 올릴 수 없습니다. 다음 종류의 파일을 해당 확장자 이름으로 올리세요: {types}. 매크로가 있는 Office 파일(.docm, .xlsm, .pptm)은 받지 않습니다. 먼저 .docx, .xlsx, .pptx로 저장하세요.",
     "coursework.editor.uploading": "{name} 업로드 중… {percent}%",
     "coursework.editor.uploadingFile": "{name} 업로드 중…",
     "coursework.editor.tooMany": "첨부 파일은 최대 {max}개입니다.",
@@ -396,6 +415,9 @@ export default defineMessages({
     "coursework.submit.empty": "답안을 작성하거나 파일을 첨부하세요.",
     "coursework.submit.tooMany": "파일은 최대 {max}개입니다.",
     "coursework.submit.tooLarge": "“{name}”의 크기는 {size}입니다. 한도는 {max}입니다.",
+    "coursework.submit.refused":
+      "“{name}” 파일은 올릴 수 없습니다. 다음 종류의 파일을 해당 확장자 이름으로 올리세요: {types}. 매크로가 있는 Office 파일(.docm, .xlsm, .pptm)은 받지 않습니다. 먼저 .docx, .xlsx, .pptx로 저장하세요.",
+    "coursework.submit.notAccepted": "받을 수 없는 파일",
     "coursework.submit.network": "서버에 연결할 수 없습니다. 연결을 확인하고 다시 시도하세요.",
     "coursework.submit.lateWarning": "마감 시각이 지났습니다. 지각 제출로 표시됩니다.",
   },
@@ -544,6 +566,13 @@ export default defineMessages({
       "最多 {max} 个文件，每个 {size}：PDF、图片、Office 文档、文本。",
     "coursework.editor.addFiles": "添加文件",
     "coursework.editor.remove": "移除",
+    "coursework.editor.delete": "删除",
+    "coursework.editor.deleteConfirm": "确定永久删除“{name}”吗？删除后任何人都无法下载。",
+    "coursework.editor.deleteYes": "删除文件",
+    "coursework.editor.keep": "保留",
+    "coursework.editor.deleting": "正在删除…",
+    "coursework.editor.refused":
+      "“{name}”无法上传。请上传以下类型之一的文件，并使用对应的扩展名：{types}。含宏的 Office 文件（.docm、.xlsm、.pptm）一律不接受，请先另存为 .docx、.xlsx 或 .pptx。",
     "coursework.editor.uploading": "正在上传 {name}… {percent}%",
     "coursework.editor.uploadingFile": "正在上传 {name}…",
     "coursework.editor.tooMany": "最多 {max} 个附件。",
@@ -590,6 +619,9 @@ export default defineMessages({
     "coursework.submit.empty": "请填写回答或附上文件。",
     "coursework.submit.tooMany": "最多 {max} 个文件。",
     "coursework.submit.tooLarge": "“{name}”大小为 {size}，上限为 {max}。",
+    "coursework.submit.refused":
+      "“{name}”无法上传。请上传以下类型之一的文件，并使用对应的扩展名：{types}。含宏的 Office 文件（.docm、.xlsm、.pptm）一律不接受，请先另存为 .docx、.xlsx 或 .pptx。",
+    "coursework.submit.notAccepted": "未被接受",
     "coursework.submit.network": "无法连接服务器。请检查网络后重试。",
     "coursework.submit.lateWarning": "已过截止时间：本次提交将记为迟交。",
   },
