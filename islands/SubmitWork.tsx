@@ -106,6 +106,20 @@ export default function SubmitWork(
     setItems((old) => [...old, ...files.map((file) => ({ key: nextKey++, file, loaded: 0 }))]);
   }
 
+  /** Takes a file off the list; one already uploaded is deleted (it is not handed in yet). */
+  function remove(it: Item) {
+    setItems((old) => old.filter((x) => x.key !== it.key));
+    if (it.stored) {
+      void sendJson(
+        "DELETE",
+        `/api/v1/files/${encodeURIComponent(it.stored.id)}`,
+        undefined,
+        204,
+        L.network,
+      );
+    }
+  }
+
   async function submit(e: Event) {
     e.preventDefault();
     setProblem(null);
@@ -220,7 +234,7 @@ export default function SubmitWork(
                     class="link"
                     disabled={busy}
                     aria-label={`${L.remove}: ${it.file.name}`}
-                    onClick={() => setItems((old) => old.filter((x) => x.key !== it.key))}
+                    onClick={() => remove(it)}
                   >
                     {L.remove}
                   </button>
