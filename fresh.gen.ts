@@ -59,27 +59,29 @@ import * as $54 from "./routes/api/v1/sessions/code.ts";
 import * as $55 from "./routes/api/v1/sessions/current.ts";
 import * as $56 from "./routes/api/v1/sessions/index.ts";
 import * as $57 from "./routes/api/v1/users/[userId]/signin-code.ts";
-import * as $58 from "./routes/classes/[classId].tsx";
-import * as $59 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $60 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $61 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $62 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $63 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $64 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $65 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $66 from "./routes/classes/[classId]/slips.tsx";
-import * as $67 from "./routes/classes/index.tsx";
-import * as $68 from "./routes/grades.tsx";
-import * as $69 from "./routes/index.tsx";
-import * as $70 from "./routes/join/[token].tsx";
-import * as $71 from "./routes/lectures/[lectureId].tsx";
-import * as $72 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $73 from "./routes/locale.ts";
-import * as $74 from "./routes/notifications.tsx";
-import * as $75 from "./routes/signin.tsx";
-import * as $76 from "./routes/signin/code.tsx";
-import * as $77 from "./routes/signout.ts";
-import * as $78 from "./routes/today.tsx";
+import * as $58 from "./routes/calendar.tsx";
+import * as $59 from "./routes/calendar/[feed].ts";
+import * as $60 from "./routes/classes/[classId].tsx";
+import * as $61 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $62 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $63 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $64 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $65 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $66 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $67 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $68 from "./routes/classes/[classId]/slips.tsx";
+import * as $69 from "./routes/classes/index.tsx";
+import * as $70 from "./routes/grades.tsx";
+import * as $71 from "./routes/index.tsx";
+import * as $72 from "./routes/join/[token].tsx";
+import * as $73 from "./routes/lectures/[lectureId].tsx";
+import * as $74 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $75 from "./routes/locale.ts";
+import * as $76 from "./routes/notifications.tsx";
+import * as $77 from "./routes/signin.tsx";
+import * as $78 from "./routes/signin/code.tsx";
+import * as $79 from "./routes/signout.ts";
+import * as $80 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/JoinRequests.tsx";
@@ -150,27 +152,29 @@ const manifest: Manifest = {
     "./routes/api/v1/sessions/current.ts": $55,
     "./routes/api/v1/sessions/index.ts": $56,
     "./routes/api/v1/users/[userId]/signin-code.ts": $57,
-    "./routes/classes/[classId].tsx": $58,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $59,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $60,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $61,
-    "./routes/classes/[classId]/assignments/index.tsx": $62,
-    "./routes/classes/[classId]/assignments/new.tsx": $63,
-    "./routes/classes/[classId]/gradebook.tsx": $64,
-    "./routes/classes/[classId]/lectures/index.tsx": $65,
-    "./routes/classes/[classId]/slips.tsx": $66,
-    "./routes/classes/index.tsx": $67,
-    "./routes/grades.tsx": $68,
-    "./routes/index.tsx": $69,
-    "./routes/join/[token].tsx": $70,
-    "./routes/lectures/[lectureId].tsx": $71,
-    "./routes/lectures/[lectureId]/attendance.tsx": $72,
-    "./routes/locale.ts": $73,
-    "./routes/notifications.tsx": $74,
-    "./routes/signin.tsx": $75,
-    "./routes/signin/code.tsx": $76,
-    "./routes/signout.ts": $77,
-    "./routes/today.tsx": $78,
+    "./routes/calendar.tsx": $58,
+    "./routes/calendar/[feed].ts": $59,
+    "./routes/classes/[classId].tsx": $60,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $61,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $62,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $63,
+    "./routes/classes/[classId]/assignments/index.tsx": $64,
+    "./routes/classes/[classId]/assignments/new.tsx": $65,
+    "./routes/classes/[classId]/gradebook.tsx": $66,
+    "./routes/classes/[classId]/lectures/index.tsx": $67,
+    "./routes/classes/[classId]/slips.tsx": $68,
+    "./routes/classes/index.tsx": $69,
+    "./routes/grades.tsx": $70,
+    "./routes/index.tsx": $71,
+    "./routes/join/[token].tsx": $72,
+    "./routes/lectures/[lectureId].tsx": $73,
+    "./routes/lectures/[lectureId]/attendance.tsx": $74,
+    "./routes/locale.ts": $75,
+    "./routes/notifications.tsx": $76,
+    "./routes/signin.tsx": $77,
+    "./routes/signin/code.tsx": $78,
+    "./routes/signout.ts": $79,
+    "./routes/today.tsx": $80,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

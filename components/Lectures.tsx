@@ -1,8 +1,9 @@
 /**
  * Server pieces the lecture pages share: the room island's translated strings, the status
- * badge, and the stylesheet of the lecture pages.
+ * badge, "Start a lecture now", and the stylesheet of the lecture pages.
  * @module
  */
+import { CsrfField } from "@/components/CsrfField.tsx";
 import type { LectureStatus } from "@/services/lectures/model.ts";
 import type { State } from "@/services/web/define.ts";
 import { LECTURE_ROOM_LABELS, type LectureRoomLabels } from "./lecture/labels.ts";
@@ -21,4 +22,20 @@ export function LectureStatusBadge({ state, status }: { state: State; status: Le
 /** The lecture pages' own styles (kept apart from the app-wide sheet). */
 export function LectureStyles() {
   return <link rel="stylesheet" href="/lectures.css" />;
+}
+
+/**
+ * "Start a lecture now" for a class's teachers: one click schedules a lecture starting now
+ * and opens its page, where the teacher goes live (the class lectures page handles it).
+ */
+export function StartLectureNow({ state, classId }: { state: State; classId: string }) {
+  return (
+    <form method="post" action={`/classes/${classId}/lectures`} class="start-now">
+      <CsrfField state={state} />
+      <input type="hidden" name="intent" value="now" />
+      <button type="submit" class="primary" title={state.t("lectures.now.hint")}>
+        {state.t("lectures.now.start")}
+      </button>
+    </form>
+  );
 }

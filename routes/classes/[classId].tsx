@@ -7,6 +7,7 @@ import {
 import { classAttendanceFor } from "@/services/attendance/class_report.ts";
 import { JoinLinksCard, JoinRequestsCard, RosterImportCard } from "@/components/ClassTools.tsx";
 import { CourseworkLinks } from "@/components/CourseworkLinks.tsx";
+import { StartLectureNow } from "@/components/Lectures.tsx";
 import { ROSTER_PAGE_SIZE, type RosterPage, RosterTable } from "@/components/RosterTable.tsx";
 import { classAccess, type ClassRole, requireActor } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
@@ -72,6 +73,12 @@ export default function ClassPage({ data, state }: PageProps<Data>) {
           <span class={`badge role-${role}`}>{t(`classes.you.${role}`)}</span>
           <CourseworkLinks state={state} classId={cls.id} role={role} />
           <a class="button" href={`/classes/${cls.id}/lectures`}>{t("lectures.title")}</a>
+          {role !== "student" && !cls.archived && (
+            <StartLectureNow
+              state={state}
+              classId={cls.id}
+            />
+          )}
           {role !== "student" && (
             <a class="button" href={`/classes/${cls.id}/slips`}>{t("slips.title")}</a>
           )}

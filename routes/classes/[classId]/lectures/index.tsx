@@ -1,6 +1,7 @@
 import { CsrfField } from "@/components/CsrfField.tsx";
 import { ClassCrumbs, formatWhen, relativeTime } from "@/components/Coursework.tsx";
-import { LectureStatusBadge, LectureStyles } from "@/components/Lectures.tsx";
+import { CalendarFeedCard } from "@/components/CalendarFeed.tsx";
+import { LectureStatusBadge, LectureStyles, StartLectureNow } from "@/components/Lectures.tsx";
 import {
   classAccess,
   type ClassRole,
@@ -10,7 +11,12 @@ import {
 } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
 import { DueSchema, utcToZonedTime, zonedTimeToUtc } from "@/services/coursework/due_time.ts";
-import { listClassLectures, scheduleLecture } from "@/services/lectures/lectures.ts";
+import { type CalendarFeed, getFeedOf } from "@/services/calendar/feeds.ts";
+import {
+  listClassLectures,
+  scheduleLecture,
+  startLectureNow,
+} from "@/services/lectures/lectures.ts";
 import type { Lecture } from "@/services/lectures/model.ts";
 import { getOrg } from "@/services/orgs/orgs.ts";
 import type { Handlers, PageProps, RouteContext, State } from "@/services/web/define.ts";
@@ -32,6 +38,8 @@ interface Data {
   error?: string;
   /** The lecture just scheduled (after the form's redirect). */
   scheduled?: Lecture;
+  /** The asker's calendar link for this class, if they made one. */
+  feed: CalendarFeed | null;
 }
 
 /** Next full hour on the school's clock: a sensible start to offer. */
@@ -49,9 +57,10 @@ async function renderList(
   const { kv, t } = ctx.state;
   const actor = requireActor(ctx.state);
   const { cls, role } = await classAccess(kv, actor, ctx.params.classId);
-  const [{ timeZone }, lectures] = await Promise.all([
+  const [{ timeZone }, lectures, feed] = await Promise.all([
     getOrg(kv, cls.orgId),
     listClassLectures(kv, cls.id),
+    getFeedOf(kv, actor.user.id, cls.id),
   ]);
   const scheduledId = ctx.url.searchParams.get("scheduled");
   ctx.state.title = `${t("lectures.title")} · ${cls.name}`;
@@ -63,6 +72,7 @@ async function renderList(
     form: form ?? defaultForm(timeZone),
     error: error?.message,
     scheduled: scheduledId ? lectures.find((l) => l.id === scheduledId) : undefined,
+    feed,
   }, error ? { status: error.status } : undefined);
 }
 
@@ -85,6 +95,12 @@ export const handler: Handlers<Data> = {
     const actor = requireActor(ctx.state);
     const { cls } = await requireClassRole(kv, actor, ctx.params.classId, TEACHERS);
     const fields = await readForm(req);
+    if (fields.intent === "now") {
+      // "Start a lecture now": straight to the lecture page, where the teacher goes live.
+      const { timeZone } = await getOrg(kv, cls.orgId);
+      const lecture = await startLectureNow(kv, cls, actor.user.id, timeZone);
+      return redirect(`/lectures/${lecture.id}`);
+    }
     const form = { title: fields.title ?? "", date: fields.date ?? "", time: fields.time ?? "" };
     try {
       const { timeZone } = await getOrg(kv, cls.orgId);
@@ -128,6 +144,11 @@ export default function LecturesPage({ data, state }: PageProps<Data>) {
         </p>
       )}
       {host && cls.archived && <p class="notice">{t("lectures.schedule.archived")}</p>}
+      {host && !cls.archived && (
+        <div class="page-actions">
+          <StartLectureNow state={state} classId={cls.id} />
+        </div>
+      )}
       {host && !cls.archived && <ScheduleLectureForm state={state} data={data} />}
       {lectures.length === 0
         ? (
@@ -171,6 +192,14 @@ export default function LecturesPage({ data, state }: PageProps<Data>) {
             </section>
           </>
         )}
+      <CalendarFeedCard
+        state={state}
+        feed={data.feed}
+        classId={cls.id}
+        timeZone={timeZone}
+        title={t("calendar.class.title")}
+        hint={t("calendar.class.hint")}
+      />
     </>
   );
 }
