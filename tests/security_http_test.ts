@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnServer } from "@/scripts/spawn_server.ts";
+import { DEMO_ADMIN, DEMO_PASSWORD } from "@/services/demo/seed.ts";
 import { MAX_BODY_BYTES } from "@/services/web/body_limit.ts";
 import { safeNext } from "@/services/web/forms.ts";
 import { staticFiles } from "@/services/web/static.ts";
@@ -509,6 +510,30 @@ Deno.test({
         assert.ok(res.closed && res.ms < 4_000, `closed: ${res.closed} after ${res.ms} ms`);
       },
     );
+
+    await t.step("the file store's own 413 for a large upload: the rest is not read", async () => {
+      const signin = await fetch(`${server.url}/api/v1/sessions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ login: DEMO_ADMIN, password: DEMO_PASSWORD }),
+      });
+      assert.equal(signin.status, 201);
+      const { token } = await signin.json();
+      const classes = await (await fetch(`${server.url}/api/v1/classes`, {
+        headers: bearer(token),
+      })).json();
+      const query = `classId=${classes.items[0].id}&purpose=attachment&name=big.pdf`;
+      const res = await rawRequest(server.port, {
+        head: `POST /api/v1/files?${query} HTTP/1.1\r\nHost: x\r\n` +
+          `Authorization: Bearer ${token}\r\nContent-Type: application/octet-stream\r\n` +
+          `Content-Length: ${100 * MB}`,
+        total: 100 * MB,
+        pauseMs: 100,
+        waitMs: 8_000,
+      });
+      assert.equal(res.status, 413, res.head);
+      assert.ok(res.closed && res.ms < 4_000, `closed: ${res.closed} after ${res.ms} ms`);
+    });
 
     await t.step("40 slash variants of the 11 MB wasm: one copy in memory", async () => {
       const wasm = "vendor/mediapipe/wasm/vision_wasm_internal.wasm";
