@@ -31,7 +31,10 @@ export default function App({ Component, state, url }: AppProps) {
             // Phones: the same links, language and sign-out behind one menu button (a
             // disclosure: keyboard and screen readers know it without any script).
             <details class="topmenu">
-              <summary>{t("today.menu")}</summary>
+              <summary aria-label={unreadLabel(state, t("today.menu"))}>
+                {t("today.menu")}
+                <UnreadBadge state={state} />
+              </summary>
               <div class="topmenu-panel">
                 <nav aria-label={t("today.menu")}>
                   <NavLinks state={state} url={url} />
@@ -63,8 +66,6 @@ function NavLinks({ state, url }: { state: State; url: URL }) {
     ["/notifications", t("coursework.nav.notifications")],
     ["/account", t("nav.account")],
   ];
-  const unread = state.unread ?? 0;
-  const badged = (href: string) => href === "/notifications" && unread > 0;
   return (
     <>
       {links.map(([href, label]) => (
@@ -72,19 +73,27 @@ function NavLinks({ state, url }: { state: State; url: URL }) {
           key={href}
           href={href}
           aria-current={url.pathname === href ? "page" : undefined}
-          aria-label={badged(href)
-            ? `${label}, ${t("notifications.badge", { n: unread })}`
-            : undefined}
+          aria-label={href === "/notifications" ? unreadLabel(state, label) : undefined}
         >
           {label}
-          {badged(href) && (
-            // The unread count, read once per page (services/web/app.tsx).
-            <span class="nav-count" aria-hidden="true">{unread > 99 ? "99+" : unread}</span>
-          )}
+          {href === "/notifications" && <UnreadBadge state={state} />}
         </a>
       ))}
     </>
   );
+}
+
+/** "Notifications, 3 unread" for a badged item; undefined (its text) when nothing is unread. */
+function unreadLabel(state: State, label: string): string | undefined {
+  const unread = state.unread ?? 0;
+  return unread > 0 ? `${label}, ${state.t("notifications.badge", { n: unread })}` : undefined;
+}
+
+/** The unread count, read once per page (services/web/app.tsx); on the phone's menu button too. */
+function UnreadBadge({ state }: { state: State }) {
+  const unread = state.unread ?? 0;
+  if (unread === 0) return null;
+  return <span class="nav-count" aria-hidden="true">{unread > 99 ? "99+" : unread}</span>;
 }
 
 function SignOut({ state }: { state: State }) {
