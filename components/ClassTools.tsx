@@ -19,6 +19,7 @@ export function RosterImportCard({ state, classId }: { state: State; classId: st
   return (
     <section class="card" id="import" aria-labelledby="import-title">
       <h2 id="import-title">{t("admin.import.title")}</h2>
+      {state.actor?.user.role !== "admin" && <p class="muted">{t("admin.import.teacherRows")}</p>}
       <RosterImport classId={classId} labels={labels} />
     </section>
   );

@@ -291,3 +291,20 @@ Deno.test("[roster api] teacher rows are for admins: a teacher's file fails at p
     t.close();
   }
 });
+
+Deno.test("[roster api] the class page tells a teacher that teacher rows need an admin", async () => {
+  const { t, one } = await world();
+  try {
+    const note = "Rows with the role teacher can only be imported by a school admin";
+    const page = async (user: typeof one.admin) => {
+      const { cookie } = await browserSessionFor(t.kv, user);
+      const res = await t.app.request(`/classes/${one.classA.id}`, { headers: { cookie } });
+      assert.equal(res.status, 200);
+      return await res.text();
+    };
+    assert.ok((await page(one.teacherA)).includes(note));
+    assert.ok(!(await page(one.admin)).includes(note));
+  } finally {
+    t.close();
+  }
+});

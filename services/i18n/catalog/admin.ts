@@ -64,6 +64,8 @@ export default defineMessages({
     "admin.import.intro":
       "Add many people at once. Columns: name, email, student_number, role (student or teacher). Preview first: the import adds every row or none.",
     "admin.import.template": "Download a template",
+    "admin.import.teacherRows":
+      "Rows with the role teacher can only be imported by a school admin: ask one to add teachers.",
     "admin.import.file": "CSV file",
     "admin.import.fileHint": "A .csv file of up to 20 MB, with a header row.",
     "admin.import.clearFile": "Remove file",
@@ -209,6 +211,8 @@ export default defineMessages({
     "admin.import.intro":
       "여러 명을 한 번에 추가합니다. 열: name, email, student_number, role (student 또는 teacher). 먼저 미리 보기를 확인하세요. 가져오기는 모든 행을 추가하거나 하나도 추가하지 않습니다.",
     "admin.import.template": "템플릿 내려받기",
+    "admin.import.teacherRows":
+      "교사 행(role이 teacher)은 학교 관리자만 가져올 수 있습니다. 교사 추가는 관리자에게 요청하세요.",
     "admin.import.file": "CSV 파일",
     "admin.import.fileHint": "머리글 행이 있는 20MB 이하의 .csv 파일.",
     "admin.import.clearFile": "파일 제거",
@@ -351,6 +355,8 @@ export default defineMessages({
     "admin.import.intro":
       "一次添加多人。列：name、email、student_number、role（student 或 teacher）。请先预览：导入时要么全部成功，要么一行都不导入。",
     "admin.import.template": "下载模板",
+    "admin.import.teacherRows":
+      "教师行（role 为 teacher）只能由学校管理员导入，请联系管理员添加教师。",
     "admin.import.file": "CSV 文件",
     "admin.import.fileHint": "带表头行的 .csv 文件，不超过 20 MB。",
     "admin.import.clearFile": "移除文件",
