@@ -12,7 +12,12 @@ import { backfillGradingQueue } from "./services/coursework/grading.ts";
 import { startQueue } from "./services/jobs/queue.ts";
 import { queueModeFor, setQueueMode } from "./services/jobs/schedule.ts";
 import { LiveKitLink, startLinkedLiveKit } from "./services/livekit/link.ts";
-import type { LocalLiveKit } from "./services/livekit/local.ts";
+import { ensureMediaWorker, type LocalLiveKit } from "./services/livekit/local.ts";
+import { KvFileStore } from "./services/files/store.ts";
+import {
+  type RecordingSupervisor,
+  startRecordingSupervisor,
+} from "./services/recordings/supervisor.ts";
 import { isEmpty } from "./services/orgs/orgs.ts";
 import { createApp } from "./services/web/app.tsx";
 import { setClientIp } from "./services/web/forms.ts";
@@ -55,6 +60,20 @@ const app = createApp({ kv, config, manifest, livekit });
 const queueMode = queueModeFor(config.kvLocation);
 setQueueMode(kv, queueMode);
 if (first) startQueue(kv, queueMode);
+// Lecture recorders (services/recordings/supervisor.ts): one per live lecture being recorded.
+let recordings: RecordingSupervisor | undefined;
+if (first) {
+  ensureMediaWorker().then((bin) => {
+    if (stopping) return;
+    recordings = startRecordingSupervisor({
+      kv,
+      livekit,
+      store: new KvFileStore(kv),
+      bin,
+      dir: `${kvDir ?? "./data"}/recordings`,
+    });
+  }).catch((err) => console.error(`Lectures are not recorded: ${(err as Error).message}`));
+}
 
 // More than one process: all listen on the port (SO_REUSEPORT); see services/web/workers.ts.
 const shared = config.workers > 1;
@@ -131,6 +150,7 @@ async function stop() {
   stopping = true;
   await workers?.stop();
   await server.shutdown();
+  await recordings?.stop(); // the parts being written are stored
   await (await localLiveKit)?.stop();
   kv.close();
   Deno.exit(0);

@@ -1,12 +1,13 @@
 /**
  * Installs what the test suite needs beyond Deno, when it is missing: Chromium and ffmpeg
  * (Debian's packages) for the real-browser tests and their fake cameras, the LiveKit server
- * (`go install`, cached in .tools/bin), and the beautify filter's wasm and models (from npm
+ * (`go install`, cached in .tools/bin), the lecture recorder (`go build` of media/, beside
+ * it), and the beautify filter's wasm and models (from npm
  * packages into static/vendor/). Runs before `deno task test`; does nothing
  * when all is there. Set CHROMIUM_PATH to use a browser installed elsewhere.
  * @module
  */
-import { ensureLiveKitServer } from "@/services/livekit/local.ts";
+import { ensureLiveKitServer, ensureMediaWorker } from "@/services/livekit/local.ts";
 import { ensureBeautifyAssets } from "./beautify_assets.ts";
 import { exists } from "@/services/platform/host.ts";
 
@@ -58,6 +59,10 @@ const TOOLS = {
   livekit: async () => {
     await ensureLiveKitServer();
   },
+  /** The lecture recorder (media/, `go build`): its tests, the recording bench. */
+  recorder: async () => {
+    await ensureMediaWorker();
+  },
   beautify: ensureBeautifyAssets,
   wrk: () => ensurePackage("wrk", "/usr/bin/wrk", "to load the server (HTTP benchmarks)"),
 } as const;
@@ -73,7 +78,7 @@ export async function ensureTools(tools: Tool[]): Promise<void> {
 
 if (import.meta.main) {
   try {
-    await ensureTools(["chromium", "ffmpeg", "livekit", "beautify"]);
+    await ensureTools(["chromium", "ffmpeg", "livekit", "recorder", "beautify"]);
   } catch (err) {
     console.error((err as Error).message);
     Deno.exit(1);

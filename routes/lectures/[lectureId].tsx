@@ -1,6 +1,9 @@
 import { ClassCrumbs, formatWhen, intlLocale } from "@/components/Coursework.tsx";
 import { lectureRoomLabels, LectureStatusBadge, LectureStyles } from "@/components/Lectures.tsx";
 import LectureRoom from "@/islands/LectureRoom.tsx";
+import RecordingPlayer, { type RecordingPlayerProps } from "@/islands/RecordingPlayer.tsx";
+import RecordingToggle, { type RecordingToggleProps } from "@/islands/RecordingToggle.tsx";
+import { recordingPlayerProps, recordingToggleProps } from "@/services/recordings/player.ts";
 import LiveVideoWait, {
   LIVE_VIDEO_WAIT_LABELS,
   type LiveVideoWaitLabels,
@@ -30,6 +33,10 @@ interface Data {
   history?: { items: ChatMessage[]; nextAfter?: string; after?: string };
   /** Students of a scheduled or live lecture: their join pass. */
   joinPass?: string;
+  /** An ended lecture that was recorded: the player (services/recordings/player.ts). */
+  recording?: RecordingPlayerProps | null;
+  /** Teachers of a lecture that has not ended: the record switch. */
+  recordToggle?: RecordingToggleProps | null;
 }
 
 /**
@@ -52,6 +59,10 @@ export const handler: Handlers<Data> = {
       const after = ctx.url.searchParams.get("after")?.slice(0, 40) || undefined;
       history = { ...await listChat(kv, lecture.id, { after, limit: HISTORY_PAGE }), after };
     }
+    const recording = lecture.status === "ended"
+      ? await recordingPlayerProps(ctx.state, lecture, role, timeZone)
+      : null;
+    const recordToggle = await recordingToggleProps(ctx.state, lecture, role);
     ctx.state.title = lecture.title;
     return ctx.render({
       lecture,
@@ -61,6 +72,8 @@ export const handler: Handlers<Data> = {
       video: ctx.state.livekit.status(),
       history,
       joinPass,
+      recording,
+      recordToggle,
     }, {
       // The teacher's beautify filter runs MediaPipe's WebAssembly.
       headers: host(role) && lecture.status !== "ended"
@@ -126,6 +139,8 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
           </div>
         )}
       </header>
+      {data.recordToggle && <RecordingToggle {...data.recordToggle} />}
+      {data.recording && <RecordingPlayer {...data.recording} />}
       {lecture.status === "ended"
         ? (
           <ChatHistory

@@ -11,6 +11,7 @@
  * | assignment, draft | the class's teachers, school admins | the same |
  * | assignment, published or closed | every member of the class, school admins | teachers, admins |
  * | submission | the student who submitted it, the class's teachers, school admins | nobody: submitted work is kept as a record (409) |
+ * | recording (a lecture's) | every member of the class, school admins | through the lecture's recordings only (services/recordings/) |
  *
  * School admins do not see unattached files: an upload is private until it is part of
  * something (an admin sees it as soon as it is, draft material and submissions included).
@@ -126,6 +127,21 @@ const RULES: Rules = {
       const access = await roleIn(kv, actor, meta.classId);
       if (!access || !TEACHERS.includes(access.role)) return NOTHING;
       return { read: true, delete: kept };
+    },
+  },
+  recording: {
+    async access(kv, actor, meta) {
+      const access = await roleIn(kv, actor, meta.classId);
+      if (!access) return NOTHING;
+      return {
+        read: true,
+        delete: TEACHERS.includes(access.role)
+          ? new AppError(
+            "conflict",
+            "This is a lecture's recording: delete it from the lecture's page (its recordings).",
+          )
+          : forbidden("Only this class's teachers and school admins can delete recordings."),
+      };
     },
   },
 };

@@ -18,6 +18,8 @@ export const JPEG = "image/jpeg";
 export const GIF = "image/gif";
 export const WEBP = "image/webp";
 export const TEXT = "text/plain";
+/** WebM video (lecture recordings: see services/recordings/). */
+export const WEBM = "video/webm";
 export const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 export const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 export const PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
@@ -48,6 +50,17 @@ const MAGIC: [Uint8Array, string][] = [
 ];
 const RIFF = ascii("RIFF"), WEBP_TAG = ascii("WEBP");
 const ZIP_LOCAL = ascii("PK\x03\x04");
+/** An EBML header whose DocType (ID 0x4282, "webm") is in its first bytes. */
+const EBML = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]);
+const WEBM_DOCTYPE = new Uint8Array([0x42, 0x82, 0x84, ...ascii("webm")]);
+
+function isWebm(head: Uint8Array): boolean {
+  if (!startsWith(head, EBML)) return false;
+  for (let i = 4; i < Math.min(head.length, 64); i++) {
+    if (startsWith(head, WEBM_DOCTYPE, i)) return true;
+  }
+  return false;
+}
 
 /** Office Open XML parts: the folder a document's main part lives in gives its kind. */
 const OOXML_DIRS: [string, string, string][] = [
@@ -170,6 +183,7 @@ export function sniffType(head: Uint8Array, total?: number): string | null {
   for (const [magic, type] of MAGIC) if (startsWith(head, magic)) return type;
   if (startsWith(head, RIFF) && startsWith(head, WEBP_TAG, 8)) return WEBP;
   if (startsWith(head, ZIP_LOCAL)) return sniffOoxml(head);
+  if (isWebm(head)) return WEBM;
   return isText(head, total === undefined || total > head.length) ? TEXT : null;
 }
 
@@ -180,6 +194,7 @@ const LABELS: Record<string, [short: string, long: string]> = {
   [GIF]: ["GIF", "a GIF image"],
   [WEBP]: ["WebP", "a WebP image"],
   [TEXT]: ["plain text", "a plain text file"],
+  [WEBM]: ["WebM", "a WebM video"],
   [DOCX]: ["Word", "a Word document"],
   [XLSX]: ["Excel", "an Excel workbook"],
   [PPTX]: ["PowerPoint", "a PowerPoint presentation"],
@@ -200,6 +215,7 @@ const TYPE_EXTENSIONS: Record<string, string[]> = {
   [GIF]: ["gif"],
   [WEBP]: ["webp"],
   [TEXT]: ["txt", "md", "csv"],
+  [WEBM]: ["webm"],
   [DOCX]: ["docx"],
   [XLSX]: ["xlsx"],
   [PPTX]: ["pptx"],

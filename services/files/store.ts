@@ -41,6 +41,8 @@ export const FileHolderSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("unattached") }),
   z.object({ kind: z.literal("assignment"), id: z.string() }),
   z.object({ kind: z.literal("submission"), id: z.string() }),
+  /** A lecture's recording (`id`: the lecture); written by services/recordings/. */
+  z.object({ kind: z.literal("recording"), id: z.string() }),
 ]);
 export type FileHolder = z.infer<typeof FileHolderSchema>;
 
@@ -52,9 +54,10 @@ export const FileMetaSchema = FileRefSchema.extend({
   classId: z.string(),
   /**
    * What it was uploaded for, which decides what may hold it: `submission` (a student's
-   * work), `attachment` (a teacher's material for the class's assignments).
+   * work), `attachment` (a teacher's material for the class's assignments), `recording` (a
+   * lecture's recording, stored by the app itself).
    */
-  purpose: z.enum(["submission", "attachment"]),
+  purpose: z.enum(["submission", "attachment", "recording"]),
   /** Absent on files stored before holders existed (access.ts finds their holder). */
   holder: FileHolderSchema.optional(),
   createdAt: z.string(),
@@ -116,10 +119,38 @@ export interface FileStore {
   put(body: ReadableStream<Uint8Array>, opts: PutOptions): Promise<FileMeta>;
   /** A file's metadata, or null when there is no such (complete) file. */
   get(id: string): Promise<FileMeta | null>;
-  /** The file's bytes as a stream; 404 when absent. */
-  open(id: string): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * The file's bytes as a stream; 404 when absent. With `range`, only bytes `start` to `end`
+   * (inclusive, within the file: see `byteRange`), for HTTP range requests (video seeking).
+   */
+  open(id: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>>;
   /** Deletes a file (no-op when absent). */
   delete(id: string): Promise<void>;
+}
+
+/** Bytes `start` to `end` of a file, both inclusive. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The range an HTTP `Range` header asks for in a file of `size` bytes (one `bytes=` range:
+ * `a-b`, `a-`, `-n`), null when there is none or it is not one range, or "unsatisfiable".
+ */
+export function byteRange(header: string | null, size: number): ByteRange | null | "unsatisfiable" {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? "");
+  if (!m || (m[1] === "" && m[2] === "")) return null;
+  let start: number, end: number;
+  if (m[1] === "") {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) return "unsatisfiable";
+  return { start, end };
 }
 
 /** Bytes per stored chunk: under KV's 64 KiB value limit. */
@@ -366,20 +397,31 @@ export class KvFileStore implements FileStore {
     return getRecord(this.kv, FileMetaSchema, ["files", id]);
   }
 
-  async open(id: string): Promise<ReadableStream<Uint8Array>> {
+  async open(id: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
     const meta = await this.get(id);
     if (!meta) throw notFound("File not found");
+    // Every chunk but the last is CHUNK_BYTES long, so a range starts at a known chunk.
+    const first = range ? Math.floor(range.start / CHUNK_BYTES) : 0;
+    const from = range?.start ?? 0;
+    const to = range ? range.end + 1 : meta.size;
     // A few chunks per round trip: the whole file is never in memory.
-    const iter = this.kv.list<Uint8Array>({ prefix: ["file_chunks", id] }, { batchSize: 4 });
+    const iter = this.kv.list<Uint8Array>({
+      start: ["file_chunks", id, first],
+      end: ["file_chunks", id, Math.floor((to - 1) / CHUNK_BYTES) + 1],
+    }, { batchSize: 4 });
+    let at = first * CHUNK_BYTES; // file offset of the next chunk
     let sent = 0;
     return new ReadableStream<Uint8Array>({
       async pull(ctrl) {
         const next = await iter.next();
         if (!next.done) {
-          sent += next.value.value.length;
-          ctrl.enqueue(next.value.value);
-        } else if (sent !== meta.size) {
-          ctrl.error(new Error(`file ${id} is incomplete: ${sent} of ${meta.size} bytes`));
+          const bytes = next.value.value;
+          const part = bytes.subarray(Math.max(0, from - at), Math.min(bytes.length, to - at));
+          at += bytes.length;
+          sent += part.length;
+          ctrl.enqueue(part);
+        } else if (sent !== to - from) {
+          ctrl.error(new Error(`file ${id} is incomplete: ${sent} of ${to - from} bytes`));
         } else {
           ctrl.close();
         }

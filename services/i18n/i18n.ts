@@ -16,6 +16,7 @@ import attendance from "./catalog/attendance.ts";
 import today from "./catalog/today.ts";
 import notifications from "./catalog/notifications.ts";
 import calendar from "./catalog/calendar.ts";
+import recordings from "./catalog/recordings.ts";
 
 const AREAS = [
   common,
@@ -29,6 +30,7 @@ const AREAS = [
   today,
   notifications,
   calendar,
+  recordings,
 ] as const;
 
 // Every key of every area: `keyof` of the union alone would keep only the keys all areas share.

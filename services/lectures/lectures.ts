@@ -13,6 +13,7 @@ import type { LiveKitServer } from "../livekit/link.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, notFound, validateInput } from "../web/errors.ts";
 import { utcToZonedTime } from "../coursework/due_time.ts";
+import { noteLectureEnded, noteLectureLive } from "../recordings/recordings.ts";
 import { refreshGate } from "./gate.ts";
 import { notifyLecture } from "./notices.ts";
 import {
@@ -263,6 +264,7 @@ export async function openLecture(
   const next: Lecture = { ...lecture, status: "live", openedAt: new Date().toISOString() };
   await saveLecture(kv, entry, next);
   refreshGate(kv, id);
+  await noteLectureLive(kv, next); // its recorder starts when it is to be recorded
   await notifyLecture(kv, next, "live");
   return next;
 }
@@ -286,6 +288,7 @@ export async function endLecture(
   };
   await saveLecture(kv, entry, next);
   refreshGate(kv, id);
+  await noteLectureEnded(kv, id);
   await deleteRoomQuietly(server, lecture.roomName);
   return next;
 }
@@ -319,7 +322,10 @@ export async function markLectureEnded(kv: Deno.Kv, id: string, at: Date): Promi
     if (lecture.status !== "live") return;
     const next: Lecture = { ...lecture, status: "ended", endedAt: at.toISOString() };
     const res = await kv.atomic().check(entry).set(["lectures", id], next).commit();
-    if (res.ok) return refreshGate(kv, id);
+    if (res.ok) {
+      refreshGate(kv, id);
+      return await noteLectureEnded(kv, id);
+    }
   }
   throw new AppError("conflict", "The lecture kept changing while it was being ended.");
 }

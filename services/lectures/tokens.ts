@@ -91,3 +91,40 @@ export function mintLectureToken(
   });
   return { token, expiresAt: new Date((seconds + TOKEN_TTL_S) * 1000).toISOString() };
 }
+
+/**
+ * The identity of a lecture's recorder (services/recordings/): never a user id, so attendance
+ * and the participant list, which take only user-id identities of standard participants,
+ * never count it.
+ */
+export const RECORDER_IDENTITY = "mirae:recorder";
+
+/**
+ * A token for a lecture's recorder: hidden, subscribe-only (no publishing, no data), marked a
+ * recorder (`recorder` grant, `egress` kind) so the media server neither keeps an empty room
+ * open for it nor counts it as a participant, and clients see the room as being recorded.
+ */
+export function mintRecorderToken(
+  server: Pick<LiveKitServer, "apiKey" | "apiSecret">,
+  lecture: Pick<Lecture, "roomName">,
+  now = Date.now(),
+): string {
+  const seconds = Math.floor(now / 1000);
+  return signToken(server.apiKey, server.apiSecret, {
+    video: {
+      room: lecture.roomName,
+      roomJoin: true,
+      canSubscribe: true,
+      canPublish: false,
+      canPublishData: false,
+      hidden: true,
+      recorder: true,
+    },
+    kind: "egress",
+    name: "Recorder",
+    metadata: JSON.stringify({ role: "recorder" }),
+    sub: RECORDER_IDENTITY,
+    nbf: seconds,
+    exp: seconds + TOKEN_TTL_S,
+  });
+}

@@ -325,3 +325,57 @@ export async function startLocalLiveKit(opts: StartOptions): Promise<LocalLiveKi
     [Symbol.asyncDispose]: stop,
   };
 }
+
+/** Mirae's own media worker (media/, Go: the lecture recorder), built beside the server. */
+export const MEDIA_BIN = Deno.env.get("MIRAE_MEDIA_BIN") ?? `${TOOLS_BIN}/mirae-media`;
+const MEDIA_SRC = `${root}media`;
+
+/** The newest modification time of the media worker's sources (go.mod, go.sum, *.go). */
+async function mediaSourcesChanged(dir = MEDIA_SRC): Promise<number> {
+  let newest = 0;
+  for await (const e of Deno.readDir(dir)) {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory) newest = Math.max(newest, await mediaSourcesChanged(path));
+    else if (/\.go$|^go\.(mod|sum)$/.test(e.name)) {
+      newest = Math.max(newest, (await Deno.stat(path)).mtime?.getTime() ?? 0);
+    }
+  }
+  return newest;
+}
+
+/**
+ * Builds the media worker (`go build` of media/ into .tools/bin/mirae-media) when it is
+ * missing or older than its sources (go build creates the folder); its Go modules
+ * (LiveKit's Go SDK v2.19.0, pinned in media/go.sum) come from the module cache or proxy.
+ * Throws with what to install when Go is missing, or with Go's output when the build fails.
+ */
+export async function ensureMediaWorker(
+  log: (line: string) => void = console.log,
+): Promise<string> {
+  if (Deno.env.get("MIRAE_MEDIA_BIN")) return MEDIA_BIN;
+  const built = await Deno.stat(MEDIA_BIN).then((s) => s.mtime?.getTime() ?? 0, () => -1);
+  if (built >= 0 && built >= await mediaSourcesChanged()) return MEDIA_BIN;
+  const go = await findGo();
+  if (!go) {
+    throw new Error(
+      "Recording lectures needs Go 1.24 or newer (https://go.dev/dl/) to build the recorder " +
+        "(media/, once). Install it and restart Mirae.",
+    );
+  }
+  log("Building the lecture recorder (media/, go build; first run only)…");
+  const started = Date.now();
+
+  const out = await new Deno.Command(go, {
+    args: ["build", "-o", MEDIA_BIN, "./cmd/mirae-media"],
+    cwd: MEDIA_SRC,
+    env: { GOFLAGS: "-mod=mod" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    const tail = new TextDecoder().decode(out.stderr).split("\n").slice(-15).join("\n");
+    throw new Error(`go build of the recorder (media/) failed:\n${tail}`);
+  }
+  log(`Lecture recorder built in ${Math.round((Date.now() - started) / 1000)} s.`);
+  return MEDIA_BIN;
+}

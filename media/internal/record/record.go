@@ -1,0 +1,382 @@
+// Package record is the `record` role of mirae-media: it joins a lecture's room as a hidden,
+// subscribe-only participant and writes the teacher's video and microphone into a WebM file as
+// the RTP arrives (depacketized, never decoded or re-encoded).
+//
+// What it prints on stdout, one JSON object a line, for the app's supervisor:
+//
+//	{"event":"started","at":<unix ms of the file's time 0>}
+//	{"event":"closed","durationMs":N}
+//
+// Exit status: 0 closed with a recording, 3 closed with nothing recorded, 1 failed.
+package record
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/livekit/protocol/livekit"
+	lksdk "github.com/livekit/server-sdk-go/v2"
+	"github.com/livekit/server-sdk-go/v2/pkg/samplebuilder"
+	"github.com/pion/rtp/codecs"
+	"github.com/pion/webrtc/v4"
+)
+
+// A frame read from one subscribed track.
+type frame struct {
+	source   livekit.TrackSource
+	video    bool
+	keyframe bool
+	ms       int64 // on the recorder's clock (ms since it started)
+	data     []byte
+}
+
+// trackClock maps a track's RTP timestamps onto the recorder's clock: the first frame at its
+// arrival time, the rest by their RTP distance from it (smooth, and in step across tracks).
+type trackClock struct {
+	started bool
+	last    uint32
+	elapsed int64 // RTP ticks since the first frame
+	baseMs  int64
+	rate    int64
+}
+
+func (c *trackClock) ms(ts uint32, nowMs int64) int64 {
+	if !c.started {
+		c.started, c.last, c.baseMs = true, ts, nowMs
+		return nowMs
+	}
+	c.elapsed += int64(int32(ts - c.last))
+	c.last = ts
+	return c.baseMs + c.elapsed*1000/c.rate
+}
+
+type recorder struct {
+	out    string
+	epoch  time.Time
+	frames chan frame
+	mu     sync.Mutex
+	// PLI senders of the subscribed video tracks, by source.
+	pli map[livekit.TrackSource]func()
+	// Whether the teacher publishes a microphone (decides the audio track when the file starts).
+	micPublished bool
+	opusChannels uint16
+	stop         chan struct{}
+	stopOnce     sync.Once
+}
+
+func (r *recorder) nowMs() int64 { return time.Since(r.epoch).Milliseconds() }
+
+func (r *recorder) requestStop() { r.stopOnce.Do(func() { close(r.stop) }) }
+
+func emit(v map[string]any) {
+	b, _ := json.Marshal(v)
+	fmt.Fprintln(os.Stdout, string(b))
+}
+
+func isTeacher(p *lksdk.RemoteParticipant) bool {
+	var meta struct {
+		Role string `json:"role"`
+	}
+	_ = json.Unmarshal([]byte(p.Metadata()), &meta)
+	return meta.Role == "teacher"
+}
+
+var wanted = map[livekit.TrackSource]bool{
+	livekit.TrackSource_CAMERA:       true,
+	livekit.TrackSource_SCREEN_SHARE: true,
+	livekit.TrackSource_MICROPHONE:   true,
+}
+
+// consider subscribes to a teacher's camera, screen share and microphone.
+func (r *recorder) consider(pub *lksdk.RemoteTrackPublication, p *lksdk.RemoteParticipant) {
+	if !isTeacher(p) || !wanted[pub.Source()] {
+		return
+	}
+	if pub.Source() == livekit.TrackSource_MICROPHONE {
+		r.mu.Lock()
+		r.micPublished = true
+		r.mu.Unlock()
+	}
+	if err := pub.SetSubscribed(true); err != nil {
+		fmt.Fprintf(os.Stderr, "subscribe %s: %v\n", pub.SID(), err)
+	}
+}
+
+func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPublication, p *lksdk.RemoteParticipant) {
+	mime := strings.ToLower(track.Codec().MimeType)
+	source := pub.Source()
+	video := mime == "video/vp8"
+	if !video && mime != "audio/opus" {
+		fmt.Fprintf(os.Stderr, "not recorded: %s track %s (only VP8 and Opus are)\n", mime, pub.SID())
+		return
+	}
+	var sb *samplebuilder.SampleBuilder
+	if video {
+		// The highest simulcast layer (720p): what was taught, at its best.
+		_ = pub.SetVideoQuality(livekit.VideoQuality_HIGH)
+		pli := func() { p.WritePLI(track.SSRC()) }
+		r.mu.Lock()
+		r.pli[source] = pli
+		r.mu.Unlock()
+		pli()
+		sb = samplebuilder.New(200, &codecs.VP8Packet{}, track.Codec().ClockRate,
+			samplebuilder.WithPacketDroppedHandler(func() { r.frames <- frame{source: source, video: true, ms: -1} }))
+	} else {
+		r.mu.Lock()
+		r.opusChannels = track.Codec().Channels
+		r.mu.Unlock()
+		sb = samplebuilder.New(50, &codecs.OpusPacket{}, track.Codec().ClockRate)
+	}
+	clock := &trackClock{rate: int64(track.Codec().ClockRate)}
+	go func() {
+		defer func() {
+			if video {
+				r.mu.Lock()
+				delete(r.pli, source)
+				r.mu.Unlock()
+				r.frames <- frame{source: source, video: true, ms: -2}
+			}
+		}()
+		for {
+			pkt, _, err := track.ReadRTP()
+			if err != nil {
+				return
+			}
+			sb.Push(pkt)
+			for {
+				s, ts := sb.PopWithTimestamp()
+				if s == nil {
+					break
+				}
+				select {
+				case r.frames <- frame{
+					source: source, video: video, keyframe: video && isVP8Keyframe(s.Data),
+					ms: clock.ms(ts, r.nowMs()), data: s.Data,
+				}:
+				case <-r.stop:
+					return
+				}
+			}
+		}
+	}()
+}
+
+// activeSource: the screen share while there is one, else the camera.
+func (r *recorder) activeSource() livekit.TrackSource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.pli[livekit.TrackSource_SCREEN_SHARE]; ok {
+		return livekit.TrackSource_SCREEN_SHARE
+	}
+	return livekit.TrackSource_CAMERA
+}
+
+func (r *recorder) askKeyframe(source livekit.TrackSource) {
+	r.mu.Lock()
+	pli := r.pli[source]
+	r.mu.Unlock()
+	if pli != nil {
+		pli()
+	}
+}
+
+// write is the one writer: it starts the file at the first video keyframe, switches sources on
+// keyframes, waits for a keyframe after lost packets, and keeps timestamps rising per track.
+func (r *recorder) write() (int64, error) {
+	var mux *muxer
+	var zero int64
+	// Frames held from the first keyframe until the microphone is known (the teacher's page
+	// publishes it just after the camera): the audio track must be in the file's header.
+	var pending []frame
+	holdUntil := int64(-1)
+	var source livekit.TrackSource = -1
+	needKey := true
+	lastAsk := int64(-10_000)
+	var lastVideo, lastAudio int64 = -1, -1
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	put := func(f frame) error {
+		if f.video {
+			ms := f.ms - zero
+			if ms <= lastVideo {
+				ms = lastVideo + 1
+			}
+			lastVideo = ms
+			return mux.write(videoTrack, f.keyframe, ms, f.data)
+		}
+		ms := f.ms - zero
+		if ms <= lastAudio {
+			ms = lastAudio + 1
+		}
+		lastAudio = ms
+		return mux.write(audioTrack, true, ms, f.data)
+	}
+	begin := func() error {
+		r.mu.Lock()
+		audio, ch := r.micPublished, r.opusChannels
+		r.mu.Unlock()
+		var err error
+		if mux, err = newMuxer(r.out, pending[0].data, audio, ch); err != nil {
+			return err
+		}
+		emit(map[string]any{"event": "started", "at": r.epoch.UnixMilli() + zero})
+		for _, f := range pending {
+			if err := put(f); err != nil {
+				return err
+			}
+		}
+		pending = nil
+		return nil
+	}
+	micKnown := func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.micPublished && r.opusChannels > 0
+	}
+	finish := func() (int64, error) {
+		if mux == nil && len(pending) > 0 {
+			if err := begin(); err != nil {
+				return 0, err
+			}
+		}
+		if mux == nil {
+			return 0, nil
+		}
+		err := mux.close()
+		return mux.lastMs, err
+	}
+	for {
+		select {
+		case <-r.stop:
+			return finish()
+		case <-tick.C:
+			if mux != nil {
+				mux.writeDuration()
+			} else if len(pending) > 0 && r.nowMs() >= holdUntil {
+				if err := begin(); err != nil {
+					return 0, err
+				}
+			}
+			if needKey && r.nowMs()-lastAsk >= 1000 {
+				lastAsk = r.nowMs()
+				r.askKeyframe(r.activeSource())
+			}
+		case f := <-r.frames:
+			if f.video {
+				active := r.activeSource()
+				if active != source {
+					source, needKey = active, true
+					r.askKeyframe(active)
+					lastAsk = r.nowMs()
+				}
+				if f.source != source {
+					continue
+				}
+				if f.ms < 0 { // packets lost (-1) or track gone (-2): wait for a keyframe
+					needKey = true
+					r.askKeyframe(source)
+					lastAsk = r.nowMs()
+					continue
+				}
+				if needKey && !f.keyframe {
+					continue
+				}
+				needKey = false
+				if mux == nil {
+					if len(pending) == 0 {
+						zero, holdUntil = f.ms, r.nowMs()+2000
+					}
+					pending = append(pending, f)
+					if micKnown() || r.nowMs() >= holdUntil {
+						if err := begin(); err != nil {
+							return 0, err
+						}
+					}
+					continue
+				}
+				if err := put(f); err != nil {
+					return mux.lastMs, err
+				}
+			} else if f.source == livekit.TrackSource_MICROPHONE && len(pending)+boolInt(mux != nil) > 0 && f.ms >= zero {
+				if mux == nil {
+					pending = append(pending, f)
+					continue
+				}
+				if err := put(f); err != nil {
+					return mux.lastMs, err
+				}
+			}
+		}
+	}
+}
+
+// Main runs `mirae-media record`; it returns the exit status.
+func Main(args []string) int {
+	fs := flag.NewFlagSet("record", flag.ExitOnError)
+	url := fs.String("url", "", "LiveKit server URL (ws:// or wss://)")
+	out := fs.String("out", "", "WebM file to write")
+	maxDuration := fs.Duration("max-duration", 6*time.Hour, "stop after this long")
+	_ = fs.Parse(args)
+	token := os.Getenv("MIRAE_MEDIA_TOKEN")
+	if *url == "" || *out == "" || token == "" {
+		fmt.Fprintln(os.Stderr, "record needs --url, --out and MIRAE_MEDIA_TOKEN")
+		return 2
+	}
+	r := &recorder{
+		out: *out, epoch: time.Now(), frames: make(chan frame, 256),
+		pli: map[livekit.TrackSource]func(){}, stop: make(chan struct{}),
+	}
+	cb := &lksdk.RoomCallback{
+		ParticipantCallback: lksdk.ParticipantCallback{
+			OnTrackPublished:  r.consider,
+			OnTrackSubscribed: r.onSubscribed,
+		},
+		OnDisconnected: r.requestStop,
+	}
+	room, err := lksdk.ConnectToRoomWithToken(*url, token, cb, lksdk.WithAutoSubscribe(false))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "could not join the room: %v\n", err)
+		return 1
+	}
+	for _, p := range room.GetRemoteParticipants() {
+		for _, pub := range p.TrackPublications() {
+			if rp, ok := pub.(*lksdk.RemoteTrackPublication); ok {
+				r.consider(rp, p)
+			}
+		}
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		select {
+		case <-sig:
+		case <-time.After(*maxDuration):
+		}
+		r.requestStop()
+	}()
+	durationMs, werr := r.write()
+	room.Disconnect()
+	if werr != nil {
+		fmt.Fprintf(os.Stderr, "writing %s: %v\n", *out, werr)
+		return 1
+	}
+	emit(map[string]any{"event": "closed", "durationMs": durationMs})
+	if durationMs == 0 {
+		return 3
+	}
+	return 0
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
