@@ -290,6 +290,76 @@ Deno.test("[today] grading queue: work handed in before the counters existed is 
   assert.deepEqual(await countAwaitingGrade(t.kv, [old.id]), [1]);
 });
 
+/**
+ * The real KV, counting what is read through it: keys got one by one or in batches, and
+ * entries listed.
+ */
+function countingKv(kv: Deno.Kv) {
+  const reads = { keys: 0, listed: 0 };
+  const counted = new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "get") reads.keys++;
+      if (prop === "getMany") {
+        return (keys: Deno.KvKey[], opts?: { consistency?: Deno.KvConsistencyLevel }) => {
+          reads.keys += keys.length;
+          return target.getMany(keys, opts);
+        };
+      }
+      if (prop === "list") {
+        return (selector: Deno.KvListSelector, opts?: Deno.KvListOptions) => {
+          const iter = target.list(selector, opts);
+          const wrapped: Deno.KvListIterator<unknown> = new Proxy(iter, {
+            get(it, p) {
+              if (p === "next") {
+                return async () => {
+                  const r = await it.next();
+                  if (!r.done) reads.listed++;
+                  return r;
+                };
+              }
+              if (p === Symbol.asyncIterator) return () => wrapped;
+              const v = Reflect.get(it, p);
+              return typeof v === "function" ? v.bind(it) : v;
+            },
+          });
+          return wrapped;
+        };
+      }
+      const v = Reflect.get(target, prop);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  return { kv: counted, reads };
+}
+
+Deno.test("[today] reads do not grow with the class's submissions (a teacher of 200 hands-in)", async () => {
+  await using t = await testApp();
+  const org = await randomOrg(t.kv, { timeZone: TZ });
+  const teacher = await randomUser(t.kv, org.id, "teacher");
+  const me = await randomUser(t.kv, org.id, "student");
+  const cls = await randomClass(t.kv, org.id, { teachers: [teacher], students: [me] });
+  const a = await assignmentDue(t.kv, cls, teacher, "Essay", Date.now() + DAY);
+  const handIn = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const s = await randomUser(t.kv, org.id, "student");
+      await commit(addMemberOps(t.kv.atomic(), cls.id, s, "student"));
+      await submitWork(t.kv, { assignment: a, student: s, text: "x", fileIds: [] });
+    }
+  };
+  const readsFor = async (user: User) => {
+    const c = countingKv(t.kv);
+    await gatherToday(c.kv, user);
+    return c.reads;
+  };
+  await handIn(2);
+  const before = { teacher: await readsFor(teacher), student: await readsFor(me) };
+  await handIn(200);
+  const after = { teacher: await readsFor(teacher), student: await readsFor(me) };
+  assert.deepEqual(after, before);
+  assert.ok(before.teacher.keys + before.teacher.listed < 40, JSON.stringify(before));
+  assert.equal((await gatherToday(t.kv, teacher)).toGrade[0].waiting, 202);
+});
+
 // ---------------------------------------------------------------------------------------------
 // The page
 
