@@ -45,6 +45,9 @@ export async function requireUploadAccess(
   purpose: FilePurpose,
 ): Promise<void> {
   const { cls, role } = await classAccess(kv, actor, classId);
+  if (purpose === "recording") {
+    throw forbidden("Recordings are made by the app when a recorded lecture is live.");
+  }
   if (purpose === "attachment" && role === "student") {
     throw forbidden("Only this class's teachers and school admins can attach files.");
   }
