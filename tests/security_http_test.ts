@@ -70,6 +70,23 @@ Deno.test("[http] one body limit: forms, JSON and octet-stream alike get 413 in 
     assert.ok(body.sent() < 2 * MB, `read ${body.sent()} bytes`);
   });
 
+  await t.step("the page says so in the visitor's language", async () => {
+    for (const [lang, text] of [["ko", "1 MB보다 큽니다"], ["zh", "超过 1 MB"]]) {
+      const res = await ctx.app.request("/signin", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "accept-language": lang,
+        },
+        body: bigBody(2 * MB).stream,
+      });
+      assert.equal(res.status, 413);
+      const html = await res.text();
+      assert.match(html, new RegExp(`<html lang="${lang}`));
+      assert.ok(html.includes(text), lang);
+    }
+  });
+
   await t.step("a declared Content-Length over the limit: 413 before a byte is read", async () => {
     const body = bigBody(20 * MB);
     const res = await ctx.app.request("/join/anything", {

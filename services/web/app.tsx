@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { type ComponentType, h, type VNode } from "preact";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Config } from "@/fresh.config.ts";
-import { translator } from "../i18n/i18n.ts";
+import { negotiateLocale, translator } from "../i18n/i18n.ts";
 import { LiveKitLink } from "../livekit/link.ts";
 import { unreadCount } from "../notifications/notifications.ts";
 import type { ApiEnv, ApiRoute } from "./api.ts";
@@ -22,7 +22,8 @@ import type {
   RouteContext,
   State,
 } from "./define.ts";
-import { bodyLimit, MAX_BODY_BYTES, MAX_CSV_BYTES } from "./body_limit.ts";
+import { bodyLimit, formatLimit, MAX_BODY_BYTES, MAX_CSV_BYTES } from "./body_limit.ts";
+import { getCookies, LANG_COOKIE } from "./cookies.ts";
 import { AppError, toAppError, zodDetails } from "./errors.ts";
 import { buildIslands, ISLANDS_PREFIX } from "./islands.ts";
 import { registerIslands, renderDocument } from "./render.tsx";
@@ -53,6 +54,18 @@ export { MAX_BODY_BYTES as MAX_JSON_BYTES, MAX_CSV_BYTES };
 const UPLOAD_PATH = "/api/v1/files";
 
 const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/** The body limit of a request: uploads are the file store's, CSV rosters large, the rest small. */
+function bodyLimitFor(c: Context): number {
+  const type = c.req.header("content-type") ?? "";
+  if (
+    c.req.method === "POST" && c.req.path === UPLOAD_PATH &&
+    type.startsWith("application/octet-stream")
+  ) return Infinity;
+  return type.startsWith("text/csv") && c.req.path.startsWith("/api/")
+    ? MAX_CSV_BYTES
+    : MAX_BODY_BYTES;
+}
 
 /** Creates the app. Nothing is opened or started here: `kv` comes from the caller. */
 export function createApp({ kv, config, manifest, livekit }: AppOptions) {
@@ -181,6 +194,20 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
   }
   app.onError(errorResponse);
 
+  /** A refused body on a page, in the visitor's language (the limit runs before _middleware). */
+  function pageRefusal(c: Context<ApiEnv>, err: AppError): AppError {
+    const state = c.var.state;
+    const chosen = getCookies(c.req.raw)[LANG_COOKIE];
+    state.locale = negotiateLocale(c.req.header("accept-language") ?? null, chosen);
+    state.t = translator(state.locale);
+    return new AppError(
+      err.code,
+      err.code === "payload_too_large"
+        ? state.t("error.bodyTooLarge", { size: formatLimit(bodyLimitFor(c)) })
+        : state.t("error.bodyTimeout"),
+    );
+  }
+
   app.notFound((c) => {
     if (new URL(c.req.url).pathname.startsWith("/api/") || !c.var.state) {
       return c.json(new AppError("not_found", "No such endpoint").toBody(), 404);
@@ -200,18 +227,10 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
   app.use(
     "*",
     bodyLimit({
-      limitFor: (c) => {
-        const type = c.req.header("content-type") ?? "";
-        if (
-          c.req.method === "POST" && c.req.path === UPLOAD_PATH &&
-          type.startsWith("application/octet-stream")
-        ) return Infinity;
-        return type.startsWith("text/csv") && c.req.path.startsWith("/api/")
-          ? MAX_CSV_BYTES
-          : MAX_BODY_BYTES;
-      },
+      limitFor: bodyLimitFor,
       idleMs: config.bodyIdleTimeoutMs,
-      refuse: errorResponse,
+      refuse: (err, c) =>
+        errorResponse(c.req.path.startsWith("/api/") ? err : pageRefusal(c, err), c),
     }),
   );
 

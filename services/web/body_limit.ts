@@ -2,10 +2,15 @@
  * One limit for every request body, applied before a byte of it is read. A declared
  * Content-Length over the limit is answered 413 at once; a body without one (chunked) is
  * counted while it streams and stopped at the limit. A body that sends nothing for a while
- * (a slow-loris client holding the connection) is stopped with 408. After such an answer the
- * connection is closed rather than read to the end: Deno's server would otherwise go on
- * reading the rest of the body at whatever pace the client sends it (measured: a 413 held a
- * slow upload for as long as it lasted).
+ * (a slow-loris client) is refused with 408.
+ *
+ * After a 413, or any answer given before a large body was read, the connection is closed
+ * rather than read to its end: Deno's server (2.9) would otherwise go on reading the rest at
+ * whatever pace the client sends it (measured: a 413 held a slow upload for as long as it
+ * lasted), and `Connection: close` alone does not stop it. A 408 cannot close it: while a read
+ * of the stalled body is pending, Deno keeps the socket whatever the answer, so cutting such
+ * connections (and half-sent headers, which Deno.serve has no timeout for) is the reverse
+ * proxy's job.
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
@@ -17,12 +22,16 @@ export const MAX_BODY_BYTES = 1 << 20;
 /** Largest CSV roster. */
 export const MAX_CSV_BYTES = 20 << 20;
 
+/** A limit in words: "1 MB", "64 KB". */
+export function formatLimit(maxBytes: number): string {
+  return maxBytes >= 1 << 20 ? `${maxBytes / (1 << 20)} MB` : `${maxBytes >> 10} KB`;
+}
+
 /** 413 for a body over `maxBytes`. */
 export function bodyTooLarge(maxBytes: number): AppError {
-  const size = maxBytes >= 1 << 20 ? `${maxBytes / (1 << 20)} MB` : `${maxBytes >> 10} KB`;
   return new AppError(
     "payload_too_large",
-    `The request body is larger than ${size}. Send less at once.`,
+    `The request body is larger than ${formatLimit(maxBytes)}. Send less at once.`,
     [{ message: `limit: ${maxBytes} bytes` }],
   );
 }
