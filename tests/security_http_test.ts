@@ -10,7 +10,15 @@ import { MAX_BODY_BYTES } from "@/services/web/body_limit.ts";
 import { safeNext } from "@/services/web/forms.ts";
 import { staticFiles } from "@/services/web/static.ts";
 import { Hono } from "hono";
-import { bearer, browserSessionFor, randomOrg, randomUser, testApp, tokenFor } from "./helpers.ts";
+import {
+  bearer,
+  browserSessionFor,
+  randomOrg,
+  randomUser,
+  TEST_PASSWORD,
+  testApp,
+  tokenFor,
+} from "./helpers.ts";
 
 const MB = 1 << 20;
 const LIVEKIT = {
@@ -225,6 +233,22 @@ Deno.test("[http] CR/LF in next: a redirect home, not a 500", async () => {
     });
     assert.equal(res.status, 303, next);
     assert.equal(res.headers.get("location"), "/");
+  }
+});
+
+Deno.test("[http] sign-in with next=/%09/evil.example or CR/LF: home, with the cookie", async () => {
+  await using ctx = await testApp();
+  const org = await randomOrg(ctx.kv);
+  const user = await randomUser(ctx.kv, org.id, "teacher");
+  for (const next of ["%2F%09%2Fevil.example", "%2F%0D%0Aset-cookie%3A%20x%3D1", "%2F%5Cevil"]) {
+    const res = await ctx.app.request(`/signin?next=${next}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ login: user.email!, password: TEST_PASSWORD }).toString(),
+    });
+    assert.equal(res.status, 303, next);
+    assert.equal(res.headers.get("location"), "/");
+    assert.match(res.headers.get("set-cookie")!, /^mirae_session=/);
   }
 });
 
