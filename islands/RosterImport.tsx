@@ -64,8 +64,9 @@ interface RosterReport {
   ok: boolean;
   totalRows: number;
   counts: { create: number; add: number; unchanged: number; invalid: number };
-  errors: { line: number; column?: string; message: string }[];
-  warnings: { line: number; message: string }[];
+  /** `text` is the message in this page's language (the API keeps `message` English). */
+  errors: { line: number; column?: string; message: string; text?: string }[];
+  warnings: { line: number; message: string; text?: string }[];
   rows?: {
     line: number;
     name: string;
@@ -78,7 +79,7 @@ interface RosterReport {
 
 interface Problem {
   message: string;
-  details: { line?: number; column?: string; message: string }[];
+  details: { line?: number; column?: string; message: string; text?: string }[];
 }
 
 type Phase = "idle" | "uploading" | "validating";
@@ -344,7 +345,7 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
                   <tr key={i}>
                     <td>{e.line !== undefined ? `${L.line} ${e.line}` : "—"}</td>
                     {hasColumns && <td>{e.column ?? ""}</td>}
-                    <td>{e.message}</td>
+                    <td>{e.text ?? e.message}</td>
                   </tr>
                 ))}
               </tbody>
@@ -361,7 +362,7 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
           <h3>{L.warningsTitle}</h3>
           <ul>
             {report.warnings.slice(0, SHOW_ERRORS).map((w, i) => (
-              <li key={i}>{L.line} {w.line} — {w.message}</li>
+              <li key={i}>{L.line} {w.line} — {w.text ?? w.message}</li>
             ))}
           </ul>
         </div>

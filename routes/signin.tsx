@@ -1,4 +1,4 @@
-import { signIn, SignInSchema } from "@/services/auth/signin.ts";
+import { signIn, signInErrorText, SignInSchema } from "@/services/auth/signin.ts";
 import { cookieHeader, SESSION_COOKIE } from "@/services/web/cookies.ts";
 import type { Handlers, PageProps } from "@/services/web/define.ts";
 import { AppError } from "@/services/web/errors.ts";
@@ -39,7 +39,7 @@ export const handler: Handlers<Data> = {
       });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      const message = err.details?.[0]?.message ?? err.message;
+      const message = signInErrorText(state.t, err);
       const headers: Record<string, string> = { ...err.headers };
       return ctx.render(
         { login: fields.login, school: fields.school, error: message },

@@ -315,3 +315,43 @@ Deno.test("[roster api] the class page tells a teacher that teacher rows need an
     t.close();
   }
 });
+
+Deno.test("[roster api] row errors and warnings come in the page's language (text), the message stays English", async () => {
+  const { t, one, empty, path } = await world();
+  try {
+    const auth = bearer(await tokenFor(t.kv, one.teacherA));
+    // Line 2: no name; line 3: a role nobody knows; line 4: a teacher row in a teacher's file.
+    const csv =
+      "이름,학번,역할,메모\n,2026801,학생,\n홍길동,2026802,학부모,\n김선생,2026803,교사,\n";
+    const cases = [
+      { lang: "ko", missing: "이름이 없습니다.", role: "역할 “학부모”을(를) 알 수 없습니다." },
+      { lang: "zh", missing: "缺少姓名。", role: "无法识别角色“学部母”" },
+    ] as const;
+    for (const c of cases) {
+      const res = await t.app.request(
+        path(empty.id, "?dryRun=true"),
+        csvPost(
+          { ...auth, cookie: `mirae_lang=${c.lang}` },
+          c.lang === "zh" ? csv.replace("학부모", "学部母") : csv,
+        ),
+      );
+      assert.equal(res.status, 200);
+      const body = await res.json();
+      assert.deepEqual(
+        body.errors.map((e: { line: number; code: string }) => [e.line, e.code]),
+        [[2, "nameMissing"], [3, "roleUnknown"], [4, "teacherRowByTeacher"]],
+      );
+      assert.equal(body.errors[0].message, "The name is missing.");
+      assert.equal(body.errors[0].text, c.missing);
+      assert.ok(body.errors[1].text.startsWith(c.role), body.errors[1].text);
+      assert.match(body.errors[2].message, /^Only school admins/);
+      assert.doesNotMatch(body.errors[2].text, /[A-Za-z]{4}/, "translated");
+      // The unknown column 메모 is a warning, translated too.
+      assert.equal(body.warnings[0].code, "unknownColumn");
+      assert.match(body.warnings[0].text, /메모/);
+      assert.doesNotMatch(body.warnings[0].text, /Unknown column/);
+    }
+  } finally {
+    t.close();
+  }
+});

@@ -1,5 +1,6 @@
 import { beginCodeSignIn, completeCodeSignIn } from "@/services/auth/codes.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/services/auth/passwords.ts";
+import { signInErrorText } from "@/services/auth/signin.ts";
 import { linkSecret } from "@/services/classes/join_links.ts";
 import { cookieHeader, SESSION_COOKIE } from "@/services/web/cookies.ts";
 import type { Handlers, PageProps, State } from "@/services/web/define.ts";
@@ -16,15 +17,16 @@ interface Data {
 
 /** The reader's message for a refused step (the throttle's wait as the service says it). */
 function message(state: State, err: AppError, step: "code" | "password"): string {
-  if (err.code === "rate_limited") return err.message;
+  if (err.code === "rate_limited") return signInErrorText(state.t, err);
   if (step === "password") {
     return err.code === "unauthorized"
       ? state.t("signin.setup.expired")
       : state.t("account.error.length", { min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH });
   }
-  return err.code === "unauthorized"
-    ? state.t("signin.code.wrong")
-    : err.details?.[0]?.message ?? err.message;
+  if (err.code === "unauthorized") return state.t("signin.code.wrong");
+  return err.details?.[0]?.path?.[0] === "code"
+    ? state.t("signin.error.code")
+    : signInErrorText(state.t, err);
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Translate } from "../i18n/i18n.ts";
 import { AppError } from "../web/errors.ts";
 import { findOrgBySlug } from "../orgs/orgs.ts";
 import {
@@ -140,4 +141,21 @@ export async function signIn(
   if (needsRehash(hash)) await setPasswordHash(kv, user.id, await hashPassword(input.password));
   const { token, session } = await createSession(kv, user, { ttlMs: opts.ttlMs, kind: opts.kind });
   return { user, token, session };
+}
+
+/**
+ * A refused sign-in in the reader's language, for the pages (the errors' messages are the
+ * API's English): by the error's code and field, and for the throttle the wait its
+ * Retry-After says.
+ */
+export function signInErrorText(t: Translate, err: AppError): string {
+  if (err.code === "rate_limited") {
+    const seconds = Number(err.headers?.["retry-after"] ?? 60);
+    return t("signin.error.rateLimited", { minutes: Math.max(1, Math.ceil(seconds / 60)) });
+  }
+  if (err.code === "unauthorized") return t("signin.error.wrong");
+  const field = err.details?.[0]?.path?.[0];
+  if (field === "login") return t("signin.error.login");
+  if (field === "password") return t("signin.error.password");
+  return t("signin.error.invalid");
 }

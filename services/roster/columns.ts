@@ -7,17 +7,92 @@
 import { z } from "zod";
 import type { CsvRecord } from "../csv/csv.ts";
 import { MAX_NAME_LENGTH, normalizeDisplayName, normalizeEmail } from "../orgs/users.ts";
+import type { MessageKey, Translate } from "../i18n/i18n.ts";
 import { AppError } from "../web/errors.ts";
 
 /** The columns a roster file may have, by their canonical header. */
 export const ROSTER_COLUMNS = ["name", "email", "student_number", "role"] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 
-/** A problem with the file, reported against a physical line (and the column, if one). */
+/**
+ * A problem with the file, reported against a physical line (and the column, if one). The
+ * message is English (the API's); `code` and `params` let a page say it in its reader's
+ * language (`issueText`, `admin.import.issue.<code>` in the admin catalog).
+ */
 export interface RosterIssue {
   line: number;
   column?: RosterColumn;
+  code: RosterIssueCode;
+  params?: Record<string, string | number>;
   message: string;
+}
+
+/** Every kind of problem or warning an import reports (each has a translation). */
+export const ROSTER_ISSUE_CODES = [
+  "csvSyntax",
+  "fileEmpty",
+  "tooManyRows",
+  "noRows",
+  "unknownColumn",
+  "noHeader",
+  "duplicateColumn",
+  "noNameColumn",
+  "noLoginColumn",
+  "shifted",
+  "nameMissing",
+  "nameTooLong",
+  "emailInvalid",
+  "numberTooLong",
+  "noLogin",
+  "roleUnknown",
+  "teacherRowByTeacher",
+  "emailTwice",
+  "numberTwice",
+  "emailTaken",
+  "twoPeople",
+  "emailOtherNumber",
+  "numberOtherEmail",
+  "roleMismatch",
+  "samePerson",
+  "inClassAs",
+  "reclaim",
+  "notSaved",
+  "nameDiffers",
+] as const;
+export type RosterIssueCode = (typeof ROSTER_ISSUE_CODES)[number];
+
+/** Builds an issue (`params` are also what `issueText` fills in). */
+export function rosterIssue(
+  line: number,
+  code: RosterIssueCode,
+  message: string,
+  params?: RosterIssue["params"],
+  column?: RosterColumn,
+): RosterIssue {
+  return {
+    line,
+    code,
+    message,
+    ...(params ? { params } : {}),
+    ...(column ? { column } : {}),
+  };
+}
+
+/** Params whose values are roles, said in the reader's language too. */
+const ROLE_PARAMS = new Set(["role", "actual", "wanted"]);
+
+/**
+ * An issue in the reader's language: its code's translation with the params filled in (role
+ * values translated as well); the English message for a code without one.
+ */
+export function issueText(t: Translate, issue: Pick<RosterIssue, "code" | "params">): string {
+  const params: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(issue.params ?? {})) {
+    params[k] = ROLE_PARAMS.has(k) && typeof v === "string"
+      ? t(`admin.import.role.${v}` as MessageKey)
+      : v;
+  }
+  return t(`admin.import.issue.${issue.code}` as MessageKey, params);
 }
 
 /** One valid row, normalised: what the import would store. */
@@ -36,12 +111,58 @@ export interface RosterHeader {
   width: number;
 }
 
+/**
+ * Headers by language, as schools' spreadsheets name them (compared after `headerKey`):
+ * English, Korean (이름, 학번, 역할, 이메일) and Chinese (姓名, 学号, 角色, 邮箱).
+ */
 const ALIASES: Record<string, RosterColumn> = {
   name: "name",
+  full_name: "name",
   email: "email",
   e_mail: "email",
+  mail: "email",
+  email_address: "email",
   student_number: "student_number",
+  student_no: "student_number",
+  student_id: "student_number",
+  number: "student_number",
   role: "role",
+  이름: "name",
+  성명: "name",
+  학생_이름: "name",
+  학번: "student_number",
+  학생_번호: "student_number",
+  역할: "role",
+  구분: "role",
+  이메일: "email",
+  메일: "email",
+  전자우편: "email",
+  姓名: "name",
+  名字: "name",
+  学号: "student_number",
+  學號: "student_number",
+  角色: "role",
+  身份: "role",
+  邮箱: "email",
+  电子邮件: "email",
+  电子邮箱: "email",
+  邮件: "email",
+};
+
+/** Role values by language: student/학생/学生, teacher/교사/선생님/教师/老师. */
+const ROLE_VALUES: Record<string, RosterRow["role"]> = {
+  student: "student",
+  학생: "student",
+  学生: "student",
+  學生: "student",
+  teacher: "teacher",
+  교사: "teacher",
+  선생님: "teacher",
+  교원: "teacher",
+  教师: "teacher",
+  老师: "teacher",
+  教師: "teacher",
+  老師: "teacher",
 };
 
 const EmailSchema = z.email().max(254);
@@ -94,33 +215,46 @@ export function readHeader(record: CsvRecord): {
     const column = ALIASES[headerKey(raw)];
     if (!column) {
       const label = raw.trim();
-      warnings.push({
-        line,
-        message: label
-          ? `Unknown column "${label}" (column ${i + 1}) is ignored; ` +
-            "known columns are name, email, student_number and role."
-          : `Column ${i + 1} has no header; its values are ignored.`,
-      });
+      warnings.push(
+        label
+          ? rosterIssue(
+            line,
+            "unknownColumn",
+            `Unknown column "${label}" (column ${i + 1}) is ignored; ` +
+              "known columns are name, email, student_number and role.",
+            { label, column: i + 1 },
+          )
+          : rosterIssue(
+            line,
+            "noHeader",
+            `Column ${i + 1} has no header; its values are ignored.`,
+            { column: i + 1 },
+          ),
+      );
     } else if (index[column] !== undefined) {
-      errors.push({
+      const first = index[column]! + 1;
+      errors.push(rosterIssue(
         line,
+        "duplicateColumn",
+        `The column "${column}" appears twice (columns ${first} and ${i + 1}); keep one.`,
+        { name: raw.trim(), first, second: i + 1 },
         column,
-        message: `The column "${column}" appears twice (columns ${index[column]! + 1} and ${
-          i + 1
-        }); keep one.`,
-      });
+      ));
     } else {
       index[column] = i;
     }
   });
   if (index.name === undefined) {
-    errors.push({ line, column: "name", message: 'The header has no "name" column.' });
+    errors.push(
+      rosterIssue(line, "noNameColumn", 'The header has no "name" column.', undefined, "name"),
+    );
   }
   if (index.email === undefined && index.student_number === undefined) {
-    errors.push({
+    errors.push(rosterIssue(
       line,
-      message: 'The header needs an "email" or a "student_number" column (or both).',
-    });
+      "noLoginColumn",
+      'The header needs an "email" or a "student_number" column (or both).',
+    ));
   }
   return { header: { index, width: record.fields.length }, errors, warnings };
 }
@@ -151,56 +285,67 @@ export function readRow(
   if (fields.length > header.width && fields.slice(header.width).some((f) => f.trim() !== "")) {
     // The values are shifted, so any other problem found on this line would mislead.
     return {
-      errors: [{
+      errors: [rosterIssue(
         line,
-        message: `This line has ${fields.length} values but the header has ${header.width} ` +
+        "shifted",
+        `This line has ${fields.length} values but the header has ${header.width} ` +
           "columns. Put values that contain commas in double quotes.",
-      }],
+        { values: fields.length, columns: header.width },
+      )],
     };
   }
 
   const name = normalizeDisplayName(cell("name"));
-  if (!name) errors.push({ line, column: "name", message: "The name is missing." });
-  else if (name.length > MAX_NAME_LENGTH) {
-    errors.push({
+  if (!name) {
+    errors.push(rosterIssue(line, "nameMissing", "The name is missing.", undefined, "name"));
+  } else if (name.length > MAX_NAME_LENGTH) {
+    errors.push(rosterIssue(
       line,
-      column: "name",
-      message: `The name is longer than ${MAX_NAME_LENGTH} characters.`,
-    });
+      "nameTooLong",
+      `The name is longer than ${MAX_NAME_LENGTH} characters.`,
+      { max: MAX_NAME_LENGTH },
+      "name",
+    ));
   }
 
   const rawEmail = cell("email");
   const email = rawEmail ? normalizeEmail(rawEmail) : undefined;
   const emailOk = !email || EmailSchema.safeParse(email).success;
   if (!emailOk) {
-    errors.push({
+    errors.push(rosterIssue(
       line,
-      column: "email",
-      message: `"${rawEmail}" is not a valid email address.`,
-    });
+      "emailInvalid",
+      `"${rawEmail}" is not a valid email address.`,
+      { value: rawEmail },
+      "email",
+    ));
   }
 
   const studentNumber = cell("student_number") || undefined;
   const numberOk = !studentNumber || studentNumber.length <= 40;
   if (!numberOk) {
-    errors.push({
+    errors.push(rosterIssue(
       line,
-      column: "student_number",
-      message: "The student number is longer than 40 characters.",
-    });
+      "numberTooLong",
+      "The student number is longer than 40 characters.",
+      { max: 40 },
+      "student_number",
+    ));
   }
   if (!email && !studentNumber) {
-    errors.push({ line, message: "Each person needs an email or a student number." });
+    errors.push(rosterIssue(line, "noLogin", "Each person needs an email or a student number."));
   }
 
   const rawRole = cell("role");
-  const role = rawRole.toLowerCase() || "student";
-  if (role !== "student" && role !== "teacher") {
-    errors.push({
+  const role = rawRole ? ROLE_VALUES[rawRole.toLowerCase()] : "student";
+  if (!role) {
+    errors.push(rosterIssue(
       line,
-      column: "role",
-      message: `The role "${rawRole}" is not known; use student or teacher.`,
-    });
+      "roleUnknown",
+      `The role "${rawRole}" is not known; use student or teacher.`,
+      { value: rawRole },
+      "role",
+    ));
   }
 
   // The valid keys are returned even for a bad row, so duplicates of it are still found.
@@ -209,7 +354,7 @@ export function readRow(
     studentNumber: numberOk ? studentNumber : undefined,
   };
   if (errors.length) return { ...keys, errors };
-  const row: RosterRow = { line, name, role: role as RosterRow["role"] };
+  const row: RosterRow = { line, name, role: role! };
   if (email) row.email = email;
   if (studentNumber) row.studentNumber = studentNumber;
   return { row, ...keys, errors };

@@ -27,15 +27,19 @@ import { type CsvRecord, CsvSyntaxError, parseCsv } from "../csv/csv.ts";
 import { getClass } from "../classes/classes.ts";
 import { findClaimedEmails, reclaimEmails } from "../classes/unconfirmed_emails.ts";
 import type { ClassMember } from "../classes/members.ts";
-import { newUser, type User, UserSchema } from "../orgs/users.ts";
+import { nameKey, newUser, type User, UserSchema } from "../orgs/users.ts";
+import type { Translate } from "../i18n/i18n.ts";
 import { AppError } from "../web/errors.ts";
 import { getManyValues, type Write, writeRosterBatches } from "./batches.ts";
 import {
   isBlankRecord,
+  issueText,
   readHeader,
   readRow,
   ROSTER_COLUMNS,
+  ROSTER_ISSUE_CODES,
   type RosterIssue,
+  rosterIssue,
   type RosterRow,
 } from "./columns.ts";
 
@@ -47,6 +51,17 @@ export const MAX_LISTED_ISSUES = 1000;
 export const MAX_PREVIEW_ROWS = 200;
 
 export const RosterActionSchema = z.enum(["create", "add", "unchanged"]);
+
+/** One problem or warning: English `message`, and `code` + `params` to translate it. */
+const RosterIssueSchema = z.object({
+  line: z.number().int(),
+  column: z.enum(ROSTER_COLUMNS).optional(),
+  code: z.enum(ROSTER_ISSUE_CODES),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  message: z.string(),
+  /** The message in the asker's language (pages' language: the `lang` cookie). */
+  text: z.string().optional(),
+});
 
 /** What a preview or an import found, row by row. */
 export const RosterReportSchema = z.object({
@@ -60,12 +75,8 @@ export const RosterReportSchema = z.object({
     unchanged: z.number().int(),
     invalid: z.number().int(),
   }),
-  errors: z.array(z.object({
-    line: z.number().int(),
-    column: z.enum(ROSTER_COLUMNS).optional(),
-    message: z.string(),
-  })),
-  warnings: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  errors: z.array(RosterIssueSchema),
+  warnings: z.array(RosterIssueSchema),
   /**
    * Rows whose email some join-link sign-up gave unconfirmed: importing gives the address to
    * this row's new account and takes it from those (services/classes/unconfirmed_emails.ts).
@@ -82,6 +93,18 @@ export const RosterReportSchema = z.object({
   })).optional(),
 });
 export type RosterReport = z.infer<typeof RosterReportSchema>;
+
+/**
+ * The report with each error and warning also in the reader's language (`text`), for the
+ * API's edge: the `message` stays English.
+ */
+export function localizeReport<R extends RosterReport>(report: R, t: Translate): R {
+  const say = <I extends RosterReport["errors"][number]>(i: I): I => ({
+    ...i,
+    text: issueText(t, i),
+  });
+  return { ...report, errors: report.errors.map(say), warnings: report.warnings.map(say) };
+}
 
 /** The school and class a roster is imported into, and who imports it. */
 export interface RosterScope {
@@ -216,22 +239,26 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
   } catch (err) {
     if (!(err instanceof CsvSyntaxError)) throw err;
     const message = err.message.replace(/^Line \d+: (.)/, (_, c: string) => c.toUpperCase());
-    errors.push({ line: err.line, message });
+    errors.push(rosterIssue(err.line, "csvSyntax", message));
     return finish(0);
   }
   if (!records.length) {
-    errors.push({ line: 1, message: "The file is empty. Its first line must name the columns." });
+    errors.push(
+      rosterIssue(1, "fileEmpty", "The file is empty. Its first line must name the columns."),
+    );
     return finish(0);
   }
   const head = readHeader(records[0]);
   warnings.push(...head.warnings);
   const data = records.slice(1).filter((r) => !isBlankRecord(r));
   if (data.length > MAX_ROSTER_ROWS) {
-    errors.push({
-      line: data[MAX_ROSTER_ROWS].line,
-      message: `The file has ${data.length} rows; at most ${MAX_ROSTER_ROWS} can be imported ` +
+    errors.push(rosterIssue(
+      data[MAX_ROSTER_ROWS].line,
+      "tooManyRows",
+      `The file has ${data.length} rows; at most ${MAX_ROSTER_ROWS} can be imported ` +
         "at once. Split it into smaller files.",
-    });
+      { rows: data.length, max: MAX_ROSTER_ROWS },
+    ));
     return finish(data.length);
   }
   if (head.errors.length) {
@@ -239,7 +266,9 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
     return finish(data.length);
   }
   if (!data.length) {
-    errors.push({ line: records[0].line, message: "The file has no people under its header." });
+    errors.push(
+      rosterIssue(records[0].line, "noRows", "The file has no people under its header."),
+    );
     return finish(0);
   }
 
@@ -257,24 +286,34 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
     const line = record.line;
     rowErrors.forEach(fail);
     if (row?.role === "teacher" && scope.by !== "admin") {
-      fail({
+      fail(rosterIssue(
         line,
-        column: "role",
-        message: "Only school admins can add teachers to a class. Remove this row or make " +
+        "teacherRowByTeacher",
+        "Only school admins can add teachers to a class. Remove this row or make " +
           "it a student, or ask a school admin to import the file.",
-      });
+        undefined,
+        "role",
+      ));
     }
     const sameEmail = email ? emailLines.get(email) : undefined;
     if (sameEmail) {
-      fail({ line, column: "email", message: `The email ${email} is also on line ${sameEmail}.` });
+      fail(rosterIssue(
+        line,
+        "emailTwice",
+        `The email ${email} is also on line ${sameEmail}.`,
+        { email: email!, other: sameEmail },
+        "email",
+      ));
     } else if (email) emailLines.set(email, line);
     const sameNumber = studentNumber ? numberLines.get(studentNumber) : undefined;
     if (sameNumber) {
-      fail({
+      fail(rosterIssue(
         line,
-        column: "student_number",
-        message: `The student number ${studentNumber} is also on line ${sameNumber}.`,
-      });
+        "numberTwice",
+        `The student number ${studentNumber} is also on line ${sameNumber}.`,
+        { number: studentNumber!, other: sameNumber },
+        "student_number",
+      ));
     } else if (studentNumber) numberLines.set(studentNumber, line);
     if (row && !badLines.has(line)) rows.push(row);
   }
@@ -295,18 +334,34 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
     const byEmail = email ? people.byEmail.get(email) : undefined;
     const byNumber = studentNumber ? people.byNumber.get(studentNumber) : undefined;
     const user = byEmail ?? byNumber;
-    const problem = (column: RosterIssue["column"], message: string) =>
-      fail({ line, column, message });
+    const problem = (
+      column: RosterIssue["column"],
+      code: RosterIssue["code"],
+      message: string,
+      params?: RosterIssue["params"],
+    ) => fail(rosterIssue(line, code, message, params, column));
     if (email && usedElsewhere.has(email)) {
-      problem("email", "This email is already used by another account.");
+      problem("email", "emailTaken", "This email is already used by another account.");
     } else if (byEmail && byNumber && byEmail.id !== byNumber.id) {
-      problem(undefined, "The email and the student number belong to two different people.");
+      problem(
+        undefined,
+        "twoPeople",
+        "The email and the student number belong to two different people.",
+      );
     } else if (
       byEmail?.studentNumber && studentNumber && byEmail.studentNumber !== studentNumber
     ) {
-      problem("student_number", "This email belongs to someone with another student number.");
+      problem(
+        "student_number",
+        "emailOtherNumber",
+        "This email belongs to someone with another student number.",
+      );
     } else if (byNumber?.email && email && byNumber.email !== email) {
-      problem("email", "This student number belongs to someone with another email.");
+      problem(
+        "email",
+        "numberOtherEmail",
+        "This student number belongs to someone with another email.",
+      );
     }
     if (badLines.has(line)) continue;
     if (!user) {
@@ -314,11 +369,13 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
       counts.create++;
       if (email && claimed.has(email)) {
         reclaimed.push({ line, email });
-        warnings.push({
+        warnings.push(rosterIssue(
           line,
-          message: `Someone gave ${email} when joining by link, without confirming it. The ` +
+          "reclaim",
+          `Someone gave ${email} when joining by link, without confirming it. The ` +
             "import gives the address to this person; that account loses it.",
-        });
+          { email },
+        ));
       }
       continue;
     }
@@ -330,20 +387,44 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
     if (!roleOk) {
       problem(
         "role",
+        "roleMismatch",
         `This person is ${article(user.role)} in this school, not ${article(row.role)}.`,
+        { actual: user.role, wanted: row.role },
       );
     } else if (earlier) {
-      problem(undefined, `This is the same person as on line ${earlier}.`);
+      problem(
+        undefined,
+        "samePerson",
+        `This is the same person as on line ${earlier}.`,
+        { other: earlier },
+      );
     } else if (memberRole && memberRole !== row.role) {
-      problem("role", `This person is already in the class as ${article(memberRole)}.`);
+      problem(
+        "role",
+        "inClassAs",
+        `This person is already in the class as ${article(memberRole)}.`,
+        { role: memberRole },
+      );
     } else {
       matchedLines.set(user.id, line);
       if ((email && !user.email) || (studentNumber && !user.studentNumber)) {
-        warnings.push({
+        warnings.push(rosterIssue(
           line,
-          message: `${user.name} already exists; the import adds them to the class but does ` +
+          "notSaved",
+          `${user.name} already exists; the import adds them to the class but does ` +
             "not change their account, so the new email or student number is not saved.",
-        });
+          { name: user.name },
+        ));
+      }
+      if (nameKey(user.name) !== nameKey(row.name)) {
+        const key = studentNumber && byNumber ? studentNumber : user.email ?? "";
+        warnings.push(rosterIssue(
+          line,
+          "nameDiffers",
+          `${key} is ${user.name} in the school; this file says ${row.name}. The existing ` +
+            "account will be used (its name is not changed).",
+          { key, existing: user.name, given: row.name },
+        ));
       }
       const kind = memberRole ? "unchanged" : "add";
       actions.push({ kind, row, user });

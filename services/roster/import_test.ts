@@ -351,8 +351,10 @@ for (const c of CASES) {
       );
       errors.forEach(([, , pattern], i) => assert.match(report.errors[i].message, pattern));
       const warnings = c.warnings ?? [];
-      assert.deepEqual(report.warnings.map((x) => x.line), warnings.map(([line]) => line));
-      warnings.forEach(([, pattern], i) => assert.match(report.warnings[i].message, pattern));
+      // Rows under made-up names also warn that the name differs (its own test below).
+      const listed = report.warnings.filter((x) => x.code !== "nameDiffers");
+      assert.deepEqual(listed.map((x) => x.line), warnings.map(([line]) => line));
+      warnings.forEach(([, pattern], i) => assert.match(listed[i].message, pattern));
       if (c.rows) assert.deepEqual(report.rows, c.rows);
       assert.ok(!JSON.stringify(report).includes(w.other.id), "mentions the other school");
       assert.deepEqual(await snapshot(kv, w.org.id, w.cls.id), before, "analyze wrote something");
@@ -603,5 +605,72 @@ Deno.test("[roster] a teacher's file may not add teachers: a row error at previe
     assert.equal(created?.role, "teacher");
     assert.equal(await getMemberRole(kv, w.cls.id, created!.id), "teacher");
     assert.equal(await getMemberRole(kv, w.cls.id, w.admin.id), "teacher");
+  });
+});
+
+Deno.test("[roster] Korean headers and roles (이름, 학번, 역할, 이메일; 학생/교사) import", async () => {
+  await withWorld(async (kv, w) => {
+    const csv =
+      "\uFEFF이름,학번,역할,이메일\n김민준,2026101,학생,\n이서연,2026102,학생,seoyeon@example.org\n" +
+      "박선생,,교사,park.t@example.org\n";
+    const scope = { orgId: w.org.id, classId: w.cls.id, by: "admin" as const };
+    const preview = await analyzeRoster(kv, scope, csv);
+    assert.deepEqual(preview.errors, []);
+    assert.deepEqual(preview.warnings, []);
+    assert.deepEqual(preview.rows!.map((r) => [r.name, r.studentNumber, r.role]), [
+      ["김민준", "2026101", "student"],
+      ["이서연", "2026102", "student"],
+      ["박선생", undefined, "teacher"],
+    ]);
+    assert.deepEqual((await importRoster(kv, scope, csv)).counts, counts(3));
+    assert.equal((await findUserByNumber(kv, w.org.id, "2026102"))?.email, "seoyeon@example.org");
+    const teacher = await findUserByEmail(kv, "park.t@example.org");
+    assert.equal(await getMemberRole(kv, w.cls.id, teacher!.id), "teacher");
+  });
+});
+
+Deno.test("[roster] Chinese headers and roles (姓名, 学号, 角色, 邮箱; 学生/教师) import", async () => {
+  await withWorld(async (kv, w) => {
+    const csv = "姓名,学号,角色,邮箱\n张伟,2026201,学生,\n王老师,,教师,wang.t@example.org\n";
+    const scope = { orgId: w.org.id, classId: w.cls.id, by: "admin" as const };
+    const report = await importRoster(kv, scope, csv);
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(report.counts, counts(2));
+    assert.equal((await findUserByNumber(kv, w.org.id, "2026201"))?.name, "张伟");
+    assert.equal((await findUserByEmail(kv, "wang.t@example.org"))?.role, "teacher");
+  });
+});
+
+Deno.test("[roster] an unknown role value is a row error with a code and the value", async () => {
+  await withWorld(async (kv, w) => {
+    const scope = { orgId: w.org.id, classId: w.cls.id, by: "admin" as const };
+    const report = await analyzeRoster(kv, scope, "이름,학번,역할\n김민준,2026101,학부모\n");
+    assert.deepEqual(report.errors.map((e) => [e.line, e.column, e.code, e.params]), [
+      [2, "role", "roleUnknown", { value: "학부모" }],
+    ]);
+  });
+});
+
+Deno.test("[roster] a name that differs from the account a student number matches is a warning, not an error", async () => {
+  await withWorld(async (kv, w) => {
+    const scope = { orgId: w.org.id, classId: w.cls.id, by: "admin" as const };
+    // N1 is "Other Class Student" in the school; the file calls them 홍길동.
+    const report = await analyzeRoster(kv, scope, "name,student_number\n홍길동,N1\n");
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.counts, counts(0, 1));
+    assert.deepEqual(report.warnings.map((x) => [x.line, x.code, x.params]), [
+      [2, "nameDiffers", { key: "N1", existing: "Other Class Student", given: "홍길동" }],
+    ]);
+    assert.match(
+      report.warnings[0].message,
+      /^N1 is Other Class Student in the school; this file says 홍길동\. The existing account will be used/,
+    );
+    // The same name (in another case and spacing) does not warn.
+    const same = await analyzeRoster(kv, scope, "name,student_number\n other  class student ,N1\n");
+    assert.deepEqual(same.warnings, []);
+    // Importing uses the existing account and keeps its name.
+    await importRoster(kv, scope, "name,student_number\n홍길동,N1\n");
+    assert.equal(await getMemberRole(kv, w.cls.id, w.nonMember.id), "student");
+    assert.equal((await findUserByNumber(kv, w.org.id, "N1"))?.name, "Other Class Student");
   });
 });

@@ -151,6 +151,49 @@ export default defineMessages({
     "admin.links.removedJoiners":
       "Link turned off: {removed} removed from the class, {deleted} accounts deleted.",
     "admin.links.removeLater": "Remove who came through it ({count})",
+    "admin.import.role.admin": "School admin",
+    "admin.import.issue.csvSyntax":
+      'This line is not valid CSV: a quote is not closed or is followed by other text. Write quotes inside a value as two quotes ("").',
+    "admin.import.issue.fileEmpty": "The file is empty. Its first line must name the columns.",
+    "admin.import.issue.tooManyRows":
+      "The file has {rows} rows; at most {max} can be imported at once. Split it into smaller files.",
+    "admin.import.issue.noRows": "The file has no people under its header.",
+    "admin.import.issue.unknownColumn":
+      "Unknown column “{label}” (column {column}) is ignored; known columns are name, email, student_number and role.",
+    "admin.import.issue.noHeader": "Column {column} has no header; its values are ignored.",
+    "admin.import.issue.duplicateColumn":
+      "The column “{name}” appears twice (columns {first} and {second}); keep one.",
+    "admin.import.issue.noNameColumn": "The header has no name column.",
+    "admin.import.issue.noLoginColumn":
+      "The header needs an email or a student number column (or both).",
+    "admin.import.issue.shifted":
+      "This line has {values} values but the header has {columns} columns. Put values that contain commas in double quotes.",
+    "admin.import.issue.nameMissing": "The name is missing.",
+    "admin.import.issue.nameTooLong": "The name is longer than {max} characters.",
+    "admin.import.issue.emailInvalid": "“{value}” is not a valid email address.",
+    "admin.import.issue.numberTooLong": "The student number is longer than {max} characters.",
+    "admin.import.issue.noLogin": "Each person needs an email or a student number.",
+    "admin.import.issue.roleUnknown": "The role “{value}” is not known; use student or teacher.",
+    "admin.import.issue.teacherRowByTeacher":
+      "Only school admins can add teachers to a class. Remove this row or make it a student, or ask a school admin to import the file.",
+    "admin.import.issue.emailTwice": "The email {email} is also on line {other}.",
+    "admin.import.issue.numberTwice": "The student number {number} is also on line {other}.",
+    "admin.import.issue.emailTaken": "This email is already used by another account.",
+    "admin.import.issue.twoPeople":
+      "The email and the student number belong to two different people.",
+    "admin.import.issue.emailOtherNumber":
+      "This email belongs to someone with another student number.",
+    "admin.import.issue.numberOtherEmail":
+      "This student number belongs to someone with another email.",
+    "admin.import.issue.roleMismatch": "This person is a {actual} in this school, not a {wanted}.",
+    "admin.import.issue.samePerson": "This is the same person as on line {other}.",
+    "admin.import.issue.inClassAs": "This person is already in the class as a {role}.",
+    "admin.import.issue.reclaim":
+      "Someone gave {email} when joining by link, without confirming it. The import gives the address to this person; that account loses it.",
+    "admin.import.issue.notSaved":
+      "{name} already exists; the import adds them to the class but does not change their account, so the new email or student number is not saved.",
+    "admin.import.issue.nameDiffers":
+      "{key} is {existing} in the school; this file says {given}. The existing account will be used (its name is not changed).",
   },
   ko: {
     "admin.title": "학교 대시보드",
@@ -298,6 +341,48 @@ export default defineMessages({
     "admin.links.removedJoiners":
       "링크를 껐습니다. {removed}명을 수업에서 내보냈고 계정 {deleted}개를 삭제했습니다.",
     "admin.links.removeLater": "이 링크로 들어온 {count}명 내보내기",
+    "admin.import.role.admin": "학교 관리자",
+    "admin.import.issue.csvSyntax":
+      '이 줄은 올바른 CSV가 아닙니다. 따옴표가 닫히지 않았거나 따옴표 뒤에 다른 글자가 있습니다. 값 안의 따옴표는 두 번("") 쓰세요.',
+    "admin.import.issue.fileEmpty": "파일이 비어 있습니다. 첫 줄에 열 이름이 있어야 합니다.",
+    "admin.import.issue.tooManyRows":
+      "파일에 {rows}행이 있습니다. 한 번에 최대 {max}행까지 가져올 수 있으니 파일을 나누세요.",
+    "admin.import.issue.noRows": "머리글 아래에 사람이 없습니다.",
+    "admin.import.issue.unknownColumn":
+      "알 수 없는 열 “{label}”({column}번째 열)은 무시됩니다. 사용할 수 있는 열: 이름, 이메일, 학번, 역할.",
+    "admin.import.issue.noHeader": "{column}번째 열에 머리글이 없어 값이 무시됩니다.",
+    "admin.import.issue.duplicateColumn":
+      "“{name}” 열이 두 번 있습니다({first}번째와 {second}번째 열). 하나만 남기세요.",
+    "admin.import.issue.noNameColumn": "머리글에 이름 열이 없습니다.",
+    "admin.import.issue.noLoginColumn":
+      "머리글에 이메일 열이나 학번 열(또는 둘 다)이 있어야 합니다.",
+    "admin.import.issue.shifted":
+      "이 줄에는 값이 {values}개인데 머리글은 {columns}열입니다. 쉼표가 들어간 값은 큰따옴표로 감싸세요.",
+    "admin.import.issue.nameMissing": "이름이 없습니다.",
+    "admin.import.issue.nameTooLong": "이름이 {max}자보다 깁니다.",
+    "admin.import.issue.emailInvalid": "“{value}”은(는) 올바른 이메일 주소가 아닙니다.",
+    "admin.import.issue.numberTooLong": "학번이 {max}자보다 깁니다.",
+    "admin.import.issue.noLogin": "사람마다 이메일이나 학번이 있어야 합니다.",
+    "admin.import.issue.roleUnknown":
+      "역할 “{value}”을(를) 알 수 없습니다. 학생 또는 교사로 쓰세요.",
+    "admin.import.issue.teacherRowByTeacher":
+      "교사는 학교 관리자만 수업에 추가할 수 있습니다. 이 행을 지우거나 학생으로 바꾸거나, 학교 관리자에게 가져오기를 부탁하세요.",
+    "admin.import.issue.emailTwice": "이메일 {email}이(가) {other}번째 줄에도 있습니다.",
+    "admin.import.issue.numberTwice": "학번 {number}이(가) {other}번째 줄에도 있습니다.",
+    "admin.import.issue.emailTaken": "이 이메일은 이미 다른 계정이 쓰고 있습니다.",
+    "admin.import.issue.twoPeople": "이메일과 학번이 서로 다른 두 사람의 것입니다.",
+    "admin.import.issue.emailOtherNumber": "이 이메일은 학번이 다른 사람의 것입니다.",
+    "admin.import.issue.numberOtherEmail": "이 학번은 이메일이 다른 사람의 것입니다.",
+    "admin.import.issue.roleMismatch":
+      "이 사람은 이 학교에서 {wanted}이(가) 아니라 {actual}입니다.",
+    "admin.import.issue.samePerson": "{other}번째 줄과 같은 사람입니다.",
+    "admin.import.issue.inClassAs": "이 사람은 이미 이 수업에 {role}(으)로 있습니다.",
+    "admin.import.issue.reclaim":
+      "누군가 링크로 참여하면서 {email}을(를) 확인 없이 입력했습니다. 가져오기를 하면 이 주소는 이 사람에게 가고, 그 계정에서는 빠집니다.",
+    "admin.import.issue.notSaved":
+      "{name} 님은 이미 있습니다. 수업에는 추가되지만 계정은 바뀌지 않으므로 새 이메일이나 학번은 저장되지 않습니다.",
+    "admin.import.issue.nameDiffers":
+      "{key}은(는) 학교에 {existing}(으)로 등록되어 있는데 이 파일에는 {given}(으)로 적혀 있습니다. 기존 계정을 사용합니다(이름은 바뀌지 않습니다).",
   },
   zh: {
     "admin.title": "学校管理面板",
@@ -438,5 +523,43 @@ export default defineMessages({
     "admin.links.confirmButton": "关闭链接",
     "admin.links.removedJoiners": "链接已关闭：已从班级移除 {removed} 人，删除 {deleted} 个账号。",
     "admin.links.removeLater": "移除通过它加入的 {count} 人",
+    "admin.import.role.admin": "学校管理员",
+    "admin.import.issue.csvSyntax":
+      '这一行不是有效的 CSV：引号没有闭合，或引号后面还有其他字符。值里的引号请写成两个（""）。',
+    "admin.import.issue.fileEmpty": "文件是空的。第一行必须是列名。",
+    "admin.import.issue.tooManyRows": "文件有 {rows} 行，一次最多导入 {max} 行。请拆成几个小文件。",
+    "admin.import.issue.noRows": "表头下面没有任何人。",
+    "admin.import.issue.unknownColumn":
+      "未知的列“{label}”（第 {column} 列）将被忽略；可用的列：姓名、邮箱、学号、角色。",
+    "admin.import.issue.noHeader": "第 {column} 列没有表头，其中的值将被忽略。",
+    "admin.import.issue.duplicateColumn":
+      "“{name}”列出现了两次（第 {first} 列和第 {second} 列），请只保留一列。",
+    "admin.import.issue.noNameColumn": "表头里没有姓名列。",
+    "admin.import.issue.noLoginColumn": "表头需要邮箱列或学号列（或两者都有）。",
+    "admin.import.issue.shifted":
+      "这一行有 {values} 个值，但表头只有 {columns} 列。含逗号的值请用英文双引号括起来。",
+    "admin.import.issue.nameMissing": "缺少姓名。",
+    "admin.import.issue.nameTooLong": "姓名超过 {max} 个字符。",
+    "admin.import.issue.emailInvalid": "“{value}”不是有效的邮箱地址。",
+    "admin.import.issue.numberTooLong": "学号超过 {max} 个字符。",
+    "admin.import.issue.noLogin": "每个人都需要邮箱或学号。",
+    "admin.import.issue.roleUnknown": "无法识别角色“{value}”，请填写学生或教师。",
+    "admin.import.issue.teacherRowByTeacher":
+      "只有学校管理员可以把教师加入班级。请删除这一行或改为学生，或请学校管理员导入此文件。",
+    "admin.import.issue.emailTwice": "邮箱 {email} 在第 {other} 行也出现了。",
+    "admin.import.issue.numberTwice": "学号 {number} 在第 {other} 行也出现了。",
+    "admin.import.issue.emailTaken": "这个邮箱已被其他账号使用。",
+    "admin.import.issue.twoPeople": "邮箱和学号分别属于两个不同的人。",
+    "admin.import.issue.emailOtherNumber": "这个邮箱属于另一个学号的人。",
+    "admin.import.issue.numberOtherEmail": "这个学号属于另一个邮箱的人。",
+    "admin.import.issue.roleMismatch": "此人在本校是{actual}，不是{wanted}。",
+    "admin.import.issue.samePerson": "此人与第 {other} 行是同一个人。",
+    "admin.import.issue.inClassAs": "此人已经以{role}身份在班级中。",
+    "admin.import.issue.reclaim":
+      "有人通过链接加入时填写了 {email}，但没有确认。导入后这个地址归此人，那个账号将失去它。",
+    "admin.import.issue.notSaved":
+      "{name} 已经存在：导入会把其加入班级，但不修改其账号，因此新的邮箱或学号不会保存。",
+    "admin.import.issue.nameDiffers":
+      "{key} 在学校里是 {existing}，此文件写的是 {given}。将使用已有账号（姓名不变）。",
   },
 });

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { classAccess, requireActor, requireClassRole } from "@/services/auth/access.ts";
 import { MemberRoleSchema } from "@/services/classes/members.ts";
-import { analyzeRoster, importRoster, RosterReportSchema } from "@/services/roster/import.ts";
+import {
+  analyzeRoster,
+  importRoster,
+  localizeReport,
+  RosterReportSchema,
+} from "@/services/roster/import.ts";
 import { decodeCsvUpload } from "@/services/roster/columns.ts";
 import { listRosterView, RosterPageSchema } from "@/services/roster/view.ts";
 import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
@@ -39,7 +44,10 @@ export const GET = defineApi({
 export const POST = defineApi({
   summary: "Import a class roster from CSV (preview with ?dryRun=true)",
   description: "Columns by header: name, email and/or student_number, role (student or " +
-    "teacher; student when absent; teacher rows only in a school admin's import). " +
+    "teacher; student when absent; teacher rows only in a school admin's import); Korean " +
+    "(이름, 이메일, 학번, 역할: 학생/교사) and Chinese (姓名, 邮箱, 学号, 角色: 学生/教师) headers " +
+    "and roles are read too. Each problem has an English `message`, a `code` with `params`, " +
+    "and `text` in the asker's language. " +
     "All-or-nothing: any problem (reported by line) means " +
     "nothing is written. Importing the same file again changes nothing.",
   tags: ["roster"],
@@ -63,14 +71,15 @@ export const POST = defineApi({
     415: json(ErrorResponseSchema, "The body is not text/csv in UTF-8"),
   },
 }, async (c) => {
-  const { kv } = c.var.state;
+  const { kv, t } = c.var.state;
   const { classId } = c.req.valid("param");
   const actor = requireActor(c.var.state);
   const { role } = await requireClassRole(kv, actor, classId, ["admin", "teacher"]);
   const text = decodeCsvUpload(c.req.header("content-type"), await c.req.arrayBuffer());
   const scope = { orgId: actor.user.orgId, classId, by: role };
   if (c.req.valid("query").dryRun === "true") {
-    return c.json({ ...await analyzeRoster(kv, scope, text), committed: false }, 200);
+    const report = await analyzeRoster(kv, scope, text);
+    return c.json(localizeReport({ ...report, committed: false }, t), 200);
   }
-  return c.json(await importRoster(kv, scope, text), 200);
+  return c.json(localizeReport(await importRoster(kv, scope, text), t), 200);
 });
