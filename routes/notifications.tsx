@@ -8,6 +8,7 @@ import {
   type Notification,
   type NotificationKind,
   type NotificationPage,
+  openNotification,
 } from "@/services/notifications/notifications.ts";
 import { getOrg } from "@/services/orgs/orgs.ts";
 import type { Handlers, PageProps, State } from "@/services/web/define.ts";
@@ -42,11 +43,18 @@ export const handler: Handlers<Data> = {
     return ctx.render({ page, timeZone: org.timeZone, later: !!cursor });
   },
 
-  /** `intent`: read (with `id`) or readAll; back to the page it came from. */
+  /**
+   * `intent`: open (with `id`: marks it read and goes where it links, e.g. the lecture), read
+   * (with `id`) or readAll (back to the page it came from).
+   */
   async POST(req, ctx) {
     const { kv } = ctx.state;
     const { user } = requireActor(ctx.state);
     const fields = await readForm(req);
+    if (fields.intent === "open" && fields.id) {
+      const n = await openNotification(kv, user.id, fields.id.slice(0, 40));
+      return redirect((n && localLink(n)) ?? "/notifications");
+    }
     if (fields.intent === "readAll") await markRead(kv, user.id, "all");
     else if (fields.id) await markRead(kv, user.id, [fields.id.slice(0, 40)]);
     return redirect(safeNext(fields.next, "/notifications"));
@@ -120,7 +128,17 @@ export default function NotificationsPage({ data, state, url }: PageProps<Data>)
                         {t(KIND_LABELS[n.kind])}
                       </span>
                       {!n.readAt && <span class="sr-only">{t("coursework.notif.new")}</span>}
-                      <strong>{link ? <a href={link}>{text.title}</a> : text.title}</strong>
+                      <strong>
+                        {!link ? text.title : n.readAt ? <a href={link}>{text.title}</a> : (
+                          // One tap opens it and marks it read (the badge goes down).
+                          <form method="post" action="/notifications" class="notif-open">
+                            <CsrfField state={state} />
+                            <input type="hidden" name="intent" value="open" />
+                            <input type="hidden" name="id" value={n.id} />
+                            <button type="submit" class="link">{text.title}</button>
+                          </form>
+                        )}
+                      </strong>
                       <p>{text.body}</p>
                       <small class="muted">
                         <time

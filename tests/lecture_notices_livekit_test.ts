@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { scheduleLecture } from "@/services/lectures/lectures.ts";
 import type { LiveKitLink } from "@/services/livekit/link.ts";
 import { unreadCount } from "@/services/notifications/notifications.ts";
-import { bearer, testApp, tokenFor } from "./helpers.ts";
+import { bearer, browserSessionFor, testApp, tokenFor } from "./helpers.ts";
 import { notes, page, school } from "./lecture_notices.ts";
 import { startTestLiveKit } from "./livekit.ts";
 
@@ -49,13 +49,29 @@ Deno.test("[lecture notices] going live (real LiveKit, through the API) notifies
 
   // The list says it in the reader's language and links (one tap) to the lecture page.
   const en = await page(t, students[0], "/notifications");
-  assert.match(
-    en,
-    new RegExp(`<a href="/lectures/${lecture.id}">Class starts now: Fractions</a>`),
-  );
+  assert.ok(en.includes('<button type="submit" class="link">Class starts now: Fractions</button>'));
   assert.ok(en.includes("3-1 Math is live. Open it to join."));
   const ko = await page(t, students[0], "/notifications", "ko");
   assert.ok(ko.includes("지금 수업이 시작됩니다: Fractions") && ko.includes("지금 진행 중"));
   const zh = await page(t, students[0], "/notifications", "zh-CN");
   assert.ok(zh.includes("现在上课：Fractions") && zh.includes("1 条未读"));
+
+  // One tap: marked read, on to the lecture page. Someone else's id opens nothing of theirs.
+  const [mine] = await notes(t, students[0]);
+  const [theirs] = await notes(t, students[1]);
+  const { cookie, csrf } = await browserSessionFor(t.kv, students[0]);
+  const tap = (id: string) =>
+    t.app.request("/notifications", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ intent: "open", id, _csrf: csrf }),
+    });
+  const other = await tap(theirs.id);
+  assert.equal(other.headers.get("location"), "/notifications");
+  assert.equal(await unreadCount(t.kv, students[1].id), 1);
+  const opened = await tap(mine.id);
+  assert.equal(opened.status, 303);
+  assert.equal(opened.headers.get("location"), `/lectures/${lecture.id}`);
+  assert.equal(await unreadCount(t.kv, students[0].id), 0);
+  assert.ok(!(await page(t, students[0], "/classes")).includes("nav-count"), "the badge is gone");
 });

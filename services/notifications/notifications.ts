@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import { commit, listPage, MAX_MUTATIONS, newId } from "../db/kv.ts";
+import { commit, getRecord, listPage, MAX_MUTATIONS, newId } from "../db/kv.ts";
 
 export const NotificationKindSchema = z.enum([
   "reminder",
@@ -114,6 +114,20 @@ export async function notify(
     await commit(op);
   }
   return unique.length;
+}
+
+/**
+ * Opens one of a user's notifications: marks it read and returns it (null when the user has
+ * no such notification), so the caller can go where it links.
+ */
+export async function openNotification(
+  kv: Deno.Kv,
+  userId: string,
+  id: string,
+): Promise<Notification | null> {
+  const n = await getRecord(kv, NotificationSchema, ["notifications", userId, id]);
+  if (n && !n.readAt) await markRead(kv, userId, [id]);
+  return n;
 }
 
 /** A user's unread count. */

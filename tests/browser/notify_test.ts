@@ -2,7 +2,7 @@
  * "Class starts now" in real Chromium against the real app (main.ts with its own LiveKit
  * server, on the demo seed): the teacher goes live, the signed-in student's header badge
  * counts one more on their next page, and one tap on the notification opens the lecture
- * page, which joins the live room.
+ * page, which joins the live room (and the badge counts one less).
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
@@ -66,10 +66,12 @@ Deno.test({
       await link.click();
       await page.waitForURL(`${server.url}/notifications`);
       await screenshot(page, "notify-list");
-      // One tap on the notification: the lecture page, which joins the live lecture.
-      await page.getByRole("link", { name: `Class starts now: ${title}` }).click();
+      // One tap on the notification: the lecture page, which joins the live lecture; the
+      // notification is read, so the badge is back where it was.
+      await page.getByRole("button", { name: `Class starts now: ${title}`, exact: true }).click();
       await page.waitForURL(`${server.url}/lectures/${lectureId}`);
       await page.locator('.lecture-room[data-phase="live"]').waitFor({ timeout: 30_000 });
+      assert.equal(await count(), before);
       await screenshot(page, "notify-joined");
     } finally {
       await browser.close();
