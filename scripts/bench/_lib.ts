@@ -8,6 +8,8 @@ import { addMemberOps } from "@/services/classes/members.ts";
 import { commit } from "@/services/db/kv.ts";
 import { createOrg } from "@/services/orgs/orgs.ts";
 import { createUser, createUserOps, newUser, type User } from "@/services/orgs/users.ts";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
 import { ensureTools, type Tool } from "../setup.ts";
 
 /**
@@ -88,4 +90,31 @@ export async function seedClass(kv: Deno.Kv, slug: string, students: number) {
     await commit(op);
   }
   return { org, teacher, cls, students: people };
+}
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** livekit-client plus the lecture room's publish settings, as one script (global `LK`). */
+export async function bundleLiveKitClient(): Promise<string> {
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: root,
+      stdin: {
+        contents: `export * from "livekit-client";
+export { CAMERA_PUBLISH, CAMERA_RESOLUTION, newLectureRoom } from "./components/lecture/livekit.ts";`,
+        resolveDir: root,
+        loader: "ts",
+      },
+      bundle: true,
+      format: "iife",
+      globalName: "LK",
+      minify: true,
+      target: ["es2022"],
+      write: false,
+      logLevel: "silent",
+    });
+    return result.outputFiles[0].text;
+  } finally {
+    await esbuild.stop();
+  }
 }

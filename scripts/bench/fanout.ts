@@ -21,14 +21,12 @@
  * @module
  */
 /// <reference lib="dom" />
-import { fileURLToPath } from "node:url";
-import * as esbuild from "esbuild";
 import { RoomServiceClient } from "livekit-server-sdk";
 import type { Browser, Page } from "playwright-core";
 import { mintLectureToken } from "@/services/lectures/tokens.ts";
 import { generateKeys, type LocalLiveKit, startLocalLiveKit } from "@/services/livekit/local.ts";
 import { launchBrowser } from "@/tests/browser/browser.ts";
-import { needTools } from "./_lib.ts";
+import { bundleLiveKitClient, needTools } from "./_lib.ts";
 
 await needTools("chromium", "ffmpeg", "livekit");
 
@@ -51,7 +49,6 @@ const RAMP_BUDGET_MS = 170_000;
 const MIN_FPS = 5;
 const MAX_LOSS_PCT = 5;
 const ROOM = "lecture-fanout-bench";
-const root = fileURLToPath(new URL("../../", import.meta.url));
 
 // ---------------------------------------------------------------------------------------------
 // What runs in the pages (serialized by Playwright: no references to this module's scope).
@@ -360,31 +357,6 @@ async function makeCamera(dir: string): Promise<string> {
   return path;
 }
 
-/** livekit-client plus the lecture room's publish settings, as one script (global `LK`). */
-async function bundleClient(): Promise<string> {
-  try {
-    const result = await esbuild.build({
-      absWorkingDir: root,
-      stdin: {
-        contents: `export * from "livekit-client";
-export { CAMERA_PUBLISH, CAMERA_RESOLUTION, newLectureRoom } from "./components/lecture/livekit.ts";`,
-        resolveDir: root,
-        loader: "ts",
-      },
-      bundle: true,
-      format: "iife",
-      globalName: "LK",
-      minify: true,
-      target: ["es2022"],
-      write: false,
-      logLevel: "silent",
-    });
-    return result.outputFiles[0].text;
-  } finally {
-    await esbuild.stop();
-  }
-}
-
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 async function cleanup() {
   while (cleanups.length) {
@@ -419,7 +391,7 @@ async function run() {
   const dir = await Deno.makeTempDir({ prefix: "mirae-bench-fanout-" });
   cleanups.push(() => Deno.remove(dir, { recursive: true }));
 
-  const [camera, script] = await Promise.all([makeCamera(dir), bundleClient()]);
+  const [camera, script] = await Promise.all([makeCamera(dir), bundleLiveKitClient()]);
   const lk: LocalLiveKit = await startLocalLiveKit({
     dir: `${dir}/livekit`,
     keys: generateKeys(),

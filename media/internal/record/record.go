@@ -64,6 +64,8 @@ type recorder struct {
 	mu     sync.Mutex
 	// PLI senders of the subscribed video tracks, by source.
 	pli map[livekit.TrackSource]func()
+	// Width of each video source's top simulcast layer (what the recording waits for).
+	topWidth map[livekit.TrackSource]uint32
 	// Whether the teacher publishes a microphone (decides the audio track when the file starts).
 	micPublished bool
 	opusChannels uint16
@@ -103,7 +105,11 @@ func (r *recorder) consider(pub *lksdk.RemoteTrackPublication, p *lksdk.RemotePa
 		r.mu.Lock()
 		r.micPublished = true
 		r.mu.Unlock()
+	} else {
+		// Ask for the top simulcast layer before the first subscription settings go out.
+		_ = pub.SetVideoQuality(livekit.VideoQuality_HIGH)
 	}
+	fmt.Fprintf(os.Stderr, "subscribing to %s %s of %s\n", pub.Source(), pub.SID(), p.Identity())
 	if err := pub.SetSubscribed(true); err != nil {
 		fmt.Fprintf(os.Stderr, "subscribe %s: %v\n", pub.SID(), err)
 	}
@@ -124,6 +130,9 @@ func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrac
 		pli := func() { p.WritePLI(track.SSRC()) }
 		r.mu.Lock()
 		r.pli[source] = pli
+		if info := pub.TrackInfo(); info != nil {
+			r.topWidth[source] = info.Width
+		}
 		r.mu.Unlock()
 		pli()
 		sb = samplebuilder.New(200, &codecs.VP8Packet{}, track.Codec().ClockRate,
@@ -290,11 +299,27 @@ func (r *recorder) write() (int64, error) {
 				}
 				needKey = false
 				if mux == nil {
+					// The media server starts a subscription on a low simulcast layer and
+					// moves up: the file starts at the first keyframe of the top layer (or
+					// the largest seen within 3 s).
+					if f.keyframe && len(pending) > 0 {
+						w0, _ := vp8Size(pending[0].data)
+						if w, _ := vp8Size(f.data); w > w0 {
+							pending = pending[:0]
+						}
+					}
 					if len(pending) == 0 {
-						zero, holdUntil = f.ms, r.nowMs()+2000
+						zero = f.ms
+						if holdUntil < 0 {
+							holdUntil = r.nowMs() + 3000
+						}
 					}
 					pending = append(pending, f)
-					if micKnown() || r.nowMs() >= holdUntil {
+					w, _ := vp8Size(pending[0].data)
+					r.mu.Lock()
+					top := r.topWidth[source]
+					r.mu.Unlock()
+					if (micKnown() && uint64(top) <= w) || r.nowMs() >= holdUntil {
 						if err := begin(); err != nil {
 							return 0, err
 						}
@@ -331,7 +356,8 @@ func Main(args []string) int {
 	}
 	r := &recorder{
 		out: *out, epoch: time.Now(), frames: make(chan frame, 256),
-		pli: map[livekit.TrackSource]func(){}, stop: make(chan struct{}),
+		pli: map[livekit.TrackSource]func(){}, topWidth: map[livekit.TrackSource]uint32{},
+		stop: make(chan struct{}),
 	}
 	cb := &lksdk.RoomCallback{
 		ParticipantCallback: lksdk.ParticipantCallback{
