@@ -1,33 +1,13 @@
-import { useEffect, useRef, useState } from "preact/hooks";
-import {
-  fill,
-  formatSize,
-  type Problem,
-  sendJson,
-  type UploadedFile,
-  uploadFailure,
-  uploadFile,
-} from "@/components/island_client.ts";
+import { useEffect, useState } from "preact/hooks";
+import { ATTACHMENTS_FIELD_LABELS, AttachmentsField } from "@/components/AttachmentsField.tsx";
+import { fill, type Problem, sendJson, type UploadedFile } from "@/components/island_client.ts";
 
 /** The strings this island shows; the page passes them translated (see `labels`). */
 export const ASSIGNMENT_EDITOR_LABELS = [
+  ...ATTACHMENTS_FIELD_LABELS,
   "title",
   "instructions",
   "instructionsHint",
-  "attachments",
-  "attachmentsHint",
-  "addFiles",
-  "remove",
-  "delete",
-  "deleteConfirm",
-  "deleteYes",
-  "keep",
-  "deleting",
-  "refused",
-  "uploading",
-  "uploadingFile",
-  "tooMany",
-  "tooLarge",
   "points",
   "dueDate",
   "dueTime",
@@ -49,7 +29,6 @@ export const ASSIGNMENT_EDITOR_LABELS = [
   "pointsInvalid",
   "penaltyInvalid",
   "dueRequired",
-  "network",
   "savedNotPublished",
   "publishedNote",
   "fixFields",
@@ -124,17 +103,13 @@ export default function AssignmentEditor(
     String(a?.latePolicy.kind === "accept" ? a.latePolicy.penaltyPerDayPct : 10),
   );
   const [reminders, setReminders] = useState((a?.reminderHours ?? [24, 1]).join(", "));
-  const [upload, setUpload] = useState<{ name: string; loaded: number; total: number } | null>(
-    null,
-  );
   const [busy, setBusy] = useState<"" | "saving" | "publishing">("");
-  /** The attachment whose deletion is being confirmed, or being deleted. */
-  const [deleting, setDeleting] = useState<{ id: string; sent: boolean } | null>(null);
+  /** An upload or a file deletion is running. */
+  const [filesBusy, setFilesBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [bad, setBad] = useState<Set<Field>>(new Set());
-  const fileInput = useRef<HTMLInputElement>(null);
   const id = (s: string) => `assignment-${s}`;
-  const locked = !hydrated || busy !== "" || upload !== null || deleting?.sent === true;
+  const locked = !hydrated || busy !== "" || filesBusy;
 
   const fieldLabel: Record<Field, string> = {
     title: L.title,
@@ -149,65 +124,6 @@ export default function AssignmentEditor(
   function fail(message: string, fields: Field[] = [], details: Problem["details"] = []) {
     setProblem({ message, details });
     setBad(new Set(fields));
-  }
-
-  async function addFiles(files: File[]) {
-    if (fileInput.current) fileInput.current.value = "";
-    setProblem(null);
-    if (attachments.length + files.length > MAX_ATTACHMENTS) {
-      return fail(fill(L.tooMany, { max: MAX_ATTACHMENTS }), ["attachmentIds"]);
-    }
-    const added: UploadedFile[] = [];
-    for (const file of files) {
-      if (file.size > maxBytes) {
-        fail(
-          fill(L.tooLarge, {
-            name: file.name,
-            size: formatSize(file.size),
-            max: formatSize(maxBytes),
-          }),
-          ["attachmentIds"],
-        );
-        break;
-      }
-      setUpload({ name: file.name, loaded: 0, total: file.size });
-      try {
-        const stored = await uploadFile(
-          file,
-          { classId, purpose: "attachment" },
-          (p) => setUpload({ name: file.name, ...p }),
-          L.network,
-        );
-        added.push(stored);
-        setAttachments((old) => [...old, stored]);
-      } catch (err) {
-        fail(uploadFailure(err as Problem, file.name, L.refused, accept), ["attachmentIds"]);
-        break;
-      }
-    }
-    setUpload(null);
-  }
-
-  /**
-   * Deletes an attachment's file on the server at once (an assignment's file is taken off it
-   * there too), after the teacher confirmed it in the list.
-   */
-  async function deleteAttachment(f: UploadedFile) {
-    setProblem(null);
-    setDeleting({ id: f.id, sent: true });
-    const res = await sendJson(
-      "DELETE",
-      `/api/v1/files/${encodeURIComponent(f.id)}`,
-      undefined,
-      204,
-      L.network,
-    );
-    setDeleting(null);
-    // Already gone (404) is what was asked for.
-    if (!res.ok && res.problem.status !== 404) {
-      return fail(`${f.name}: ${res.problem.message}`, ["attachmentIds"]);
-    }
-    setAttachments((old) => old.filter((x) => x.id !== f.id));
   }
 
   /** The request body, or null after reporting what is wrong. */
@@ -313,7 +229,6 @@ export default function AssignmentEditor(
   }
 
   const invalid = (f: Field) => (bad.has(f) ? "true" : undefined);
-  const percent = upload?.total ? Math.round((upload.loaded / upload.total) * 100) : 0;
 
   return (
     <form
@@ -352,90 +267,21 @@ export default function AssignmentEditor(
         <small class="muted" id={id("instructions-hint")}>{L.instructionsHint}</small>
       </div>
 
-      <fieldset class="group" aria-invalid={invalid("attachmentIds")}>
-        <legend>{L.attachments}</legend>
-        {attachments.length > 0 && (
-          <ul class="file-list">
-            {attachments.map((f) => (
-              <li key={f.id}>
-                <span>{f.name}</span> <small class="muted">{formatSize(f.size)}</small>{" "}
-                {deleting?.id === f.id
-                  ? (
-                    <span role="group" aria-label={fill(L.deleteConfirm, { name: f.name })}>
-                      <span>
-                        {deleting.sent ? L.deleting : fill(L.deleteConfirm, { name: f.name })}
-                      </span>{" "}
-                      <button
-                        type="button"
-                        class="link danger"
-                        disabled={locked}
-                        onClick={() => void deleteAttachment(f)}
-                      >
-                        {L.deleteYes}
-                      </button>{" "}
-                      <button
-                        type="button"
-                        class="link"
-                        disabled={locked}
-                        onClick={() => setDeleting(null)}
-                      >
-                        {L.keep}
-                      </button>
-                    </span>
-                  )
-                  : (
-                    <>
-                      <button
-                        type="button"
-                        class="link"
-                        disabled={locked}
-                        aria-label={`${L.remove}: ${f.name}`}
-                        onClick={() => setAttachments((old) => old.filter((x) => x.id !== f.id))}
-                      >
-                        {L.remove}
-                      </button>{" "}
-                      <button
-                        type="button"
-                        class="link"
-                        disabled={locked}
-                        aria-label={`${L.delete}: ${f.name}`}
-                        onClick={() => setDeleting({ id: f.id, sent: false })}
-                      >
-                        {L.delete}
-                      </button>
-                    </>
-                  )}
-              </li>
-            ))}
-          </ul>
-        )}
-        <label class="file-pick">
-          <span>{L.addFiles}</span>
-          <input
-            id={id("files")}
-            type="file"
-            multiple
-            accept={accept}
-            ref={fileInput}
-            disabled={locked || attachments.length >= MAX_ATTACHMENTS}
-            aria-describedby={id("files-hint")}
-            onChange={(e) => void addFiles([...(e.currentTarget.files ?? [])])}
-          />
-        </label>
-        <small class="muted" id={id("files-hint")}>
-          {fill(L.attachmentsHint, { max: MAX_ATTACHMENTS, size: formatSize(maxBytes) })}
-        </small>
-        {/* Announces each file once; the percentage is shown, not read out at every step. */}
-        <p class="sr-only" aria-live="polite">
-          {upload ? fill(L.uploadingFile, { name: upload.name }) : ""}
-        </p>
-        {upload && (
-          <div class="stack tight">
-            <span aria-hidden="true">{fill(L.uploading, { name: upload.name, percent })}</span>
-            <progress value={upload.loaded} max={upload.total || 1} aria-label={upload.name} />
-          </div>
-        )}
-      </fieldset>
+      <AttachmentsField
+        classId={classId}
+        files={attachments}
+        onChange={setAttachments}
+        onBusy={setFilesBusy}
+        onProblem={(message) =>
+          message ? fail(message, ["attachmentIds"]) : (setProblem(null), setBad(new Set()))}
+        disabled={!hydrated || busy !== ""}
+        invalid={bad.has("attachmentIds")}
+        max={MAX_ATTACHMENTS}
+        maxBytes={maxBytes}
+        accept={accept}
+        idPrefix="assignment"
+        labels={L}
+      />
 
       <div class="row">
         <label class="short">
