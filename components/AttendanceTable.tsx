@@ -77,11 +77,16 @@ interface AttendanceTableProps {
   path: string;
   /** Rows per page. */
   pageSize: number;
+  /**
+   * A recorded lecture: seconds of its recording each student watched (services/recordings/),
+   * shown as its own column, apart from live attendance.
+   */
+  watched?: Map<string, number>;
 }
 
 /** The report table: one row per student, a search box and the pager. */
 export function AttendanceTable(
-  { state, report, timeZone, q, path, pageSize }: AttendanceTableProps,
+  { state, report, timeZone, q, path, pageSize, watched }: AttendanceTableProps,
 ) {
   const { t } = state;
   const href = (offset: number) => {
@@ -121,6 +126,7 @@ export function AttendanceTable(
                 <th scope="col">{t("attendance.col.firstJoin")}</th>
                 <th scope="col">{t("attendance.col.lastLeave")}</th>
                 <th scope="col" class="num">{t("attendance.col.joins")}</th>
+                {watched && <th scope="col" class="num">{t("recordings.watched")}</th>}
               </tr>
             </thead>
             <tbody>
@@ -138,6 +144,15 @@ export function AttendanceTable(
                   <td>{when(r.firstJoinAt)}</td>
                   <td>{r.online ? "" : when(r.lastLeaveAt)}</td>
                   <td class="num">{n(r.joins)}</td>
+                  {watched && (
+                    <td class="num" data-watched-s={watched.get(r.userId) ?? 0}>
+                      {watched.has(r.userId)
+                        ? t("recordings.watchedMinutes", {
+                          minutes: n(Math.round(watched.get(r.userId)! / 60)),
+                        })
+                        : "—"}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -21,7 +21,7 @@ import {
 } from "@/services/recordings/recordings.ts";
 import type { User } from "@/services/orgs/users.ts";
 import type { Actor } from "@/services/web/define.ts";
-import { bearer, testApp, tokenFor, twoSchools } from "./helpers.ts";
+import { bearer, browserSessionFor, testApp, tokenFor, twoSchools } from "./helpers.ts";
 
 /** The first bytes of a WebM file (EBML header, DocType "webm"), then `size` bytes of body. */
 function webmBytes(size: number): Uint8Array {
@@ -41,7 +41,12 @@ async function world() {
     title: "Fractions",
     startsAt: new Date().toISOString(),
   });
-  const ended: Lecture = { ...lecture, status: "ended", endedAt: new Date().toISOString() };
+  const ended: Lecture = {
+    ...lecture,
+    status: "ended",
+    openedAt: new Date(Date.now() - 120_000).toISOString(),
+    endedAt: new Date().toISOString(),
+  };
   await t.kv.set(["lectures", lecture.id], ended);
   const bytes = webmBytes(3 * CHUNK_BYTES + 1234);
   const started = new Date(Date.now() - 60_000);
@@ -254,6 +259,15 @@ Deno.test("[recordings] watching is counted apart from attendance, spans merged"
     const list = await (await w.call(w.one.teacherA, "GET", `/lectures/${w.lecture.id}/recordings`))
       .json();
     assert.deepEqual(list.views, [{ userId: w.one.studentA.id, seconds: 30 }]);
+    // The attendance page shows it in its own column.
+    const { cookie } = await browserSessionFor(w.t.kv, w.one.teacherA);
+    const page = await w.t.app.request(`/lectures/${w.lecture.id}/attendance`, {
+      headers: { cookie },
+    });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /Watched recording/);
+    assert.match(html, /data-watched-s="30"/);
     // Live attendance is untouched by watching.
     const live = [];
     for await (const e of w.t.kv.list({ prefix: ["attendance_intervals", w.lecture.id] })) {

@@ -8,6 +8,7 @@ import {
 import { ClassCrumbs, formatNumber, formatWhen } from "@/components/Coursework.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
 import { type LectureAttendance, lectureAttendance } from "@/services/attendance/report.ts";
+import { listLectureRecordings, listRecordingViews } from "@/services/recordings/recordings.ts";
 import { type ClassRole, requireActor, TEACHERS } from "@/services/auth/access.ts";
 import type { Class } from "@/services/classes/classes.ts";
 import { lectureAccess, updateLecture } from "@/services/lectures/lectures.ts";
@@ -27,6 +28,8 @@ interface Data {
   report: LectureAttendance;
   timeZone: string;
   q: string;
+  /** A recorded lecture: seconds of the recording each student watched. */
+  watched?: Map<string, number>;
   notice?: "saved";
   error?: "invalid";
 }
@@ -55,8 +58,11 @@ async function show(
     }),
     getOrg(kv, lecture.orgId),
   ]);
+  const watched = (await listLectureRecordings(kv, lecture.id)).length
+    ? await listRecordingViews(kv, lecture.id)
+    : undefined;
   ctx.state.title = t("attendance.pageTitle", { title: lecture.title });
-  return ctx.render({ lecture, cls, role, report, timeZone: org.timeZone, q, ...extra }, {
+  return ctx.render({ lecture, cls, role, report, timeZone: org.timeZone, q, watched, ...extra }, {
     status,
   });
 }
@@ -216,6 +222,7 @@ export default function AttendancePage({ data, state }: PageProps<Data>) {
                 q={data.q}
                 path={path}
                 pageSize={PAGE_SIZE}
+                watched={data.watched}
               />
             )
             : (
@@ -225,6 +232,7 @@ export default function AttendancePage({ data, state }: PageProps<Data>) {
                 timeZone={timeZone}
                 path={path}
                 pageSize={PAGE_SIZE}
+                watched={data.watched}
               />
             )}
         </>
