@@ -69,11 +69,15 @@ const KIND_LABELS: Record<NotificationKind, MessageKey> = {
   lecture_scheduled: "notifications.kind.lecture_scheduled",
   lecture_moved: "notifications.kind.lecture_moved",
   lecture_live: "notifications.kind.lecture_live",
+  announcement: "stream.notif.kind",
 };
 
 /** Title and body in the reader's language where the notification carries its `args`. */
 function notificationText(state: State, n: Notification, timeZone: string) {
   const a = n.args;
+  if (a && n.kind === "announcement") {
+    return { title: state.t("stream.notif.title", a), body: a.excerpt ?? n.body };
+  }
   if (!a || !n.kind.startsWith("lecture_")) return { title: n.title, body: n.body };
   const params = { ...a, when: a.startsAt ? formatWhen(state, a.startsAt, timeZone) : "" };
   const kind = n.kind as "lecture_scheduled" | "lecture_moved" | "lecture_live";

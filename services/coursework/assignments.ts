@@ -13,7 +13,13 @@ import { classAccess, type ClassRole, requireRoleIn, TEACHERS } from "../auth/ac
 import type { Class } from "../classes/classes.ts";
 import { listMemberIds } from "../classes/members.ts";
 import { commit, getRecord, getRecords, newId } from "../db/kv.ts";
-import { type FileEntry, getFileEntries, setHolderOps, toFileRef } from "../files/store.ts";
+import {
+  attachableFiles,
+  type FileEntry,
+  getFileEntries,
+  setHolderOps,
+  toFileRef,
+} from "../files/store.ts";
 import { getOrg } from "../orgs/orgs.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, type ErrorDetail, notFound, validateInput } from "../web/errors.ts";
@@ -76,37 +82,14 @@ function invalid(details: ErrorDetail[]): AppError {
   return new AppError("validation_failed", "Some fields are not valid.", details);
 }
 
-/**
- * Looks up attachment ids for assignment `assignmentId`: each must be a file uploaded to this
- * class as an attachment that no other assignment holds (one file, one holder: its holder
- * decides who sees it, see services/files/access.ts).
- */
-async function attachmentFiles(
+/** The files assignment `assignmentId` is to take (see `attachableFiles`). */
+function attachmentFiles(
   kv: Deno.Kv,
   classId: string,
   assignmentId: string,
   ids: string[],
 ): Promise<FileEntry[]> {
-  const unique = [...new Set(ids)];
-  const found = await getFileEntries(kv, unique);
-  const details: ErrorDetail[] = [];
-  const files: FileEntry[] = [];
-  found.forEach((file, i) => {
-    const id = unique[i];
-    const path = ["attachmentIds", ids.indexOf(id)];
-    const holder = file?.meta.holder;
-    if (!file || file.meta.classId !== classId || file.meta.purpose !== "attachment") {
-      details.push({ path, message: `No attachment ${id} was uploaded to this class.` });
-    } else if (holder && !(holder.kind === "unattached" || holder.id === assignmentId)) {
-      details.push({
-        path,
-        message: `“${file.meta.name}” is attached to another assignment; upload it again ` +
-          "to attach it here too.",
-      });
-    } else files.push(file);
-  });
-  if (details.length) throw invalid(details);
-  return files;
+  return attachableFiles(kv, classId, { kind: "assignment", id: assignmentId }, ids);
 }
 
 /**

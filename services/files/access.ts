@@ -12,6 +12,7 @@
  * | assignment, published or closed | every member of the class, school admins | teachers, admins |
  * | submission | the student who submitted it, the class's teachers, school admins | nobody: submitted work is kept as a record (409) |
  * | recording (a lecture's) | every member of the class, school admins | through the lecture's recordings only (services/recordings/) |
+ * | announcement (a class stream post's) | every member of the class, school admins | the post's author and school admins (it is taken off the post) |
  *
  * School admins do not see unattached files: an upload is private until it is part of
  * something (an admin sees it as soon as it is, draft material and submissions included).
@@ -22,6 +23,8 @@ import type { Class } from "../classes/classes.ts";
 import { detachAttachmentOps } from "../coursework/assignments.ts";
 import { AssignmentSchema, SubmissionSchema } from "../coursework/model.ts";
 import { commit, getRecord } from "../db/kv.ts";
+import { PostSchema } from "../stream/model.ts";
+import { canManagePost, detachPostFileOps } from "../stream/posts.ts";
 import type { Actor } from "../web/define.ts";
 import { AppError, forbidden, notFound } from "../web/errors.ts";
 import { isInertType, TEXT } from "./sniff.ts";
@@ -145,6 +148,29 @@ const RULES: Rules = {
           )
           : forbidden("Only this class's teachers and school admins can delete recordings."),
       };
+    },
+  },
+  announcement: {
+    async access(kv, actor, meta, holder) {
+      const post = await getRecord(kv, PostSchema, ["posts", holder.id]);
+      if (!post || post.orgId !== actor.user.orgId || post.classId !== meta.classId) {
+        return NOTHING;
+      }
+      const access = await roleIn(kv, actor, post.classId);
+      if (!access) return NOTHING;
+      const viewer = { userId: actor.user.id, role: access.role, archived: access.cls.archived };
+      if (!canManagePost(post, viewer)) {
+        return {
+          read: true,
+          delete: forbidden(
+            "Only the teacher who posted this announcement and school admins can delete its files.",
+          ),
+        };
+      }
+      return { read: true, delete: access.cls.archived ? archived() : true };
+    },
+    async release(kv, op, meta, holder) {
+      await detachPostFileOps(kv, op, holder.id, meta.id);
     },
   },
 };

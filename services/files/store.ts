@@ -43,6 +43,8 @@ export const FileHolderSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("submission"), id: z.string() }),
   /** A lecture's recording (`id`: the lecture); written by services/recordings/. */
   z.object({ kind: z.literal("recording"), id: z.string() }),
+  /** A class stream announcement's attachment (`id`: the post); see services/stream/. */
+  z.object({ kind: z.literal("announcement"), id: z.string() }),
 ]);
 export type FileHolder = z.infer<typeof FileHolderSchema>;
 
@@ -94,6 +96,52 @@ export function setHolderOps(
   holder: FileHolder,
 ): Deno.AtomicOperation {
   return op.check(entry).set(entry.key, { ...meta, holder } satisfies FileMeta);
+}
+
+/** What a holder is called in the message that refuses to take a file another one holds. */
+const HOLDER_NOUN: Record<FileHolder["kind"], string> = {
+  unattached: "nothing",
+  assignment: "assignment",
+  submission: "submission",
+  recording: "recording",
+  announcement: "announcement",
+};
+
+/**
+ * Looks up the files `ids` that `holder` (an assignment, an announcement) is to take: each
+ * must be a file uploaded to class `classId` as an attachment that nothing else holds (one
+ * file, one holder: its holder decides who sees it, see access.ts). 400 with one detail per
+ * refused id (at `["attachmentIds", index]`). The caller moves them with `setHolderOps` in
+ * its own commit.
+ */
+export async function attachableFiles(
+  kv: Deno.Kv,
+  classId: string,
+  holder: Exclude<FileHolder, { kind: "unattached" }>,
+  ids: string[],
+): Promise<FileEntry[]> {
+  const unique = [...new Set(ids)];
+  const found = await getFileEntries(kv, unique);
+  const details: { path: (string | number)[]; message: string }[] = [];
+  const files: FileEntry[] = [];
+  found.forEach((file, i) => {
+    const id = unique[i];
+    const path = ["attachmentIds", ids.indexOf(id)];
+    const now = file?.meta.holder;
+    if (!file || file.meta.classId !== classId || file.meta.purpose !== "attachment") {
+      details.push({ path, message: `No attachment ${id} was uploaded to this class.` });
+    } else if (
+      now && now.kind !== "unattached" && !(now.kind === holder.kind && now.id === holder.id)
+    ) {
+      details.push({
+        path,
+        message: `“${file.meta.name}” is attached to another ${HOLDER_NOUN[now.kind]}; ` +
+          "upload it again to attach it here too.",
+      });
+    } else files.push(file);
+  });
+  if (details.length) throw new AppError("validation_failed", "Some fields are not valid.", details);
+  return files;
 }
 
 /** What `put` needs besides the bytes. */

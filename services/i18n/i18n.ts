@@ -17,6 +17,7 @@ import today from "./catalog/today.ts";
 import notifications from "./catalog/notifications.ts";
 import calendar from "./catalog/calendar.ts";
 import recordings from "./catalog/recordings.ts";
+import stream from "./catalog/stream.ts";
 
 const AREAS = [
   common,
@@ -31,6 +32,7 @@ const AREAS = [
   notifications,
   calendar,
   recordings,
+  stream,
 ] as const;
 
 // Every key of every area: `keyof` of the union alone would keep only the keys all areas share.

@@ -20,6 +20,7 @@ export const NotificationKindSchema = z.enum([
   "lecture_scheduled",
   "lecture_moved",
   "lecture_live",
+  "announcement",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKindSchema>;
 
