@@ -54,38 +54,39 @@ import * as $49 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
 import * as $50 from "./routes/api/v1/lectures/[lectureId]/token.ts";
 import * as $51 from "./routes/api/v1/livekit/webhook.ts";
 import * as $52 from "./routes/api/v1/me.ts";
-import * as $53 from "./routes/api/v1/me/grades.ts";
-import * as $54 from "./routes/api/v1/me/notifications.ts";
-import * as $55 from "./routes/api/v1/me/password.ts";
-import * as $56 from "./routes/api/v1/members.ts";
-import * as $57 from "./routes/api/v1/recordings/retention.ts";
-import * as $58 from "./routes/api/v1/sessions/code.ts";
-import * as $59 from "./routes/api/v1/sessions/current.ts";
-import * as $60 from "./routes/api/v1/sessions/index.ts";
-import * as $61 from "./routes/api/v1/users/[userId]/signin-code.ts";
-import * as $62 from "./routes/calendar.tsx";
-import * as $63 from "./routes/calendar/[feed].ts";
-import * as $64 from "./routes/classes/[classId].tsx";
-import * as $65 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $66 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $67 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $68 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $69 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $70 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $71 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $72 from "./routes/classes/[classId]/slips.tsx";
-import * as $73 from "./routes/classes/index.tsx";
-import * as $74 from "./routes/grades.tsx";
-import * as $75 from "./routes/index.tsx";
-import * as $76 from "./routes/join/[token].tsx";
-import * as $77 from "./routes/lectures/[lectureId].tsx";
-import * as $78 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $79 from "./routes/locale.ts";
-import * as $80 from "./routes/notifications.tsx";
-import * as $81 from "./routes/signin.tsx";
-import * as $82 from "./routes/signin/code.tsx";
-import * as $83 from "./routes/signout.ts";
-import * as $84 from "./routes/today.tsx";
+import * as $53 from "./routes/api/v1/me/calendar.ts";
+import * as $54 from "./routes/api/v1/me/grades.ts";
+import * as $55 from "./routes/api/v1/me/notifications.ts";
+import * as $56 from "./routes/api/v1/me/password.ts";
+import * as $57 from "./routes/api/v1/members.ts";
+import * as $58 from "./routes/api/v1/recordings/retention.ts";
+import * as $59 from "./routes/api/v1/sessions/code.ts";
+import * as $60 from "./routes/api/v1/sessions/current.ts";
+import * as $61 from "./routes/api/v1/sessions/index.ts";
+import * as $62 from "./routes/api/v1/users/[userId]/signin-code.ts";
+import * as $63 from "./routes/calendar.tsx";
+import * as $64 from "./routes/calendar/[feed].ts";
+import * as $65 from "./routes/classes/[classId].tsx";
+import * as $66 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $67 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $68 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $69 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $70 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $71 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $72 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $73 from "./routes/classes/[classId]/slips.tsx";
+import * as $74 from "./routes/classes/index.tsx";
+import * as $75 from "./routes/grades.tsx";
+import * as $76 from "./routes/index.tsx";
+import * as $77 from "./routes/join/[token].tsx";
+import * as $78 from "./routes/lectures/[lectureId].tsx";
+import * as $79 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $80 from "./routes/locale.ts";
+import * as $81 from "./routes/notifications.tsx";
+import * as $82 from "./routes/signin.tsx";
+import * as $83 from "./routes/signin/code.tsx";
+import * as $84 from "./routes/signout.ts";
+import * as $85 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/JoinLinks.tsx";
 import * as $$2 from "./islands/JoinRequests.tsx";
@@ -153,38 +154,39 @@ const manifest: Manifest = {
     "./routes/api/v1/lectures/[lectureId]/token.ts": $50,
     "./routes/api/v1/livekit/webhook.ts": $51,
     "./routes/api/v1/me.ts": $52,
-    "./routes/api/v1/me/grades.ts": $53,
-    "./routes/api/v1/me/notifications.ts": $54,
-    "./routes/api/v1/me/password.ts": $55,
-    "./routes/api/v1/members.ts": $56,
-    "./routes/api/v1/recordings/retention.ts": $57,
-    "./routes/api/v1/sessions/code.ts": $58,
-    "./routes/api/v1/sessions/current.ts": $59,
-    "./routes/api/v1/sessions/index.ts": $60,
-    "./routes/api/v1/users/[userId]/signin-code.ts": $61,
-    "./routes/calendar.tsx": $62,
-    "./routes/calendar/[feed].ts": $63,
-    "./routes/classes/[classId].tsx": $64,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $65,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $66,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $67,
-    "./routes/classes/[classId]/assignments/index.tsx": $68,
-    "./routes/classes/[classId]/assignments/new.tsx": $69,
-    "./routes/classes/[classId]/gradebook.tsx": $70,
-    "./routes/classes/[classId]/lectures/index.tsx": $71,
-    "./routes/classes/[classId]/slips.tsx": $72,
-    "./routes/classes/index.tsx": $73,
-    "./routes/grades.tsx": $74,
-    "./routes/index.tsx": $75,
-    "./routes/join/[token].tsx": $76,
-    "./routes/lectures/[lectureId].tsx": $77,
-    "./routes/lectures/[lectureId]/attendance.tsx": $78,
-    "./routes/locale.ts": $79,
-    "./routes/notifications.tsx": $80,
-    "./routes/signin.tsx": $81,
-    "./routes/signin/code.tsx": $82,
-    "./routes/signout.ts": $83,
-    "./routes/today.tsx": $84,
+    "./routes/api/v1/me/calendar.ts": $53,
+    "./routes/api/v1/me/grades.ts": $54,
+    "./routes/api/v1/me/notifications.ts": $55,
+    "./routes/api/v1/me/password.ts": $56,
+    "./routes/api/v1/members.ts": $57,
+    "./routes/api/v1/recordings/retention.ts": $58,
+    "./routes/api/v1/sessions/code.ts": $59,
+    "./routes/api/v1/sessions/current.ts": $60,
+    "./routes/api/v1/sessions/index.ts": $61,
+    "./routes/api/v1/users/[userId]/signin-code.ts": $62,
+    "./routes/calendar.tsx": $63,
+    "./routes/calendar/[feed].ts": $64,
+    "./routes/classes/[classId].tsx": $65,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $66,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $67,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $68,
+    "./routes/classes/[classId]/assignments/index.tsx": $69,
+    "./routes/classes/[classId]/assignments/new.tsx": $70,
+    "./routes/classes/[classId]/gradebook.tsx": $71,
+    "./routes/classes/[classId]/lectures/index.tsx": $72,
+    "./routes/classes/[classId]/slips.tsx": $73,
+    "./routes/classes/index.tsx": $74,
+    "./routes/grades.tsx": $75,
+    "./routes/index.tsx": $76,
+    "./routes/join/[token].tsx": $77,
+    "./routes/lectures/[lectureId].tsx": $78,
+    "./routes/lectures/[lectureId]/attendance.tsx": $79,
+    "./routes/locale.ts": $80,
+    "./routes/notifications.tsx": $81,
+    "./routes/signin.tsx": $82,
+    "./routes/signin/code.tsx": $83,
+    "./routes/signout.ts": $84,
+    "./routes/today.tsx": $85,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

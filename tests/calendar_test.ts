@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import ICAL from "ical.js";
 import { addMemberOps, removeMemberOps } from "@/services/classes/members.ts";
 import { tokenId } from "@/services/auth/sessions.ts";
+import { MAX_FEED_EVENTS } from "@/services/calendar/feed.ts";
 import { createFeed, feedUrl } from "@/services/calendar/feeds.ts";
 import { buildCalendar, escapeText, foldLine } from "@/services/calendar/ics.ts";
 import { createAssignment, publishAssignment } from "@/services/coursework/assignments.ts";
@@ -15,7 +16,15 @@ import { utcToZonedTime } from "@/services/coursework/due_time.ts";
 import { commit } from "@/services/db/kv.ts";
 import { scheduleLecture, updateLecture } from "@/services/lectures/lectures.ts";
 import type { User } from "@/services/orgs/users.ts";
-import { browserSessionFor, randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
+import {
+  bearer,
+  browserSessionFor,
+  randomClass,
+  randomOrg,
+  randomUser,
+  testApp,
+  tokenFor,
+} from "./helpers.ts";
 
 type App = Awaited<ReturnType<typeof testApp>>;
 const HOUR = 3_600_000;
@@ -257,4 +266,62 @@ Deno.test("[calendar] a feed link is the whole key: a made-up class id in a feed
   });
   assert.equal((await t.app.request(`/calendar/${token}.ics`)).status, 404);
   assert.ok(feedUrl("https://school.example", token).endsWith(`/calendar/${token}.ics`));
+});
+
+Deno.test("[calendar] bounded: a student in 12 classes gets at most MAX_FEED_EVENTS, the nearest to now", async () => {
+  await using t = await testApp();
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const org = await randomOrg(t.kv);
+  const teacher = await randomUser(t.kv, org.id, "teacher");
+  const student = await randomUser(t.kv, org.id, "student");
+  const perClass = Math.ceil((MAX_FEED_EVENTS + 40) / 12);
+  let far = "";
+  for (let c = 0; c < 12; c++) {
+    const cls = await randomClass(t.kv, org.id, { teachers: [teacher], students: [student] });
+    for (let i = 0; i < perClass; i++) {
+      // Spread over the next 170 days; the one furthest out is dropped first.
+      const at = now + HOUR + Math.floor(((c * perClass + i) / (12 * perClass)) * 170 * DAY);
+      const l = await scheduleLecture(t.kv, cls, teacher.id, {
+        title: `L${c}-${i}`,
+        startsAt: iso(at),
+      }, { notify: false });
+      if (c === 11 && i === perClass - 1) far = l.id;
+    }
+  }
+  const { token } = await createFeed(t.kv, student, { locale: "en" });
+  const { events, text } = await fetchFeed(t, token);
+  assert.equal(events.length, MAX_FEED_EVENTS);
+  assert.ok(!text.includes(far), "the furthest lecture is the one left out");
+  const starts = events.map((e) => e.startDate.toJSDate().getTime());
+  assert.deepEqual(starts, [...starts].sort((a, b) => a - b), "in time order");
+});
+
+Deno.test("[calendar] API: make, list (no tokens), fetch and stop feed links", async () => {
+  await using t = await testApp();
+  const w = await world(t);
+  const auth = bearer(await tokenFor(t.kv, w.student), { "content-type": "application/json" });
+  const call = (method: string, path: string, body?: unknown) =>
+    t.app.request(path, { method, headers: auth, body: body ? JSON.stringify(body) : undefined });
+
+  const made = await call("POST", "/api/v1/me/calendar", { classId: w.cls.id });
+  assert.equal(made.status, 201);
+  assert.match(made.headers.get("content-type") ?? "", /^application\/json/);
+  const { url, classId } = await made.json();
+  assert.equal(classId, w.cls.id);
+  assert.ok(url.startsWith(`${t.config.publicUrl}/calendar/`), url);
+  const token = /\/calendar\/([\w-]{43})\.ics$/.exec(url)![1];
+  assert.equal((await fetchFeed(t, token)).events.length, 4);
+
+  const listed = await (await call("GET", "/api/v1/me/calendar")).json();
+  assert.deepEqual(listed.items.map((f: { classId?: string }) => f.classId), [w.cls.id]);
+  assert.ok(!JSON.stringify(listed).includes(token), "a list never holds a token");
+
+  assert.equal((await call("POST", "/api/v1/me/calendar", { nope: 1 })).status, 400);
+  assert.equal(
+    (await call("POST", "/api/v1/me/calendar", { classId: w.foreign.classId })).status,
+    404,
+    "another school's class",
+  );
+  assert.equal((await call("DELETE", `/api/v1/me/calendar?classId=${w.cls.id}`)).status, 204);
+  assert.equal((await t.app.request(`/calendar/${token}.ics`)).status, 404);
 });

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { randomToken, tokenId } from "../auth/sessions.ts";
-import { commit, getRecord } from "../db/kv.ts";
+import { commit, getRecord, getRecords } from "../db/kv.ts";
 import { type Locale, LOCALES } from "../i18n/i18n.ts";
 
 export const CalendarFeedSchema = z.object({
@@ -77,6 +77,15 @@ export async function getFeedOf(
 ): Promise<CalendarFeed | null> {
   const id = (await kv.get<string>(ownerKey(userId, classId))).value;
   return id ? await getRecord(kv, CalendarFeedSchema, ["calendar_feeds", id]) : null;
+}
+
+/** Every feed link `userId` has (their own and their classes'), without tokens. */
+export async function listFeedsOf(kv: Deno.Kv, userId: string): Promise<CalendarFeed[]> {
+  const keys: Deno.KvKey[] = [];
+  for await (const e of kv.list<string>({ prefix: ["calendar_feeds_by_user", userId] })) {
+    keys.push(["calendar_feeds", e.value]);
+  }
+  return (await getRecords(kv, CalendarFeedSchema, keys)).filter((f) => f !== null);
 }
 
 /** Stops `user`'s feed for the scope (nothing to stop is fine). */
