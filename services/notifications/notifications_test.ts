@@ -4,7 +4,10 @@ import {
   listNotifications,
   markRead,
   type NotificationInput,
+  type Notifier,
   notify,
+  notifyVia,
+  openNotification,
   unreadCount,
 } from "./notifications.ts";
 
@@ -77,4 +80,34 @@ Deno.test("[notifications] markRead of more than one check batch", async () => {
   assert.equal(await markRead(kv, "u", "all"), 0);
   await notify(kv, ["u"], N("new"));
   assert.equal(await unreadCount(kv, "u"), 1);
+});
+
+Deno.test("[notifications] notifyVia: the in-app list first, then every other channel", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  // A second channel as a push or email one would be: it hears the same ids and text, after
+  // the in-app notification is written (so a failed push never loses it).
+  const pushed: { ids: readonly string[]; title: string; inAppFirst: boolean }[] = [];
+  const push: Notifier = {
+    async notify(ids, n) {
+      pushed.push({ ids, title: n.title, inAppFirst: (await unreadCount(kv, ids[0])) === 1 });
+      return ids.length;
+    },
+  };
+  assert.equal(await notifyVia(new KvNotifier(kv), push).notify(["u1", "u2"], N("both")), 2);
+  assert.deepEqual(pushed, [{ ids: ["u1", "u2"], title: "both", inAppFirst: true }]);
+  assert.equal(await unreadCount(kv, "u2"), 1);
+});
+
+Deno.test("[notifications] openNotification marks one read and returns it; another's id is nothing", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  await notify(kv, ["u", "other"], N("open me"));
+  const [mine] = (await listNotifications(kv, "u")).items;
+  const [theirs] = (await listNotifications(kv, "other")).items;
+  assert.equal(await openNotification(kv, "u", theirs.id), null);
+  assert.equal(await unreadCount(kv, "other"), 1);
+  const opened = await openNotification(kv, "u", mine.id);
+  assert.equal(opened?.link, "/classes/c/assignments/a");
+  assert.equal(await unreadCount(kv, "u"), 0);
+  await openNotification(kv, "u", mine.id); // again: still 0, not below
+  assert.equal(await unreadCount(kv, "u"), 0);
 });
