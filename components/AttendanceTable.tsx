@@ -6,7 +6,7 @@
 import type { AttendanceStatus } from "@/services/attendance/attendance.ts";
 import type { AttendanceCounts, LectureAttendance } from "@/services/attendance/report.ts";
 import type { State } from "@/services/web/define.ts";
-import { formatNumber, intlLocale } from "./Coursework.tsx";
+import { clockTime, formatNumber, intlLocale } from "./Coursework.tsx";
 import { Pager } from "./Pager.tsx";
 import { SearchForm } from "./SearchForm.tsx";
 
@@ -23,21 +23,6 @@ export function AttendanceBadge({ state, status }: { state: State; status: Atten
       {state.t(`attendance.status.${status}`)}
     </span>
   );
-}
-
-/** "09:05" (or "Dec 1, 09:05" when `withDate`) on the school's clock. */
-export function clockTime(
-  state: State,
-  iso: string,
-  timeZone: string,
-  withDate = false,
-): string {
-  return new Intl.DateTimeFormat(intlLocale(state), {
-    timeZone,
-    ...(withDate ? { month: "short", day: "numeric" } : {}),
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(new Date(iso));
 }
 
 /** "Name · 2026001" (the student number small and muted). */

@@ -25,7 +25,48 @@ export function formatWhen(state: State, iso: string, timeZone: string): string 
     timeZone,
     dateStyle: "medium",
     timeStyle: "short",
+  }).format(new Date(iso)) + ` ${zoneAbbreviation(state, iso, timeZone)}`;
+}
+
+/** "GMT+9", "PST": the zone's short name at that instant, in the page's language. */
+function zoneAbbreviation(state: State, iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(intlLocale(state), { timeZone, timeZoneName: "short" })
+    .formatToParts(new Date(iso)).find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+}
+
+/** "09:05" (or "Dec 1, 09:05" when `withDate`) on the school's clock. */
+export function clockTime(
+  state: State,
+  iso: string,
+  timeZone: string,
+  withDate = false,
+): string {
+  return new Intl.DateTimeFormat(intlLocale(state), {
+    timeZone,
+    ...(withDate ? { month: "short", day: "numeric" } : {}),
+    hour: "2-digit",
+    minute: "2-digit",
   }).format(new Date(iso));
+}
+
+/** "Fri 9:05 AM GMT+9": a time on the school's clock, with the zone. */
+export function weekdayTime(state: State, iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(intlLocale(state), {
+    timeZone,
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(new Date(iso));
+}
+
+/** "Korean Standard Time (Asia/Seoul)": the school's zone in the page's language. */
+export function zoneLabel(state: State, timeZone: string, now = new Date()): string {
+  const name = new Intl.DateTimeFormat(intlLocale(state), { timeZone, timeZoneName: "long" })
+    .formatToParts(now).find((p) => p.type === "timeZoneName")?.value;
+  return name && name !== timeZone ? `${name} (${timeZone})` : timeZone;
 }
 
 /** "in 3 days", "2 hours ago": how far an instant is from now. */

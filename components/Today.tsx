@@ -5,31 +5,17 @@
  * @module
  */
 import type { ComponentChildren } from "preact";
-import { gradeText, intlLocale, relativeTime, StudentStatusBadge } from "./Coursework.tsx";
+import {
+  gradeText,
+  intlLocale,
+  relativeTime,
+  StudentStatusBadge,
+  weekdayTime,
+} from "./Coursework.tsx";
 import { LectureStatusBadge } from "./Lectures.tsx";
 import type { Today, TodayLecture, TodayWork } from "@/services/today/today.ts";
 import type { MessageKey } from "@/services/i18n/i18n.ts";
 import type { State } from "@/services/web/define.ts";
-
-/** "Fri 9:05 AM GMT+9": a time on the school's clock, with the zone. */
-export function clockTime(state: State, iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(state), {
-    timeZone,
-    weekday: "short",
-    month: "short",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZoneName: "short",
-  }).format(new Date(iso));
-}
-
-/** "Korean Standard Time (Asia/Seoul)": the school's zone in the page's language. */
-export function zoneLabel(state: State, timeZone: string, now = new Date()): string {
-  const name = new Intl.DateTimeFormat(intlLocale(state), { timeZone, timeZoneName: "long" })
-    .formatToParts(now).find((p) => p.type === "timeZoneName")?.value;
-  return name && name !== timeZone ? `${name} (${timeZone})` : timeZone;
-}
 
 function When({ state, iso, timeZone, label }: {
   state: State;
@@ -39,7 +25,7 @@ function When({ state, iso, timeZone, label }: {
 }) {
   return (
     <span class="today-when">
-      <time datetime={iso}>{state.t(label, { time: clockTime(state, iso, timeZone) })}</time>
+      <time datetime={iso}>{state.t(label, { time: weekdayTime(state, iso, timeZone) })}</time>
       <small class="muted">· {relativeTime(state, iso)}</small>
     </span>
   );

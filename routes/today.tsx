@@ -4,8 +4,8 @@ import {
   SchoolCard,
   StudentSections,
   TeacherSections,
-  zoneLabel,
 } from "@/components/Today.tsx";
+import { zoneLabel } from "@/components/Coursework.tsx";
 import { requireActor } from "@/services/auth/access.ts";
 import type { Role } from "@/services/orgs/users.ts";
 import { gatherToday, type Today } from "@/services/today/today.ts";

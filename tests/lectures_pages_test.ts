@@ -94,7 +94,10 @@ Deno.test("lecture list: a teacher schedules on the school's clock; the lecture 
     "Nov",
     "Dec",
   ];
-  assert.ok(page.includes(`${month[m - 1]} ${d}, ${y}, 9:00 AM`), "shown on the school's clock");
+  assert.ok(
+    page.includes(`${month[m - 1]} ${d}, ${y}, 9:00 AM GMT+9`),
+    "shown on the school's clock, with its zone",
+  );
 });
 
 Deno.test("lecture list: a bad date comes back with its message and the title kept", async () => {
@@ -205,6 +208,7 @@ Deno.test("lecture page: an ended lecture shows its chat as text, and attendance
   assert.ok(!body.includes("<script>alert(1)"));
   assert.ok(body.includes(`>${clock("Asia/Seoul")}</time>`), "the time on the school's clock");
   assert.ok(!body.includes(`>${clock("UTC")}</time>`), "not the server's clock");
+  assert.ok(body.includes("Times in Korean Standard Time (Asia/Seoul)."), "the clock is named");
   assert.ok(!body.includes('data-island="LectureRoom"'), "no room (and no video bundle)");
   assert.ok(!body.includes("Attendance report"));
 

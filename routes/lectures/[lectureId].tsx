@@ -1,9 +1,19 @@
-import { ClassCrumbs, formatWhen, intlLocale } from "@/components/Coursework.tsx";
+import {
+  ClassCrumbs,
+  clockTime,
+  formatWhen,
+  intlLocale,
+  zoneLabel,
+} from "@/components/Coursework.tsx";
 import { lectureRoomLabels, LectureStatusBadge, LectureStyles } from "@/components/Lectures.tsx";
 import LectureRoom from "@/islands/LectureRoom.tsx";
 import RecordingPlayer, { type RecordingPlayerProps } from "@/islands/RecordingPlayer.tsx";
 import RecordingToggle, { type RecordingToggleProps } from "@/islands/RecordingToggle.tsx";
-import { recordingPlayerProps, recordingToggleProps } from "@/services/recordings/player.ts";
+import {
+  recordingNotice,
+  recordingPlayerProps,
+  recordingToggleProps,
+} from "@/services/recordings/player.ts";
 import LiveVideoWait, {
   LIVE_VIDEO_WAIT_LABELS,
   type LiveVideoWaitLabels,
@@ -37,6 +47,8 @@ interface Data {
   recording?: RecordingPlayerProps | null;
   /** Teachers of a lecture that has not ended: the record switch. */
   recordToggle?: RecordingToggleProps | null;
+  /** Students of a recorded lecture that has not ended: they are told. */
+  recordNotice?: boolean;
 }
 
 /**
@@ -63,6 +75,7 @@ export const handler: Handlers<Data> = {
       ? await recordingPlayerProps(ctx.state, lecture, role, timeZone)
       : null;
     const recordToggle = await recordingToggleProps(ctx.state, lecture, role);
+    const recordNotice = await recordingNotice(ctx.state, lecture, role);
     ctx.state.title = lecture.title;
     return ctx.render({
       lecture,
@@ -74,6 +87,7 @@ export const handler: Handlers<Data> = {
       joinPass,
       recording,
       recordToggle,
+      recordNotice,
     }, {
       // The teacher's beautify filter runs MediaPipe's WebAssembly.
       headers: host(role) && lecture.status !== "ended"
@@ -140,6 +154,7 @@ export default function LecturePage({ data, state }: PageProps<Data>) {
         )}
       </header>
       {data.recordToggle && <RecordingToggle {...data.recordToggle} />}
+      {data.recordNotice && <p class="notice recording-notice">{t("recordings.notice")}</p>}
       {data.recording && <RecordingPlayer {...data.recording} />}
       {lecture.status === "ended"
         ? (
@@ -197,15 +212,11 @@ function ChatHistory(
   },
 ) {
   const { t } = state;
-  const times = new Intl.DateTimeFormat(intlLocale(state), {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-  });
   return (
     <section class="card lecture-history" aria-labelledby="history-title">
       <p class="notice">{t("lectures.page.ended")}</p>
       <h2 id="history-title">{t("lectures.page.history")}</h2>
+      <p class="muted">{t("lectures.page.historyClock", { zone: zoneLabel(state, timeZone) })}</p>
       {history.items.length === 0
         ? (
           <p class="empty">
@@ -225,7 +236,7 @@ function ChatHistory(
                   {m.role === "teacher" && (
                     <span class="badge role-teacher">{t("lectures.room.role.teacher")}</span>
                   )}
-                  <time dateTime={m.at}>{times.format(new Date(m.at))}</time>
+                  <time dateTime={m.at}>{clockTime(state, m.at, timeZone)}</time>
                 </span>
                 <span class="chat-text">{m.text}</span>
               </li>

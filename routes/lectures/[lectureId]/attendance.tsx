@@ -1,11 +1,7 @@
 import { pageQuery } from "@/services/web/query.ts";
 import { z } from "zod";
-import {
-  AttendanceCountsStrip,
-  AttendanceTable,
-  clockTime,
-} from "@/components/AttendanceTable.tsx";
-import { ClassCrumbs, formatNumber, formatWhen } from "@/components/Coursework.tsx";
+import { AttendanceCountsStrip, AttendanceTable } from "@/components/AttendanceTable.tsx";
+import { ClassCrumbs, clockTime, formatNumber, formatWhen } from "@/components/Coursework.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
 import { type LectureAttendance, lectureAttendance } from "@/services/attendance/report.ts";
 import { listLectureRecordings, listRecordingViews } from "@/services/recordings/recordings.ts";

@@ -35,6 +35,7 @@ export default defineMessages({
     "lectures.schedule.archived": "This class is archived: no new lectures can be scheduled.",
     "lectures.schedule.invalid": "Check the form: {message}",
     "lectures.page.unavailable": "Live video is not available right now",
+    "lectures.page.historyClock": "Times in {zone}.",
     "lectures.video.title": "Live video is being prepared",
     "lectures.video.starting":
       "The live video server is starting. This page opens the lecture by itself in a moment.",
@@ -204,6 +205,7 @@ export default defineMessages({
     "lectures.schedule.archived": "보관된 수업입니다. 새 강의를 예약할 수 없습니다.",
     "lectures.schedule.invalid": "입력을 확인하세요: {message}",
     "lectures.page.unavailable": "지금은 실시간 영상을 사용할 수 없습니다",
+    "lectures.page.historyClock": "시간은 {zone} 기준입니다.",
     "lectures.video.title": "실시간 영상을 준비하고 있습니다",
     "lectures.video.starting":
       "실시간 영상 서버가 시작되고 있습니다. 잠시 후 이 페이지가 강의를 자동으로 엽니다.",
@@ -372,6 +374,7 @@ export default defineMessages({
     "lectures.schedule.archived": "此班级已归档，不能再安排直播课。",
     "lectures.schedule.invalid": "请检查表单：{message}",
     "lectures.page.unavailable": "目前无法使用直播视频",
+    "lectures.page.historyClock": "时间为{zone}。",
     "lectures.video.title": "正在准备直播视频",
     "lectures.video.starting": "直播视频服务器正在启动。稍后本页面会自动进入课堂。",
     "lectures.video.building":
