@@ -16,6 +16,7 @@ export const JOIN_REQUESTS_LABELS = [
   "denied",
   "asked",
   "network",
+  "claims",
 ] as const;
 export type JoinRequestsLabels = Record<typeof JOIN_REQUESTS_LABELS[number], string>;
 
@@ -32,6 +33,8 @@ interface RequestItem {
   userId: string;
   name: string;
   createdAt: string;
+  /** Someone says they are this roster student (no new account): the number they gave. */
+  claims?: string;
 }
 
 /** How often the list asks for new requests while the page is open and visible. */
@@ -121,6 +124,12 @@ export default function JoinRequests({ classId, labels: L, locale }: JoinRequest
                     <small class="muted">
                       {fill(L.asked, { date: dates.format(new Date(item.createdAt)) })}
                     </small>
+                    {item.claims !== undefined && (
+                      <small class="claim">
+                        <br />
+                        {fill(L.claims, { login: item.claims })}
+                      </small>
+                    )}
                   </span>
                   <button
                     type="button"

@@ -13,9 +13,21 @@ import {
 import { type Class, ClassSchema } from "@/services/classes/classes.ts";
 import { getJoinRequest } from "@/services/classes/join_requests.ts";
 import { getMemberRole } from "@/services/classes/members.ts";
+import { beginCodeSignIn } from "@/services/auth/codes.ts";
+import { signInErrorText } from "@/services/auth/signin.ts";
+import {
+  CLAIM_COOKIE,
+  CLAIM_TTL_MS,
+  ClaimError,
+  getClaimState,
+  redeemClaim,
+  requestClaim,
+} from "@/services/classes/claims.ts";
+import { listClassMembers } from "@/services/classes/members.ts";
 import { getRecord } from "@/services/db/kv.ts";
+import { nameKey, UserSchema } from "@/services/orgs/users.ts";
 import { getOrg } from "@/services/orgs/orgs.ts";
-import { cookieHeader, SESSION_COOKIE } from "@/services/web/cookies.ts";
+import { cookieHeader, getCookies, SESSION_COOKIE } from "@/services/web/cookies.ts";
 import type { Handlers, PageProps, RouteContext, State } from "@/services/web/define.ts";
 import { AppError } from "@/services/web/errors.ts";
 import { clientIp, parseForm, readForm, redirect } from "@/services/web/forms.ts";
@@ -27,7 +39,17 @@ import { clientIp, parseForm, readForm, redirect } from "@/services/web/forms.ts
 type Data =
   | { view: "gone"; message: string }
   | {
-    view: "form" | "member" | "already" | "staff" | "waiting";
+    /** A roster claim was accepted: the person chooses a password (posted to /signin/code). */
+    view: "setup";
+    cls: Pick<Class, "id" | "name">;
+    school: string;
+    ticket: string;
+    login: string;
+    /** Where the person lands once the password is set. */
+    next: string;
+  }
+  | {
+    view: "form" | "member" | "already" | "staff" | "waiting" | "claimWaiting";
     cls: Pick<Class, "id" | "name">;
     school: string;
     isAdmin?: boolean;
@@ -38,6 +60,11 @@ type Data =
     name?: string;
     email?: string;
     error?: string;
+    /** The "I am on the class list" forms: what was typed, and what went wrong there. */
+    claimLogin?: string;
+    claimError?: string;
+    /** The name typed for a new account is a roster student's: ask before a second account. */
+    listedName?: string;
   };
 
 // Join links are bearer secrets: keep the page out of search engines.
@@ -81,6 +108,7 @@ async function load(state: State, token: string) {
   return {
     secret,
     user,
+    schoolCode: org.slug,
     data: {
       view,
       cls: { id: cls.id, name: cls.name },
@@ -143,17 +171,133 @@ function formError(state: State, err: AppError, fields: Record<string, string>):
   return err.message;
 }
 
+/** The claim cookie: set for a claim's wait, or deleted (`ticket` empty). */
+function claimCookie(state: State, ticket: string): string {
+  return cookieHeader(CLAIM_COOKIE, ticket, {
+    maxAgeSeconds: ticket ? CLAIM_TTL_MS / 1000 : 0,
+    secure: state.config.secureCookies,
+    path: "/join",
+  });
+}
+
+/**
+ * A signed-out browser that asked the teacher to confirm it is a roster student: the waiting
+ * page while the teacher decides; once approved, the "choose your password" step (the claim
+ * is consumed: nobody else gets it); turned down, the form again with a note. Null when the
+ * browser holds no claim for this link's class.
+ */
+async function claimWait(
+  ctx: RouteContext<Data>,
+  req: Request,
+  token: string,
+): Promise<Response | "denied" | null> {
+  const { state } = ctx;
+  const ticket = getCookies(req)[CLAIM_COOKIE];
+  if (!ticket || state.actor) return null;
+  const secret = await linkSecret(state.kv, state.config);
+  const link = await findJoinLink(state.kv, secret, token);
+  const claim = await getClaimState(state.kv, ticket);
+  if (!link || claim.status === "none") return null;
+  if (
+    (claim.status === "pending" || claim.status === "approved") &&
+    claim.claim.classId !== link.classId
+  ) return null;
+  const cls = await getRecord(state.kv, ClassSchema, ["classes", link.classId]);
+  if (!cls) return null;
+  const org = await getOrg(state.kv, cls.orgId);
+  const base = { cls: { id: cls.id, name: cls.name }, school: org.name };
+  state.title = state.t("join.title", { className: cls.name });
+  if (claim.status === "pending") {
+    return ctx.render({ ...base, view: "claimWaiting" }, {
+      headers: { ...HEADERS, refresh: `${WAIT_REFRESH_SECONDS}; url=/join/${token}` },
+    });
+  }
+  if (claim.status === "denied") return "denied"; // the form, with a note
+  const done = { ...HEADERS, "set-cookie": claimCookie(state, "") };
+  const setup = await redeemClaim(state.kv, secret, ticket);
+  const login = setup.user.studentNumber ?? setup.user.email ?? "";
+  return ctx.render({
+    ...base,
+    view: "setup",
+    ticket: setup.ticket,
+    login,
+    next: `/classes/${setup.classId}`,
+  }, { headers: done });
+}
+
+/** A refused roster claim in the reader's language. */
+function claimErrorText(state: State, err: AppError): string {
+  const { t } = state;
+  if (err instanceof ClaimError) return t(`join.claim.error.${err.reason}`);
+  if (err.code === "unauthorized") return t("signin.code.wrong");
+  if (err.code === "rate_limited") return signInErrorText(t, err);
+  const field = err.details?.[0]?.path?.[0];
+  if (field === "code") return t("signin.error.code");
+  return t("join.claim.error.login");
+}
+
+/**
+ * A roster student who has a login slip: their number (or email) and one-time code, checked
+ * like /signin/code (throttled, one answer for every wrong case); then they choose a password
+ * and land in the class as that student. No account is made.
+ */
+async function claimWithCode(
+  ctx: RouteContext<Data>,
+  req: Request,
+  token: string,
+  fields: Record<string, string>,
+  loaded: Awaited<ReturnType<typeof load>>,
+): Promise<Response> {
+  const { state } = ctx;
+  const { data } = loaded;
+  const { ticket, user } = await beginCodeSignIn(state.kv, loaded.secret, {
+    login: fields.login ?? "",
+    school: loaded.schoolCode,
+    code: fields.code ?? "",
+  }, { ip: clientIp(req), ipLimit: state.config.signInIpLimit });
+  const inClass = !!await getMemberRole(state.kv, data.cls.id, user.id);
+  return ctx.render({
+    cls: data.cls,
+    school: data.school,
+    view: "setup",
+    ticket,
+    login: (fields.login ?? "").trim(),
+    next: inClass ? `/classes/${data.cls.id}` : `/join/${token}`,
+  }, { headers: HEADERS });
+}
+
+/**
+ * The name typed for a new account is, case and spacing aside, the name of a student of this
+ * class who never signed in: probably that student, who should claim the entry instead.
+ */
+async function listedStudentNamed(
+  kv: Deno.Kv,
+  classId: string,
+  name: string,
+): Promise<boolean> {
+  const { items } = await listClassMembers(kv, classId, { q: name, role: "student", limit: 20 });
+  const key = nameKey(name);
+  const ids = items.filter((m) => nameKey(m.name) === key).map((m) => m.userId);
+  if (!ids.length) return false;
+  const users = await Promise.all(ids.map((id) => getRecord(kv, UserSchema, ["users", id])));
+  return users.some((u) => u && !u.passwordHash && u.joinedVia === "import");
+}
+
 export const handler: Handlers<Data> = {
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     try {
+      const claim = await claimWait(ctx, req, ctx.params.token);
+      if (claim instanceof Response) return claim;
       const wait = await waiting(ctx, ctx.params.token);
       if (wait) return wait;
       const { data } = await load(ctx.state, ctx.params.token);
       ctx.state.title = ctx.state.t("join.title", { className: data.cls.name });
       // Back from waiting, neither waiting nor in the class: the teacher said no.
-      const notAccepted = ctx.url.searchParams.has("waiting") &&
+      const claimed = claim === "denied";
+      const notAccepted = (ctx.url.searchParams.has("waiting") || claimed) &&
         (data.view === "form" || data.view === "member");
-      return ctx.render({ ...data, notAccepted }, { headers: HEADERS });
+      const headers = claimed ? { ...HEADERS, "set-cookie": claimCookie(ctx.state, "") } : HEADERS;
+      return ctx.render({ ...data, notAccepted }, { headers });
     } catch (err) {
       if (err instanceof JoinLinkError) return await gone(ctx, err);
       throw err;
@@ -180,11 +324,35 @@ export const handler: Handlers<Data> = {
         const { outcome } = await joinAsMember(state.kv, secret, token, user);
         return redirect(outcome === "pending" ? waitingPath(token) : classPage);
       }
+      if (fields.intent === "claimCode" || fields.intent === "claimApproval") {
+        try {
+          if (fields.intent === "claimCode") {
+            return await claimWithCode(ctx, req, token, fields, loaded);
+          }
+          const { ticket } = await requestClaim(state.kv, secret, token, {
+            login: fields.login ?? "",
+          }, { ip: clientIp(req) });
+          return redirect(`/join/${token}`, { "set-cookie": claimCookie(state, ticket) });
+        } catch (err) {
+          if (err instanceof JoinLinkError) throw err;
+          if (!(err instanceof AppError) || err.status >= 500) throw err;
+          return ctx.render(
+            { ...data, claimLogin: fields.login, claimError: claimErrorText(state, err) },
+            { status: err.status, headers: { ...HEADERS, ...err.headers } },
+          );
+        }
+      }
       const input = parseForm(JoinInputSchema, {
         name: fields.name ?? "",
         email: fields.email?.trim() || undefined,
         password: fields.password || undefined,
       });
+      if (!fields.notListed && await listedStudentNamed(state.kv, data.cls.id, input.name)) {
+        return ctx.render(
+          { ...data, name: fields.name, email: fields.email, listedName: input.name },
+          { status: 409, headers: HEADERS },
+        );
+      }
       const joined = await joinWithLink(state.kv, secret, token, input, { ip: clientIp(req) });
       const maxAge = (Date.parse(joined.session.expiresAt) - Date.now()) / 1000;
       return redirect(joined.outcome === "pending" ? waitingPath(token) : classPage, {
@@ -211,6 +379,40 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
       <section class="card narrow">
         <h1>{t("join.invalid.title")}</h1>
         <p class="error" role="alert">{data.message}</p>
+      </section>
+    );
+  }
+  if (data.view === "setup") {
+    return (
+      <section class="card narrow stack">
+        <h1>{t("signin.setup.title")}</h1>
+        <p>{t("join.claim.setupIntro", { className: data.cls.name, login: data.login })}</p>
+        <form
+          method="post"
+          action={`/signin/code?next=${encodeURIComponent(data.next)}`}
+          class="stack"
+        >
+          <input type="hidden" name="ticket" value={data.ticket} />
+          <input type="hidden" name="login" value={data.login} autocomplete="username" />
+          <label>
+            {t("account.password.new")}{" "}
+            <small>{t("account.password.hint", { min: MIN_PASSWORD_LENGTH })}</small>
+            <input
+              name="password"
+              type="password"
+              autocomplete="new-password"
+              minLength={MIN_PASSWORD_LENGTH}
+              maxLength={MAX_PASSWORD_LENGTH}
+              required
+              autofocus
+            />
+          </label>
+          <label>
+            {t("account.password.confirm")}
+            <input name="confirm" type="password" autocomplete="new-password" required />
+          </label>
+          <button type="submit" class="primary">{t("signin.setup.submit")}</button>
+        </form>
       </section>
     );
   }
@@ -246,6 +448,17 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
           </p>
         </>
       )}
+      {data.view === "claimWaiting" && (
+        <div class="stack" role="status">
+          <p>
+            <strong>{t("join.claim.waiting")}</strong>
+          </p>
+          <p class="muted">{t("join.claim.waitingNote")}</p>
+          <p>
+            <a href={url.pathname}>{t("join.checkNow")}</a>
+          </p>
+        </div>
+      )}
       {data.view === "staff" && <p>{t("join.staff")}</p>}
       {data.view === "member" && (
         <form method="post" action={url.pathname} class="stack">
@@ -257,8 +470,68 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
         </form>
       )}
       {data.view === "form" && (
+        <details class="stack card-inset" id="on-list" open={!!data.claimError || undefined}>
+          <summary>
+            <strong>{t("join.claim.title")}</strong>
+          </summary>
+          <p class="muted">{t("join.claim.intro")}</p>
+          {data.claimError && <p class="error" role="alert">{data.claimError}</p>}
+          <form method="post" action={url.pathname} class="stack">
+            <CsrfField state={state} />
+            <input type="hidden" name="intent" value="claimCode" />
+            <label>
+              {t("join.claim.login")}
+              <input
+                name="login"
+                autocomplete="username"
+                required
+                maxLength={254}
+                value={data.claimLogin ?? ""}
+              />
+            </label>
+            <label>
+              {t("join.claim.code")} <small class="muted">{t("join.claim.codeHint")}</small>
+              <input
+                name="code"
+                autocomplete="one-time-code"
+                autocapitalize="characters"
+                spellcheck={false}
+                required
+                maxLength={40}
+              />
+            </label>
+            <button type="submit" class="primary">{t("join.claim.withCode")}</button>
+          </form>
+          <form method="post" action={url.pathname} class="stack">
+            <CsrfField state={state} />
+            <input type="hidden" name="intent" value="claimApproval" />
+            <p class="muted">{t("join.claim.noCode")}</p>
+            <label>
+              {t("join.claim.login")}
+              <input
+                name="login"
+                autocomplete="username"
+                required
+                maxLength={254}
+                value={data.claimLogin ?? ""}
+              />
+            </label>
+            <button type="submit">{t("join.claim.askTeacher")}</button>
+          </form>
+        </details>
+      )}
+      {data.view === "form" && (
         <form method="post" action={url.pathname} class="stack">
           <CsrfField state={state} />
+          <h2>{t("join.claim.newTitle")}</h2>
+          {data.listedName && (
+            <div class="notice" role="alert">
+              <p>{t("join.claim.nameOnList", { name: data.listedName })}</p>
+              <label>
+                <input type="checkbox" name="notListed" value="1" /> {t("join.claim.notThatPerson")}
+              </label>
+            </div>
+          )}
           <label>
             {t("join.name")}
             <input

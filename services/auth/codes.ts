@@ -143,6 +143,29 @@ export async function issueSignInCode(
   return { code, expiresAt: record.expiresAt };
 }
 
+/**
+ * Adds to `op` what lets `user` choose a password without being told a code: a code record
+ * (never shown) and a setup ticket for it, as if the code had been typed. For a teacher's
+ * approval of a roster claim (services/classes/claims.ts): the approval is the proof, and
+ * `completeCodeSignIn` then sets the password and consumes both, as for a typed code.
+ */
+export function approvedSetupOps(
+  op: Deno.AtomicOperation,
+  secret: string,
+  user: Pick<User, "id" | "orgId">,
+  opts: { by: string; now?: number },
+): { ticket: string; expiresAt: string } {
+  const now = opts.now ?? Date.now();
+  const { record } = newCodeRecord(secret, user, { by: opts.by, purpose: "slip", now });
+  const ticket = randomToken();
+  const expiresAt = new Date(now + SETUP_TTL_MS).toISOString();
+  op.set(codeKey(user.id), record, { expireIn: CODE_TTL_MS })
+    .set(setupKey(ticket), { userId: user.id, codeHash: record.hash, expiresAt }, {
+      expireIn: SETUP_TTL_MS,
+    });
+  return { ticket, expiresAt };
+}
+
 function wrongCode(): AppError {
   return new AppError(
     "unauthorized",

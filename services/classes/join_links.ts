@@ -571,7 +571,7 @@ export async function joinWithLink(
 ): Promise<{ user: User; cls: Class; token: string; session: Session; outcome: JoinOutcome }> {
   const data = validateInput(JoinInputSchema, input);
   const first = await resolveEntry(kv, secret, token, Date.now());
-  await throttle(kv, opts.ipLimit ?? JOIN_IP_LIMIT, `${first.entry.value.id}/${opts.ip}`);
+  await throttleSignUps(kv, opts.ipLimit ?? JOIN_IP_LIMIT, `${first.entry.value.id}/${opts.ip}`);
   await requireNameNotStaff(kv, first.entry.value.orgId, data.name);
   const user = newUser({
     orgId: first.entry.value.orgId,
@@ -600,8 +600,11 @@ export async function joinWithLink(
   return { user, cls, ...session, outcome: link.approval ? "pending" : "joined" };
 }
 
-/** Counts one sign-up against `limit` for `id`; 429 with Retry-After past it. */
-async function throttle(kv: Deno.Kv, limit: Limit, id: string): Promise<void> {
+/**
+ * Counts one sign-up (or roster claim, claims.ts) against `limit` for `id`; 429 with
+ * Retry-After past it.
+ */
+export async function throttleSignUps(kv: Deno.Kv, limit: Limit, id: string): Promise<void> {
   // Counted first, then checked (this one included): a burst sent at once is still counted.
   await hit(kv, limit, id);
   const wait = await retryAfter(kv, { ...limit, max: limit.max + 1 }, id);

@@ -13,6 +13,7 @@ import { getRecords } from "../db/kv.ts";
 import { UserSchema } from "../orgs/users.ts";
 import { AppError } from "../web/errors.ts";
 import { getClass } from "./classes.ts";
+import { approveClaimOps, getClaimEntries, getClaimMemberships } from "./claims.ts";
 import { joinRequestKey, removeJoiners } from "./link_accounts.ts";
 import { addMemberOps } from "./members.ts";
 
@@ -24,6 +25,11 @@ export const JoinRequestSchema = z.object({
   /** The name they gave (the teacher decides by it). */
   name: z.string(),
   createdAt: z.string(),
+  /**
+   * Someone without an account says they are this student of the class's roster (an imported
+   * student): the id of their claim (claims.ts). Approving signs them in as this student.
+   */
+  claim: z.string().optional(),
 });
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 
@@ -48,15 +54,23 @@ export async function getJoinRequest(
 
 /**
  * A class's pending requests, oldest first, under each student's current name (a request
- * keeps the name given at sign-up only for an account that is gone).
+ * keeps the name given at sign-up only for an account that is gone); a roster claim with the
+ * `login` (student number or email) of the entry it claims.
  */
-export async function listJoinRequests(kv: Deno.Kv, classId: string): Promise<JoinRequest[]> {
-  const out: JoinRequest[] = [];
+export async function listJoinRequests(
+  kv: Deno.Kv,
+  classId: string,
+): Promise<(JoinRequest & { login?: string })[]> {
+  const out: (JoinRequest & { login?: string })[] = [];
   for await (const e of kv.list({ prefix: ["join_requests", classId] })) {
     out.push(JoinRequestSchema.parse(e.value));
   }
   const users = await getRecords(kv, UserSchema, out.map((r) => ["users", r.userId]));
-  out.forEach((r, i) => r.name = users[i]?.name ?? r.name);
+  out.forEach((r, i) => {
+    r.name = users[i]?.name ?? r.name;
+    // A claim names a roster entry: the teacher sees which one (number, else email).
+    if (r.claim) r.login = users[i]?.studentNumber ?? users[i]?.email;
+  });
   return out.sort((a, b) =>
     a.createdAt.localeCompare(b.createdAt) || (a.userId < b.userId ? -1 : 1)
   );
@@ -100,6 +114,11 @@ async function approveBatch(kv: Deno.Kv, classId: string, ids: string[]): Promis
     );
   }
   const users = await getRecords(kv, UserSchema, ids.map((id) => ["users", id]));
+  const claimIds = requests.map((r) =>
+    r.value === null ? undefined : JoinRequestSchema.parse(r.value).claim
+  );
+  const claims = await getClaimEntries(kv, claimIds);
+  const memberships = await getClaimMemberships(kv, classId, ids, claimIds);
   const op = kv.atomic();
   let n = 0;
   ids.forEach((id, i) => {
@@ -108,6 +127,18 @@ async function approveBatch(kv: Deno.Kv, classId: string, ids: string[]): Promis
     op.check(request).delete(request.key);
     const user = users[i];
     if (!user || user.role !== "student") return;
+    const claim = claims[i];
+    if (claim) {
+      // A roster claim: the student is (usually) in the class already; the claimant's page
+      // may now let them choose a password and sign in as this student.
+      approveClaimOps(op, claim);
+      const member = memberships[i];
+      if (member?.versionstamp) {
+        op.check(member);
+        n++;
+        return;
+      }
+    }
     op.check({ key: ["classes_by_user", id, classId], versionstamp: null });
     addMemberOps(op, classId, user, "student");
     n++;

@@ -68,6 +68,33 @@ export default defineMessages({
     "myClasses.col.grade": "Grade",
     "myClasses.col.subject": "Subject",
     "myClasses.col.role": "Your role",
+    "join.claim.title": "I'm on the class list",
+    "join.claim.intro":
+      "If your teacher added you to this class (a login slip, or your student number on the list), use your entry instead of making a new account.",
+    "join.claim.login": "Student number (or email)",
+    "join.claim.code": "One-time code",
+    "join.claim.codeHint": "From your login slip, e.g. ABCD-EFGH",
+    "join.claim.withCode": "Continue with my code",
+    "join.claim.noCode": "No login slip? Your teacher can confirm it is you.",
+    "join.claim.askTeacher": "Ask my teacher to confirm",
+    "join.claim.newTitle": "Not on the list? Join with your name",
+    "join.claim.waiting": "Your teacher is asked to confirm that this is you.",
+    "join.claim.waitingNote":
+      "Keep this page open: once your teacher confirms, you choose a password here and go to the class.",
+    "join.claim.setupIntro":
+      "You are {login} in {className}. Choose a password: from now on you sign in with {login} and it.",
+    "join.claim.nameOnList":
+      "{name} is on this class's list and has not signed in yet. If that is you, use “I'm on the class list” above with your student number, so that your work stays in one account.",
+    "join.claim.notThatPerson": "I am someone else: make a new account",
+    "join.claim.error.notOnList":
+      "No one with this student number or email is on this class's list. Check it, or ask your teacher.",
+    "join.claim.error.hasPassword":
+      "This student's account already has a password: sign in with it. If it is forgotten, your teacher can reset it.",
+    "join.claim.error.pending":
+      "Someone already asked to be this student. Your teacher decides; ask them.",
+    "join.claim.error.login": "Enter your student number or email.",
+    "join.requests.claims":
+      "Says they are {login} on the class list, without a new account: approving signs this person in as that student.",
   },
   ko: {
     "join.title": "{className} 참여하기",
@@ -136,6 +163,33 @@ export default defineMessages({
     "myClasses.col.grade": "학년",
     "myClasses.col.subject": "과목",
     "myClasses.col.role": "내 역할",
+    "join.claim.title": "수업 명단에 제 이름이 있어요",
+    "join.claim.intro":
+      "선생님이 이 수업에 나를 등록했다면(로그인 안내문을 받았거나 명단에 학번이 있다면) 새 계정을 만들지 말고 명단의 내 항목을 사용하세요.",
+    "join.claim.login": "학번(또는 이메일)",
+    "join.claim.code": "일회용 코드",
+    "join.claim.codeHint": "로그인 안내문에 있는 코드, 예: ABCD-EFGH",
+    "join.claim.withCode": "코드로 계속",
+    "join.claim.noCode": "로그인 안내문이 없나요? 선생님이 본인인지 확인해 줄 수 있어요.",
+    "join.claim.askTeacher": "선생님께 확인 요청",
+    "join.claim.newTitle": "명단에 없나요? 이름으로 참여하기",
+    "join.claim.waiting": "선생님께 본인 확인을 요청했습니다.",
+    "join.claim.waitingNote":
+      "이 페이지를 열어 두세요. 선생님이 확인하면 여기서 비밀번호를 정하고 수업으로 이동합니다.",
+    "join.claim.setupIntro":
+      "{className}의 {login}(으)로 확인되었습니다. 비밀번호를 정하세요. 앞으로 {login}와(과) 이 비밀번호로 로그인합니다.",
+    "join.claim.nameOnList":
+      "{name} 님은 이 수업 명단에 있고 아직 로그인한 적이 없습니다. 본인이라면 위의 “수업 명단에 제 이름이 있어요”에서 학번으로 참여하세요. 그래야 과제와 기록이 한 계정에 남습니다.",
+    "join.claim.notThatPerson": "저는 다른 사람입니다. 새 계정을 만들게요",
+    "join.claim.error.notOnList":
+      "이 학번이나 이메일을 가진 사람이 이 수업 명단에 없습니다. 다시 확인하거나 선생님께 물어보세요.",
+    "join.claim.error.hasPassword":
+      "이 학생 계정에는 이미 비밀번호가 있습니다. 그 비밀번호로 로그인하세요. 잊었다면 선생님이 초기화해 줄 수 있습니다.",
+    "join.claim.error.pending":
+      "이미 누군가 이 학생이라고 요청했습니다. 선생님이 결정하니 선생님께 말씀하세요.",
+    "join.claim.error.login": "학번이나 이메일을 입력하세요.",
+    "join.requests.claims":
+      "새 계정 없이 수업 명단의 {login}(이)라고 합니다. 승인하면 이 사람은 그 학생으로 로그인합니다.",
   },
   zh: {
     "join.title": "加入{className}",
@@ -197,5 +251,29 @@ export default defineMessages({
     "myClasses.col.grade": "年级",
     "myClasses.col.subject": "科目",
     "myClasses.col.role": "我的角色",
+    "join.claim.title": "我在班级名单上",
+    "join.claim.intro":
+      "如果老师已经把你加入了这个班级（你收到了登录条，或名单上有你的学号），请使用名单上的你，不要新建账号。",
+    "join.claim.login": "学号（或邮箱）",
+    "join.claim.code": "一次性验证码",
+    "join.claim.codeHint": "登录条上的验证码，例如 ABCD-EFGH",
+    "join.claim.withCode": "用验证码继续",
+    "join.claim.noCode": "没有登录条？可以请老师确认是你本人。",
+    "join.claim.askTeacher": "请老师确认",
+    "join.claim.newTitle": "名单上没有你？用姓名加入",
+    "join.claim.waiting": "已请老师确认是你本人。",
+    "join.claim.waitingNote": "请不要关闭此页面：老师确认后，你会在这里设置密码并进入班级。",
+    "join.claim.setupIntro":
+      "你是 {className} 的 {login}。请设置密码：以后用 {login} 和这个密码登录。",
+    "join.claim.nameOnList":
+      "{name} 在本班名单上，还没有登录过。如果那是你，请在上面的“我在班级名单上”中用学号加入，这样你的作业和记录都在同一个账号里。",
+    "join.claim.notThatPerson": "我是另一个人：新建账号",
+    "join.claim.error.notOnList": "本班名单上没有这个学号或邮箱。请检查，或询问老师。",
+    "join.claim.error.hasPassword":
+      "这个学生账号已经设置了密码，请用密码登录。如果忘了，老师可以重置。",
+    "join.claim.error.pending": "已经有人申请成为这个学生，由老师决定，请询问老师。",
+    "join.claim.error.login": "请输入学号或邮箱。",
+    "join.requests.claims":
+      "自称是班级名单上的 {login}（不新建账号）：批准后此人将以该学生身份登录。",
   },
 });

@@ -18,6 +18,11 @@ export const GET = defineApi({
           name: z.string(),
           linkId: z.string(),
           createdAt: z.string(),
+          claims: z.string().optional().describe(
+            "Someone without an account says they are this student of the roster (the " +
+              "student number or email of the entry); approving signs them in as this " +
+              "student, no account is made",
+          ),
         })),
       }),
       "Pending requests, oldest first",
@@ -29,12 +34,13 @@ export const GET = defineApi({
   const { classId } = c.req.valid("param");
   await requireClassRole(kv, requireActor(c.var.state), classId, TEACHERS);
   const items = (await listJoinRequests(kv, classId)).map((
-    { userId, name, linkId, createdAt },
+    { userId, name, linkId, createdAt, claim, login },
   ) => ({
     userId,
     name,
     linkId,
     createdAt,
+    ...(claim ? { claims: login ?? "" } : {}),
   }));
   return c.json({ items }, 200);
 });
