@@ -223,6 +223,15 @@ Deno.test("[recordings] the recorder follows the lecture's switch and the class 
     });
     assert.equal(live.status, 200);
     assert.deepEqual((await listWantedLectures(kv)).sort(), [scheduled.id, other.id].sort());
+    // Its students are told; its teachers see the switch on.
+    const page = async (user: User) =>
+      await (await w.t.app.request(`/lectures/${scheduled.id}`, {
+        headers: { cookie: (await browserSessionFor(kv, user)).cookie },
+      })).text();
+    assert.match(await page(w.one.studentA), /This lecture is recorded/);
+    const teacherPage = await page(w.one.teacherA);
+    assert.doesNotMatch(teacherPage, /This lecture is recorded/);
+    assert.match(teacherPage, /name="record" checked/);
     await noteLectureEnded(kv, other.id);
     await noteLectureEnded(kv, scheduled.id);
     assert.deepEqual(await listWantedLectures(kv), []);

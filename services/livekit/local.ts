@@ -376,6 +376,8 @@ export async function ensureMediaWorker(
     const tail = new TextDecoder().decode(out.stderr).split("\n").slice(-15).join("\n");
     throw new Error(`go build of the recorder (media/) failed:\n${tail}`);
   }
+  // go build leaves an up-to-date binary as it was: mark it newer than the sources.
+  await Deno.utime(MEDIA_BIN, new Date(), new Date()).catch(() => {});
   log(`Lecture recorder built in ${Math.round((Date.now() - started) / 1000)} s.`);
   return MEDIA_BIN;
 }

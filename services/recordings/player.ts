@@ -71,6 +71,16 @@ export async function recordingPlayerProps(
   };
 }
 
+/** Whether the students of a lecture that has not ended are told it is recorded. */
+export async function recordingNotice(
+  state: State,
+  lecture: Lecture,
+  role: ClassRole,
+): Promise<boolean> {
+  if (TEACHERS.includes(role) || lecture.status === "ended") return false;
+  return await recordingWanted(state.kv, lecture);
+}
+
 /** The teacher's record switch for a lecture that has not ended; null for students. */
 export async function recordingToggleProps(
   state: State,

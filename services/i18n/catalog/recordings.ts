@@ -26,6 +26,8 @@ export default defineMessages({
     "recordings.on": "Recording is on.",
     "recordings.off": "Recording is off.",
     "recordings.watched": "Watched recording",
+    "recordings.notice":
+      "This lecture is recorded: the teacher's video, screen and voice. Students who miss it can watch it afterwards, with the chat beside it.",
     "recordings.watchedMinutes": "{minutes} min",
   },
   ko: {
@@ -52,6 +54,8 @@ export default defineMessages({
     "recordings.on": "녹화 중입니다.",
     "recordings.off": "녹화하지 않습니다.",
     "recordings.watched": "녹화 시청",
+    "recordings.notice":
+      "이 강의는 녹화됩니다(선생님의 영상, 화면, 음성). 강의를 놓친 학생은 나중에 채팅과 함께 볼 수 있습니다.",
     "recordings.watchedMinutes": "{minutes}분",
   },
   zh: {
@@ -76,6 +80,8 @@ export default defineMessages({
     "recordings.on": "正在录制。",
     "recordings.off": "未录制。",
     "recordings.watched": "观看录像",
+    "recordings.notice":
+      "本节课正在录制（老师的视频、屏幕和声音）。错过课程的学生之后可以观看，聊天记录显示在旁边。",
     "recordings.watchedMinutes": "{minutes} 分钟",
   },
 });
