@@ -136,6 +136,11 @@ export default function LecturesPage({ data, state }: PageProps<Data>) {
           <p class="eyebrow">{cls.name}</p>
           <h1>{t("lectures.title")}</h1>
         </div>
+        {host && !cls.archived && (
+          <div class="page-actions">
+            <StartLectureNow state={state} classId={cls.id} />
+          </div>
+        )}
       </header>
       {data.scheduled && (
         <p class="notice ok" role="status">
@@ -144,11 +149,6 @@ export default function LecturesPage({ data, state }: PageProps<Data>) {
         </p>
       )}
       {host && cls.archived && <p class="notice">{t("lectures.schedule.archived")}</p>}
-      {host && !cls.archived && (
-        <div class="page-actions">
-          <StartLectureNow state={state} classId={cls.id} />
-        </div>
-      )}
       {host && !cls.archived && <ScheduleLectureForm state={state} data={data} />}
       {lectures.length === 0
         ? (
