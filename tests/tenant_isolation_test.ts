@@ -95,6 +95,30 @@ const CASES: Case[] = [
     expect: teacherWrite,
   },
   { name: "class page", method: "GET", path: (id) => `/classes/${id}`, expect: memberRead },
+  {
+    name: "read stream",
+    method: "GET",
+    path: (id) => `/api/v1/classes/${id}/posts`,
+    expect: memberRead,
+  },
+  {
+    name: "post announcement",
+    method: "POST",
+    path: (id) => `/api/v1/classes/${id}/posts`,
+    body: JSON.stringify({ body: "Announcement" }),
+    expect: {
+      ...teacherWrite,
+      admin: { own: 201, otherClass: 201, otherSchool: 404 },
+      teacher: { own: 201, otherClass: 404, otherSchool: 404 },
+    },
+  },
+  {
+    name: "set stream settings",
+    method: "PATCH",
+    path: (id) => `/api/v1/classes/${id}/posts/settings`,
+    body: JSON.stringify({ commentsOff: false }),
+    expect: teacherWrite,
+  },
 ];
 
 Deno.test("[security] tenant isolation matrix", async (t) => {
