@@ -91,6 +91,21 @@ export default function CalendarPage({ data, state }: PageProps<Data>) {
             />
           </label>
           <p id="new-feed-once">{t("calendar.new.once")}</p>
+          <p class="row">
+            {/* webcal: the calendar app subscribes; Google takes it as the cid of its page. */}
+            <a class="button" href={data.newUrl.replace(/^https?:/, "webcal:")}>
+              {t("calendar.new.open")}
+            </a>
+            <a
+              class="button"
+              href={`https://calendar.google.com/calendar/r?cid=${
+                encodeURIComponent(data.newUrl.replace(/^https?:/, "webcal:"))
+              }`}
+              rel="noreferrer"
+            >
+              {t("calendar.new.google")}
+            </a>
+          </p>
           <p class="muted">{t("calendar.new.how")}</p>
         </section>
       )}

@@ -124,7 +124,11 @@ Deno.test("[calendar] a student's feed: lectures in the window, due dates, escap
   const as = await browserAs(t, w.student);
   const made = await as.post("/calendar", { intent: "new" });
   assert.equal(made.status, 200);
-  const token = shownToken(await made.text());
+  const madeHtml = await made.text();
+  const token = shownToken(madeHtml);
+  const webcal = `webcal://${new URL(t.config.publicUrl).host}/calendar/${token}.ics`;
+  assert.ok(madeHtml.includes(`href="${webcal}"`), "one click subscribes a calendar app");
+  assert.ok(madeHtml.includes(`cid=${encodeURIComponent(webcal)}`), "and Google Calendar");
 
   const { text, cal, events, byUid } = await fetchFeed(t, token);
   assert.equal(cal.getFirstPropertyValue("version"), "2.0");

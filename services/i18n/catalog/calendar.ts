@@ -22,6 +22,8 @@ export default defineMessages({
       "The calendar link was stopped. A calendar subscribed to it gets no more updates.",
     "calendar.new.title": "Your new calendar link",
     "calendar.new.label": "Calendar link",
+    "calendar.new.open": "Open in my calendar app",
+    "calendar.new.google": "Add to Google Calendar",
     "calendar.new.once":
       "Copy it now: it is shown only this once. Anyone who has it sees these lectures and due dates, so keep it to yourself.",
     "calendar.new.how":
@@ -55,6 +57,8 @@ export default defineMessages({
       "캘린더 링크를 중지했습니다. 이 링크를 구독한 캘린더는 더 이상 업데이트를 받지 않습니다.",
     "calendar.new.title": "새 캘린더 링크",
     "calendar.new.label": "캘린더 링크",
+    "calendar.new.open": "내 캘린더 앱에서 열기",
+    "calendar.new.google": "Google 캘린더에 추가",
     "calendar.new.once":
       "지금 복사하세요. 이번 한 번만 표시됩니다. 링크를 가진 사람은 누구나 이 강의와 마감일을 볼 수 있으니 혼자만 간직하세요.",
     "calendar.new.how":
@@ -85,6 +89,8 @@ export default defineMessages({
     "calendar.revoked": "日历链接已停用。订阅了它的日历不会再收到更新。",
     "calendar.new.title": "你的新日历链接",
     "calendar.new.label": "日历链接",
+    "calendar.new.open": "在我的日历应用中打开",
+    "calendar.new.google": "添加到 Google 日历",
     "calendar.new.once":
       "请现在复制：它只显示这一次。任何拿到它的人都能看到这些课程和截止时间，请不要分享。",
     "calendar.new.how": "Google 日历：其他日历、+、通过网址添加。Outlook：添加日历、从网页订阅。",
