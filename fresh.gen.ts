@@ -84,14 +84,15 @@ import * as $79 from "./routes/classes/index.tsx";
 import * as $80 from "./routes/grades.tsx";
 import * as $81 from "./routes/index.tsx";
 import * as $82 from "./routes/join/[token].tsx";
-import * as $83 from "./routes/lectures/[lectureId].tsx";
-import * as $84 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $85 from "./routes/locale.ts";
-import * as $86 from "./routes/notifications.tsx";
-import * as $87 from "./routes/signin.tsx";
-import * as $88 from "./routes/signin/code.tsx";
-import * as $89 from "./routes/signout.ts";
-import * as $90 from "./routes/today.tsx";
+import * as $83 from "./routes/join/index.tsx";
+import * as $84 from "./routes/lectures/[lectureId].tsx";
+import * as $85 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $86 from "./routes/locale.ts";
+import * as $87 from "./routes/notifications.tsx";
+import * as $88 from "./routes/signin.tsx";
+import * as $89 from "./routes/signin/code.tsx";
+import * as $90 from "./routes/signout.ts";
+import * as $91 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/ClassStream.tsx";
 import * as $$2 from "./islands/JoinLinks.tsx";
@@ -190,14 +191,15 @@ const manifest: Manifest = {
     "./routes/grades.tsx": $80,
     "./routes/index.tsx": $81,
     "./routes/join/[token].tsx": $82,
-    "./routes/lectures/[lectureId].tsx": $83,
-    "./routes/lectures/[lectureId]/attendance.tsx": $84,
-    "./routes/locale.ts": $85,
-    "./routes/notifications.tsx": $86,
-    "./routes/signin.tsx": $87,
-    "./routes/signin/code.tsx": $88,
-    "./routes/signout.ts": $89,
-    "./routes/today.tsx": $90,
+    "./routes/join/index.tsx": $83,
+    "./routes/lectures/[lectureId].tsx": $84,
+    "./routes/lectures/[lectureId]/attendance.tsx": $85,
+    "./routes/locale.ts": $86,
+    "./routes/notifications.tsx": $87,
+    "./routes/signin.tsx": $88,
+    "./routes/signin/code.tsx": $89,
+    "./routes/signout.ts": $90,
+    "./routes/today.tsx": $91,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

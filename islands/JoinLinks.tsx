@@ -39,6 +39,11 @@ export const JOIN_LINKS_LABELS = [
   "confirmButton",
   "removedJoiners",
   "removeLater",
+  "classCode",
+  "codeHint",
+  "fullScreen",
+  "closeFullScreen",
+  "qrAlt",
 ] as const;
 export type JoinLinksLabels = Record<typeof JOIN_LINKS_LABELS[number], string>;
 
@@ -62,6 +67,19 @@ interface JoinLinkItem {
   approval: boolean;
   /** People who came through it, still in the class or waiting. */
   joined: number;
+  /** The class code reaching this link, the address its QR code carries, and the QR (SVG). */
+  code?: string;
+  codeUrl?: string;
+  qrSvg?: string;
+}
+
+/** Shows a link's code and QR code on the whole screen (for a projector), or leaves it. */
+function toggleFullScreen(id: string) {
+  const el = document.getElementById(id);
+  if (!el) return;
+  if (document.fullscreenElement) void document.exitFullscreen();
+  else if (el.requestFullscreen) void el.requestFullscreen();
+  else el.classList.toggle("full-screen"); // no Fullscreen API (iOS Safari): fill the window
 }
 
 /** What the panel is asking about one link: turning it off, or a new limit. */
@@ -290,6 +308,35 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
                 {L.turnOff}
               </button>
             </div>
+            {link.code && (
+              <div class="class-code" id={`code-${link.id}`}>
+                {link.qrSvg && (
+                  <div
+                    class="qr"
+                    role="img"
+                    aria-label={fill(L.qrAlt, { code: link.code })}
+                    // Our own server's SVG (the qrcode package), not user input.
+                    dangerouslySetInnerHTML={{ __html: link.qrSvg }}
+                  />
+                )}
+                <div class="stack">
+                  <p>
+                    {L.classCode} <strong class="code" lang="en">{link.code}</strong>
+                  </p>
+                  <p class="muted">
+                    {fill(L.codeHint, { address: link.codeUrl?.replace(/\?code=.*$/, "") ?? "" })}
+                  </p>
+                  <button
+                    type="button"
+                    class="screen-toggle"
+                    onClick={() => toggleFullScreen(`code-${link.id}`)}
+                  >
+                    <span class="when-normal">{L.fullScreen}</span>
+                    <span class="when-full">{L.closeFullScreen}</span>
+                  </button>
+                </div>
+              </div>
+            )}
             <small class="muted">
               {fill(L.usesOf, { count: link.uses, max: link.maxUses })}
               {link.uses >= link.maxUses && (

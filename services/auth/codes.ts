@@ -78,14 +78,14 @@ export type CodeSignInInput = z.input<typeof CodeSignInSchema>;
 const codeKey = (userId: string): Deno.KvKey => ["signin_codes", userId];
 const setupKey = (ticket: string): Deno.KvKey => ["password_setups", tokenId(ticket)];
 
-/** A fresh random code (uniform over the alphabet). */
-export function newCode(): string {
+/** A fresh random code of `length` characters (uniform over the alphabet). */
+export function newCode(length = CODE_LENGTH): string {
   const n = CODE_ALPHABET.length;
   const limit = 256 - (256 % n);
   let out = "";
-  while (out.length < CODE_LENGTH) {
+  while (out.length < length) {
     for (const b of crypto.getRandomValues(new Uint8Array(16))) {
-      if (b < limit && out.length < CODE_LENGTH) out += CODE_ALPHABET[b % n];
+      if (b < limit && out.length < length) out += CODE_ALPHABET[b % n];
     }
   }
   return out;

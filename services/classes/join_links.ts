@@ -14,7 +14,9 @@
  * Keys: `["join_links", id]` (the record), `["join_links_by_class", classId, id] -> id`,
  * `["join_link_uses", id]` (a KvU64 counter, read and written with a check so that it never
  * passes `maxUses`: concurrent sign-ups through one link retry; measured on 2 cores, 40 at
- * once all join in ~90 ms and 200 in ~1.5 s; nothing else waits on it), and `["join_link_members", linkId, userId]` (link_accounts.ts).
+ * once all join in ~90 ms and 200 in ~1.5 s; nothing else waits on it),
+ * `["join_link_members", linkId, userId]` (link_accounts.ts), and `["join_link_codes", code]`
+ * (the link's class code, join_codes.ts).
  * @module
  */
 import { z } from "zod";
@@ -43,6 +45,7 @@ import {
 } from "./link_accounts.ts";
 import { addMemberOps, listClassMembers } from "./members.ts";
 import { claimEmailOps } from "./unconfirmed_emails.ts";
+import { classCodeKey, CODE_KEEP_MS, newClassCode } from "./join_codes.ts";
 
 export const JoinLinkSchema = z.object({
   id: z.string(),
@@ -57,6 +60,8 @@ export const JoinLinkSchema = z.object({
   maxUses: z.number().int().positive().optional(),
   /** Each sign-up waits for a teacher's approval (a join request) instead of joining. */
   approval: z.boolean().optional(),
+  /** The class code that reaches this link (join_codes.ts); links made before codes have none. */
+  code: z.string().optional(),
 });
 export type JoinLink = z.infer<typeof JoinLinkSchema>;
 
@@ -256,23 +261,31 @@ export async function createJoinLink(
     throw new AppError("conflict", "This class is archived. Restore it before inviting students.");
   }
   const now = Date.now();
-  const link: JoinLink = {
-    id: newId(),
-    orgId: input.orgId,
-    classId: input.classId,
-    createdBy: input.createdBy,
-    createdAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + hours * 3_600_000).toISOString(),
-    maxUses: input.maxUses ?? await defaultMaxUses(kv, cls.id),
-    approval: input.approval ?? false,
-  };
-  await commit(
-    kv.atomic()
+  const maxUses = input.maxUses ?? await defaultMaxUses(kv, cls.id);
+  // A code taken meanwhile (1 in billions) only means drawing another.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const link: JoinLink = {
+      id: newId(),
+      orgId: input.orgId,
+      classId: input.classId,
+      createdBy: input.createdBy,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + hours * 3_600_000).toISOString(),
+      maxUses,
+      approval: input.approval ?? false,
+      code: newClassCode(),
+    };
+    const codeKey = classCodeKey(link.code!);
+    const res = await kv.atomic()
       .check({ key: linkKey(link.id), versionstamp: null })
+      .check({ key: codeKey, versionstamp: null })
       .set(linkKey(link.id), link)
-      .set(["join_links_by_class", link.classId, link.id], link.id),
-  );
-  return { link, token: await joinToken(secret, link.id) };
+      .set(["join_links_by_class", link.classId, link.id], link.id)
+      .set(codeKey, link.id, { expireIn: hours * 3_600_000 + CODE_KEEP_MS })
+      .commit();
+    if (res.ok) return { link, token: await joinToken(secret, link.id) };
+  }
+  throw new AppError("conflict", "The link could not be made. Try again.");
 }
 
 /** A class's join links, newest first, with how often each was used and its status. */

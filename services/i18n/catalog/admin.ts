@@ -194,6 +194,12 @@ export default defineMessages({
       "{name} already exists; the import adds them to the class but does not change their account, so the new email or student number is not saved.",
     "admin.import.issue.nameDiffers":
       "{key} is {existing} in the school; this file says {given}. The existing account will be used (its name is not changed).",
+    "admin.links.classCode": "Class code",
+    "admin.links.codeHint":
+      "Students type it at {address} or scan the QR code. It is this link: the same limit, approval and turning off.",
+    "admin.links.fullScreen": "Show full screen",
+    "admin.links.closeFullScreen": "Close full screen",
+    "admin.links.qrAlt": "QR code to join the class (code {code})",
   },
   ko: {
     "admin.title": "학교 대시보드",
@@ -383,6 +389,12 @@ export default defineMessages({
       "{name} 님은 이미 있습니다. 수업에는 추가되지만 계정은 바뀌지 않으므로 새 이메일이나 학번은 저장되지 않습니다.",
     "admin.import.issue.nameDiffers":
       "{key}은(는) 학교에 {existing}(으)로 등록되어 있는데 이 파일에는 {given}(으)로 적혀 있습니다. 기존 계정을 사용합니다(이름은 바뀌지 않습니다).",
+    "admin.links.classCode": "수업 코드",
+    "admin.links.codeHint":
+      "학생은 {address}에서 코드를 입력하거나 QR 코드를 찍습니다. 이 링크와 같아서 사용 한도, 승인, 끄기가 함께 적용됩니다.",
+    "admin.links.fullScreen": "전체 화면으로 보기",
+    "admin.links.closeFullScreen": "전체 화면 닫기",
+    "admin.links.qrAlt": "수업 참여 QR 코드(코드 {code})",
   },
   zh: {
     "admin.title": "学校管理面板",
@@ -561,5 +573,11 @@ export default defineMessages({
       "{name} 已经存在：导入会把其加入班级，但不修改其账号，因此新的邮箱或学号不会保存。",
     "admin.import.issue.nameDiffers":
       "{key} 在学校里是 {existing}，此文件写的是 {given}。将使用已有账号（姓名不变）。",
+    "admin.links.classCode": "班级码",
+    "admin.links.codeHint":
+      "学生在 {address} 输入班级码，或扫描二维码。它就是这个链接：使用上限、审批和关闭都相同。",
+    "admin.links.fullScreen": "全屏显示",
+    "admin.links.closeFullScreen": "退出全屏",
+    "admin.links.qrAlt": "加入班级的二维码（班级码 {code}）",
   },
 });

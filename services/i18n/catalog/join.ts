@@ -95,6 +95,14 @@ export default defineMessages({
     "join.claim.error.login": "Enter your student number or email.",
     "join.requests.claims":
       "Says they are {login} on the class list, without a new account: approving signs this person in as that student.",
+    "join.code.title": "Join a class with a code",
+    "join.code.intro":
+      "Type the class code your teacher shows (letters and digits, e.g. K7MPQ2X), or scan its QR code with your phone's camera.",
+    "join.code.label": "Class code",
+    "join.code.submit": "Continue",
+    "join.code.notFound":
+      "No class has this code. Check it (capitals or not does not matter), or ask your teacher.",
+    "join.code.rateLimited": "Too many wrong class codes. Try again in {minutes} minute(s).",
   },
   ko: {
     "join.title": "{className} 참여하기",
@@ -190,6 +198,15 @@ export default defineMessages({
     "join.claim.error.login": "학번이나 이메일을 입력하세요.",
     "join.requests.claims":
       "새 계정 없이 수업 명단의 {login}(이)라고 합니다. 승인하면 이 사람은 그 학생으로 로그인합니다.",
+    "join.code.title": "코드로 수업 참여",
+    "join.code.intro":
+      "선생님이 보여 주는 수업 코드(영문과 숫자, 예: K7MPQ2X)를 입력하거나 휴대폰 카메라로 QR 코드를 찍으세요.",
+    "join.code.label": "수업 코드",
+    "join.code.submit": "계속",
+    "join.code.notFound":
+      "이 코드의 수업이 없습니다. 다시 확인하거나(대소문자는 상관없습니다) 선생님께 물어보세요.",
+    "join.code.rateLimited":
+      "잘못된 수업 코드를 너무 많이 입력했습니다. {minutes}분 뒤에 다시 시도하세요.",
   },
   zh: {
     "join.title": "加入{className}",
@@ -275,5 +292,11 @@ export default defineMessages({
     "join.claim.error.login": "请输入学号或邮箱。",
     "join.requests.claims":
       "自称是班级名单上的 {login}（不新建账号）：批准后此人将以该学生身份登录。",
+    "join.code.title": "用班级码加入班级",
+    "join.code.intro": "输入老师展示的班级码（字母和数字，例如 K7MPQ2X），或用手机相机扫描二维码。",
+    "join.code.label": "班级码",
+    "join.code.submit": "继续",
+    "join.code.notFound": "没有使用这个班级码的班级。请检查（不区分大小写），或询问老师。",
+    "join.code.rateLimited": "输错班级码的次数过多，请 {minutes} 分钟后再试。",
   },
 });

@@ -13,6 +13,7 @@ import {
   maxUsesOf,
   MIN_EXPIRES_HOURS,
 } from "@/services/classes/join_links.ts";
+import { classCodeUrl, qrSvg } from "@/services/classes/join_codes.ts";
 import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 import { ClassParamsSchema } from "@/services/web/schemas.ts";
 
@@ -32,7 +33,23 @@ const JoinLinkOutSchema = z.object({
   approval: z.boolean(),
   /** People who came through it still in the class or waiting for approval. */
   joined: z.number().int(),
+  code: z.string().optional().describe(
+    "The class code: typed at /join (any case) it reaches this link, with its limits",
+  ),
+  codeUrl: z.string().optional().describe("The address the QR code carries (/join?code=...)"),
+  qrSvg: z.string().optional().describe("An SVG QR code of codeUrl (active links only)"),
 });
+
+/** The class code fields of a link: its code, the address and (while active) the QR code. */
+async function codeFields(publicUrl: string, link: { code?: string; status: string }) {
+  if (!link.code) return {};
+  const codeUrl = classCodeUrl(publicUrl, link.code);
+  return {
+    code: link.code,
+    codeUrl,
+    ...(link.status === "active" ? { qrSvg: await qrSvg(codeUrl) } : {}),
+  };
+}
 
 /** A class's join links, newest first (the class's teachers and school admins). */
 export const GET = defineApi({
@@ -70,6 +87,7 @@ export const GET = defineApi({
     maxUses: l.maxUses,
     approval: l.approval,
     joined: l.joined,
+    ...await codeFields(config.publicUrl, l),
   })));
   return c.json({ items, defaultMaxUses: suggested }, 200);
 });
@@ -131,5 +149,6 @@ export const POST = defineApi({
     status: "active" as const,
     maxUses: maxUsesOf(link),
     approval: link.approval ?? false,
+    ...await codeFields(config.publicUrl, { code: link.code, status: "active" }),
   }, 201);
 });
