@@ -77,7 +77,7 @@ export default defineMessages({
     "stream.island.showComments": "댓글 보기 ({count})",
     "stream.island.hideComments": "댓글 숨기기",
     "stream.island.comment": "댓글 달기",
-    "stream.island.send": "댓글 달기",
+    "stream.island.send": "등록",
     "stream.island.commentsAreOff": "댓글이 꺼져 있습니다.",
     "stream.island.turnOff": "댓글 끄기",
     "stream.island.turnOn": "댓글 켜기",
