@@ -224,6 +224,9 @@ async function run() {
   }
   console.log(`# largest gap between video frames at ${f(gapAt)} s of the file`);
   const v = streams.find((s) => s.codec_name === "vp8");
+  for (const line of (await stderr).split("\n").filter((l) => l.startsWith("note: "))) {
+    console.log(`# recorder ${line}`);
+  }
   if (!streams.some((s) => s.codec_name === "opus")) {
     console.log(
       `# no audio track written; recorder log: ${(await stderr).replaceAll("\n", " | ")}`,

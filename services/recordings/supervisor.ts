@@ -88,6 +88,8 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
   const { kv, store, dir } = opts;
   const log = opts.log ?? console.log;
   const running = new Map<string, Running>();
+  /** Recorders that ended without recording (no server, a refused join): retried later. */
+  const failures = new Map<string, { count: number; retryAt: number }>();
   const finishing = new Set<Promise<unknown>>();
   let stopped = false;
   let reconciling: Promise<void> | null = null;
@@ -171,6 +173,15 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
             stderrTail.trim().split("\n").slice(-3).join(" | "),
         );
       }
+      if (rec || entry.stopping) failures.delete(lectureId);
+      else {
+        // Each retry waits twice as long (1 s, 2 s, 4 s… at most a minute).
+        const count = (failures.get(lectureId)?.count ?? 0) + 1;
+        failures.set(lectureId, {
+          count,
+          retryAt: Date.now() + Math.min(60_000, 500 * 2 ** count),
+        });
+      }
       if (rec) {
         if (!clean) durationMs = await writtenDuration(path);
         await store_(rec, path, durationMs, clean);
@@ -178,7 +189,11 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
         await Deno.remove(path).catch(() => {});
       }
       // Still wanted (a crash, or the room came back): record a further part.
-      if (!stopped) setTimeout(() => void reconcile(), entry.stopping ? 0 : 1_000);
+      const retry = Math.max(
+        entry.stopping ? 0 : 1_000,
+        (failures.get(lectureId)?.retryAt ?? 0) - Date.now(),
+      );
+      if (!stopped) Deno.unrefTimer(setTimeout(() => void reconcile(), retry));
     })());
     running.set(lectureId, entry);
   }
@@ -191,7 +206,9 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
         void terminate(r.child, 10_000);
       }
     }
+    for (const id of failures.keys()) if (!wanted.has(id)) failures.delete(id);
     for (const id of wanted) {
+      if ((failures.get(id)?.retryAt ?? 0) > Date.now()) continue;
       if (!running.has(id) && !stopped) {
         await startRecorder(id).catch((err) =>
           log(`recorder of lecture ${id} could not start: ${(err as Error).message}`)

@@ -205,6 +205,7 @@ func (r *recorder) write() (int64, error) {
 	// publishes it just after the camera): the audio track must be in the file's header.
 	var pending []frame
 	holdUntil := int64(-1)
+	var lastW uint64
 	var source livekit.TrackSource = -1
 	needKey := true
 	lastAsk := int64(-10_000)
@@ -236,6 +237,7 @@ func (r *recorder) write() (int64, error) {
 			return err
 		}
 		emit(map[string]any{"event": "started", "at": r.epoch.UnixMilli() + zero})
+		lastW, _ = vp8Size(pending[0].data)
 		for _, f := range pending {
 			if err := put(f); err != nil {
 				return err
@@ -289,10 +291,20 @@ func (r *recorder) write() (int64, error) {
 					continue
 				}
 				if f.ms < 0 { // packets lost (-1) or track gone (-2): wait for a keyframe
+					if mux != nil {
+						note("%s at %d ms: %s, waiting for a keyframe", source, r.nowMs()-zero,
+							map[bool]string{true: "packets lost", false: "track ended"}[f.ms == -1])
+					}
 					needKey = true
 					r.askKeyframe(source)
 					lastAsk = r.nowMs()
 					continue
+				}
+				if f.keyframe && mux != nil {
+					if w, h := vp8Size(f.data); w != lastW {
+						note("%s at %d ms: now %dx%d", source, f.ms-zero, w, h)
+						lastW = w
+					}
 				}
 				if needKey && !f.keyframe {
 					continue
@@ -405,4 +417,9 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// note tells the supervisor's log (and the bench) what happened to the picture.
+func note(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "note: "+format+"\n", args...)
 }
