@@ -31,6 +31,7 @@ import {
   testApp,
   twoSchools,
 } from "./helpers.ts";
+import { countingKv } from "./kv_reads.ts";
 
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -289,48 +290,6 @@ Deno.test("[today] grading queue: work handed in before the counters existed is 
   assert.equal(await backfillGradingQueue(t.kv), 0, "once per store");
   assert.deepEqual(await countAwaitingGrade(t.kv, [old.id]), [1]);
 });
-
-/**
- * The real KV, counting what is read through it: keys got one by one or in batches, and
- * entries listed.
- */
-function countingKv(kv: Deno.Kv) {
-  const reads = { keys: 0, listed: 0 };
-  const counted = new Proxy(kv, {
-    get(target, prop) {
-      if (prop === "get") reads.keys++;
-      if (prop === "getMany") {
-        return (keys: Deno.KvKey[], opts?: { consistency?: Deno.KvConsistencyLevel }) => {
-          reads.keys += keys.length;
-          return target.getMany(keys, opts);
-        };
-      }
-      if (prop === "list") {
-        return (selector: Deno.KvListSelector, opts?: Deno.KvListOptions) => {
-          const iter = target.list(selector, opts);
-          const wrapped: Deno.KvListIterator<unknown> = new Proxy(iter, {
-            get(it, p) {
-              if (p === "next") {
-                return async () => {
-                  const r = await it.next();
-                  if (!r.done) reads.listed++;
-                  return r;
-                };
-              }
-              if (p === Symbol.asyncIterator) return () => wrapped;
-              const v = Reflect.get(it, p);
-              return typeof v === "function" ? v.bind(it) : v;
-            },
-          });
-          return wrapped;
-        };
-      }
-      const v = Reflect.get(target, prop);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  return { kv: counted, reads };
-}
 
 Deno.test("[today] reads do not grow with the class's submissions (a teacher of 200 hands-in)", async () => {
   await using t = await testApp();

@@ -8,6 +8,7 @@ import type { User } from "@/services/orgs/users.ts";
 import type { Actor } from "@/services/web/define.ts";
 import { AppError } from "@/services/web/errors.ts";
 import { dayFromNow, randomClass, randomOrg, randomUser } from "@/tests/fixtures.ts";
+import { countingKv } from "@/tests/kv_reads.ts";
 import { addComment, deleteComment, listComments } from "./comments.ts";
 import { streamPins } from "./pins.ts";
 import {
@@ -252,4 +253,24 @@ Deno.test("[stream] the pinned strip: next lecture, a student's next work, a tea
   const teacherPins = await streamPins(kv, w.cls, w.viewer(w.teacher, "teacher"), now);
   assert.equal(teacherPins.toGrade, 0);
   assert.deepEqual(teacherPins.due, []);
+});
+
+Deno.test("[stream] a page's reads do not grow with the stream (12 posts or 212)", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const w = await world(kv);
+  const post = async (n: number) => {
+    for (let i = 0; i < n; i++) await createPost(kv, w.cls, w.teacher.id, { body: `Post ${i}` });
+  };
+  const readsOfFirstPage = async () => {
+    const c = countingKv(kv);
+    const page = await listPosts(c.kv, w.cls.id, w.viewer(w.ann, "student"));
+    assert.equal(page.items.length, 10);
+    return c.reads;
+  };
+  await post(12);
+  const few = await readsOfFirstPage();
+  await post(200);
+  const many = await readsOfFirstPage();
+  assert.deepEqual(many, few);
+  assert.equal(many.listed, 10, "one page of the index, never the whole stream");
 });
