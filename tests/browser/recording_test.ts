@@ -10,6 +10,7 @@
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
 import { spawnServer } from "@/scripts/spawn_server.ts";
 import { DEMO_PASSWORD, DEMO_TEACHERS } from "@/services/demo/seed.ts";
 import {
@@ -62,6 +63,23 @@ async function probe(path: string) {
   };
 }
 
+/** The picture sizes of a WebM's video in order, each run of equal frames once (decoded). */
+async function frameSizes(path: string): Promise<string[]> {
+  const out = await new Deno.Command("ffprobe", {
+    args: [
+      ...["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=width,height"],
+      ...["-of", "csv=p=0", path],
+    ],
+    stdout: "piped",
+  }).output();
+  const runs: string[] = [];
+  for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
+    const size = line.trim().replace(",", "x");
+    if (size && runs[runs.length - 1] !== size) runs.push(size);
+  }
+  return runs;
+}
+
 /** Checks a stored part is WebM with VP8 and Opus, starting on a keyframe, times rising. */
 async function checkWebm(path: string, minSeconds: number) {
   const info = await probe(path);
@@ -112,11 +130,12 @@ Deno.test({
         return Date.parse(res.body.at as string);
       };
 
+      let teacher!: Page;
       await t.step("the teacher turns recording on and goes live", async () => {
         const on = await api(server, teacherToken, "PATCH", base, { record: true });
         assert.equal(on.status, 200, JSON.stringify(on.body));
         assert.equal((await parts()).record, true);
-        const teacher = await (await browser.newContext()).newPage();
+        teacher = await (await browser.newContext()).newPage();
         await teacher.goto(`${server.url}/signin`);
         await teacher.getByLabel("Email or student number").fill(DEMO_TEACHERS[0]);
         await teacher.getByLabel("Password").fill(DEMO_PASSWORD);
@@ -170,11 +189,13 @@ Deno.test({
       });
 
       const saidAt: number[] = [];
-      await t.step("the teacher talks in the chat during part 2 and ends the lecture", async () => {
+      await t.step("during part 2 the teacher chats, shares the screen, ends", async () => {
         await new Promise((r) => setTimeout(r, 2_000));
         saidAt.push(await say("Look at the numerator"));
+        await teacher.getByRole("button", { name: "Share screen" }).click();
         await new Promise((r) => setTimeout(r, 3_000));
         saidAt.push(await say("Now the denominator"));
+        await teacher.getByRole("button", { name: "Stop sharing" }).click();
         await new Promise((r) => setTimeout(r, 3_000));
         const end = await api(server, teacherToken, "POST", `/api/v1/lectures/${lectureId}/end`);
         assert.equal(end.status, 200, JSON.stringify(end.body));
@@ -208,6 +229,11 @@ Deno.test({
           if (i === 1) {
             // A clean close writes the exact duration (and the seek index).
             assert.ok(Math.abs(Number(info.format.duration) * 1000 - p.durationMs!) < 1_000);
+            // The screen share was recorded while it lasted, the camera before and after.
+            const sizes = await frameSizes(path);
+            assert.ok(sizes.length >= 3, `camera, screen, camera: ${sizes.join(" then ")}`);
+            assert.equal(sizes[0], "640x360");
+            assert.equal(sizes[sizes.length - 1], "640x360");
           }
           const ranged = await fetch(`${server.url}${p.url}`, {
             headers: { authorization: `Bearer ${teacherToken}`, range: "bytes=100-199" },
