@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { addMemberOps } from "@/services/classes/members.ts";
+import { setClassArchived } from "@/services/classes/classes.ts";
 import { commit } from "@/services/db/kv.ts";
 import { bearer, browserSessionFor, randomUser, testApp, tokenFor, twoSchools } from "./helpers.ts";
 
@@ -235,4 +236,46 @@ Deno.test("[stream page] students see the stream first; the empty state speaks t
   });
   assert.equal(res.status, 404);
   await res.body?.cancel();
+});
+
+Deno.test("[stream page] the announcement's notification reads in the student's language", async () => {
+  const { ctx, one, tokens: T, call } = await setup();
+  await using _ = ctx;
+  await call(T.teacher, "POST", `/api/v1/classes/${one.classA.id}/posts`, {
+    body: "Field trip on Monday",
+  });
+  const { cookie } = await browserSessionFor(ctx.kv, one.studentA);
+  const expected = {
+    en: `New announcement in ${one.classA.name}`,
+    ko: `${one.classA.name}에 새 공지가 있습니다`,
+    zh: `${one.classA.name} 有新公告`,
+  };
+  for (const [lang, title] of Object.entries(expected)) {
+    const res = await ctx.app.request("/notifications", {
+      headers: { cookie: `${cookie}; mirae_lang=${lang}` },
+    });
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.ok(html.includes(title), `${lang}: ${title}`);
+    assert.ok(html.includes("Field trip on Monday"));
+  }
+});
+
+Deno.test("[stream api] an archived class's stream can be read, not changed", async () => {
+  const { ctx, one, tokens: T, call } = await setup();
+  await using _ = ctx;
+  const url = `/api/v1/classes/${one.classA.id}/posts`;
+  const { id } = (await call(T.teacher, "POST", url, { body: "Before the end" })).json();
+  await setClassArchived(ctx.kv, one.org.id, one.classA.id, true);
+  assert.equal((await call(T.teacher, "POST", url, { body: "After" })).status, 409);
+  assert.equal(
+    (await call(T.student, "POST", `/api/v1/posts/${id}/comments`, { text: "hi" })).status,
+    409,
+  );
+  assert.equal((await call(T.teacher, "PATCH", `/api/v1/posts/${id}`, { body: "x" })).status, 409);
+  assert.equal((await call(T.teacher, "DELETE", `/api/v1/posts/${id}`)).status, 409);
+  const list = await call(T.student, "GET", url);
+  assert.equal(list.status, 200);
+  assert.equal(list.json().items[0].canComment, false);
+  assert.equal((await call(T.teacher, "GET", url)).json().items[0].canEdit, false);
 });
