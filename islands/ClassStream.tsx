@@ -27,7 +27,6 @@ export const CLASS_STREAM_LABELS = [
   "deleteConfirm",
   "keep",
   "edited",
-  "comments",
   "showComments",
   "hideComments",
   "comment",

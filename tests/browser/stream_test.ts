@@ -53,6 +53,7 @@ Deno.test({
         await teacher.locator(".stream-compose .stream-files").getByText("quiz-plan.txt").waitFor();
         await teacher.getByRole("button", { name: "Post", exact: true }).click();
         await teacher.locator(".stream-post strong", { hasText: `Quiz ${tag}` }).waitFor();
+        await screenshot(teacher, "stream-teacher");
       });
 
       const student = await (await browser.newContext({ viewport: { width: 390, height: 844 } }))
