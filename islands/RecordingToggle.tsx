@@ -16,6 +16,8 @@ export interface RecordingToggleProps {
   lectureId: string;
   /** Whether the lecture is recorded now (its setting, else the class's default). */
   record: boolean;
+  /** Whether the class's lectures are recorded by default. */
+  classDefault: boolean;
   labels: RecordingToggleLabels;
 }
 
@@ -23,25 +25,28 @@ export interface RecordingToggleProps {
  * The teacher's switch: record this lecture (and, optionally, every lecture of the class).
  * On a live lecture the server's recorder starts or stops within seconds.
  */
-export default function RecordingToggle({ lectureId, record, labels: L }: RecordingToggleProps) {
+export default function RecordingToggle(
+  { lectureId, record, classDefault, labels: L }: RecordingToggleProps,
+) {
   const [on, setOn] = useState(record);
-  const [forClass, setForClass] = useState(false);
+  const [forClass, setForClass] = useState(classDefault);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
 
-  async function save(next: boolean, cls: boolean) {
+  async function save(change: { record?: boolean; classDefault?: boolean }) {
     setBusy(true);
     setError("");
-    const res = await sendJson<{ record: boolean }>(
+    const res = await sendJson<{ record: boolean; classDefault: boolean }>(
       "PATCH",
       `/api/v1/lectures/${lectureId}/recordings`,
-      { record: next, forClass: cls },
+      change,
       200,
       L.network,
     );
     setBusy(false);
     if (!res.ok) return setError(res.problem.message);
     setOn(res.data.record);
+    setForClass(res.data.classDefault);
   }
 
   return (
@@ -52,7 +57,7 @@ export default function RecordingToggle({ lectureId, record, labels: L }: Record
           name="record"
           checked={on}
           disabled={busy}
-          onChange={(e) => save((e.target as HTMLInputElement).checked, forClass)}
+          onChange={(e) => save({ record: (e.target as HTMLInputElement).checked })}
         />{" "}
         {L.record}
       </label>{" "}
@@ -62,11 +67,7 @@ export default function RecordingToggle({ lectureId, record, labels: L }: Record
           name="recordClass"
           checked={forClass}
           disabled={busy}
-          onChange={(e) => {
-            const cls = (e.target as HTMLInputElement).checked;
-            setForClass(cls);
-            if (cls) void save(on, true);
-          }}
+          onChange={(e) => save({ classDefault: (e.target as HTMLInputElement).checked })}
         />{" "}
         {L.recordClass}
       </label>

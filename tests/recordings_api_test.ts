@@ -24,7 +24,7 @@ import type { Actor } from "@/services/web/define.ts";
 import { bearer, browserSessionFor, testApp, tokenFor, twoSchools } from "./helpers.ts";
 
 /** The first bytes of a WebM file (EBML header, DocType "webm"), then `size` bytes of body. */
-function webmBytes(size: number): Uint8Array {
+function webmBytes(size: number): Uint8Array<ArrayBuffer> {
   const head = [0x1a, 0x45, 0xdf, 0xa3, 0x8f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84];
   const out = new Uint8Array(head.length + 4 + size);
   out.set(head);
@@ -200,9 +200,14 @@ Deno.test("[recordings] the recorder follows the lecture's switch and the class 
     assert.deepEqual(await listWantedLectures(kv), []);
     // The class default turns it on for its lectures.
     const on = await w.call(w.one.teacherA, "PATCH", base, {
-      body: JSON.stringify({ record: true, forClass: true }),
+      body: JSON.stringify({ classDefault: true }),
     });
     assert.equal(on.status, 200);
+    // The lecture has no setting of its own: it follows the class.
+    assert.deepEqual(await on.json(), { record: true, classDefault: true });
+    const none = await w.call(w.one.teacherA, "PATCH", base, { body: "{}" });
+    assert.equal(none.status, 400);
+    await none.body?.cancel();
     const other = await scheduleLecture(kv, w.one.classA, w.one.teacherA.id, {
       title: "Percentages",
       startsAt: new Date().toISOString(),

@@ -19,7 +19,7 @@ import { listChat } from "../lectures/chat.ts";
 import type { ChatMessage, Lecture } from "../lectures/model.ts";
 import type { State } from "../web/define.ts";
 import { recordingOut } from "./model.ts";
-import { listLectureRecordings, recordingWanted } from "./recordings.ts";
+import { classRecordsByDefault, listLectureRecordings, recordingWanted } from "./recordings.ts";
 
 /** Most chat messages shown beside a recording. */
 const MAX_CHAT = 5_000;
@@ -91,5 +91,10 @@ export async function recordingToggleProps(
   const labels = Object.fromEntries(
     RECORDING_TOGGLE_LABELS.map((k) => [k, state.t(`recordings.${k}` as const)]),
   ) as RecordingToggleLabels;
-  return { lectureId: lecture.id, record: await recordingWanted(state.kv, lecture), labels };
+  return {
+    lectureId: lecture.id,
+    record: await recordingWanted(state.kv, lecture),
+    classDefault: await classRecordsByDefault(state.kv, lecture.classId),
+    labels,
+  };
 }

@@ -48,30 +48,34 @@ export async function classRecordsByDefault(kv: Deno.Kv, classId: string): Promi
   return pref?.record ?? false;
 }
 
-/** Sets whether every lecture of a class is recorded unless the lecture says otherwise. */
-export async function setClassRecordingDefault(
-  kv: Deno.Kv,
-  classId: string,
-  record: boolean,
-): Promise<void> {
-  await kv.set(["recording_prefs", "class", classId], { record });
-}
-
 /**
- * Turns recording of one lecture on or off. On a live lecture this starts or stops the
- * recorder at once (the supervisor follows the wanted set).
+ * Changes whether a lecture is recorded (`record`: its own setting) and whether its class's
+ * lectures are by default (`classDefault`: for lectures without their own setting). On a live
+ * lecture the recorder starts or stops at once (the supervisor follows the wanted set).
+ * Returns what now holds for the lecture and the class.
  */
-export async function setLectureRecording(
+export async function updateRecordingSettings(
   kv: Deno.Kv,
   lecture: Lecture,
-  record: boolean,
-): Promise<void> {
-  if (lecture.status === "ended") {
+  change: { record?: boolean; classDefault?: boolean },
+): Promise<{ record: boolean; classDefault: boolean }> {
+  if (lecture.status === "ended" && change.record !== undefined) {
     throw new AppError("conflict", "This lecture has ended; there is nothing left to record.");
   }
-  const op = kv.atomic().set(["recording_prefs", "lecture", lecture.id], { record });
-  if (lecture.status === "live") wantedOps(op, lecture.id, record);
+  const op = kv.atomic();
+  if (change.record !== undefined) {
+    op.set(["recording_prefs", "lecture", lecture.id], { record: change.record });
+  }
+  if (change.classDefault !== undefined) {
+    op.set(["recording_prefs", "class", lecture.classId], { record: change.classDefault });
+  }
   await commit(op);
+  const record = await recordingWanted(kv, lecture);
+  if (lecture.status === "live") {
+    const wanted = (await kv.get(["recording_wanted", lecture.id])).value !== null;
+    if (wanted !== record) await commit(wantedOps(kv.atomic(), lecture.id, record));
+  }
+  return { record, classDefault: await classRecordsByDefault(kv, lecture.classId) };
 }
 
 function wantedOps(op: Deno.AtomicOperation, lectureId: string, wanted: boolean) {

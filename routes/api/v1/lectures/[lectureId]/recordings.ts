@@ -3,17 +3,19 @@ import { requireActor, TEACHERS } from "@/services/auth/access.ts";
 import { lectureAccess, LectureParamsSchema } from "@/services/lectures/lectures.ts";
 import { recordingOut, RecordingViewOutSchema } from "@/services/recordings/model.ts";
 import {
+  classRecordsByDefault,
   listLectureRecordings,
   listRecordingViews,
   recordingWanted,
-  setClassRecordingDefault,
-  setLectureRecording,
+  updateRecordingSettings,
 } from "@/services/recordings/recordings.ts";
 import { defineApi, errorResponses, ErrorResponseSchema, json } from "@/services/web/api.ts";
 
 const ListSchema = z.object({
   /** Whether this lecture is recorded (its setting, else the class's default). */
   record: z.boolean(),
+  /** Whether the class's lectures are recorded by default. */
+  classDefault: z.boolean(),
   items: z.array(RecordingViewOutSchema),
   /** Teachers only: seconds of the recordings each member watched. */
   views: z.array(z.object({ userId: z.string(), seconds: z.number() })).optional(),
@@ -43,21 +45,33 @@ export const GET = defineApi({
       seconds,
     }))
     : undefined;
-  return c.json({ record: await recordingWanted(kv, lecture), items, views }, 200);
+  return c.json({
+    record: await recordingWanted(kv, lecture),
+    classDefault: await classRecordsByDefault(kv, lecture.classId),
+    items,
+    views,
+  }, 200);
 });
 
 const SettingSchema = z.strictObject({
-  record: z.boolean().describe("Record this lecture"),
-  forClass: z.boolean().optional().describe(
-    "Also make it the class's default for its lectures",
+  record: z.boolean().optional().describe("Record this lecture (its own setting)"),
+  classDefault: z.boolean().optional().describe(
+    "Record the class's lectures that have no setting of their own",
   ),
+}).refine((s) => s.record !== undefined || s.classDefault !== undefined, {
+  message: "Give record, classDefault or both",
+});
+const SettingsSchema = z.object({
+  record: z.boolean().describe("Whether this lecture is recorded"),
+  classDefault: z.boolean().describe("Whether the class's lectures are, by default"),
 });
 
 /** Turns recording of the lecture on or off (teachers); on a live lecture, at once. */
 export const PATCH = defineApi({
   summary: "Record a lecture, or stop",
-  description: "On a live lecture the recorder starts or stops within seconds. With " +
-    "`forClass`, every lecture of the class is recorded (or not) unless it says otherwise.",
+  description: "On a live lecture the recorder starts or stops within seconds. " +
+    "`classDefault` applies to the class's lectures without a setting of their own (this one " +
+    "too, unless `record` is given or was set before).",
   tags: ["recordings"],
   security: [{ bearer: [] }],
   request: {
@@ -65,7 +79,7 @@ export const PATCH = defineApi({
     body: { content: { "application/json": { schema: SettingSchema } }, required: true },
   },
   responses: {
-    200: json(z.object({ record: z.boolean() }), "The setting"),
+    200: json(SettingsSchema, "What now holds"),
     ...errorResponses,
     409: json(ErrorResponseSchema, "The lecture has ended"),
   },
@@ -77,8 +91,5 @@ export const PATCH = defineApi({
     c.req.valid("param").lectureId,
     TEACHERS,
   );
-  const { record, forClass } = c.req.valid("json");
-  await setLectureRecording(kv, lecture, record);
-  if (forClass) await setClassRecordingDefault(kv, lecture.classId, record);
-  return c.json({ record }, 200);
+  return c.json(await updateRecordingSettings(kv, lecture, c.req.valid("json")), 200);
 });
