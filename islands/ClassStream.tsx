@@ -351,6 +351,15 @@ function PostCard(
   const [problem, setProblem] = useState("");
   const [comments, setComments] = useState<CommentView[] | null>(null);
   const [text, setText] = useState("");
+  // Keyboard users stay where they were: the confirmation and the editor take the focus.
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const editor = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (confirming) keepButton.current?.focus();
+  }, [confirming]);
+  useEffect(() => {
+    if (editing !== null) editor.current?.focus();
+  }, [editing !== null]);
   const url = `/api/v1/posts/${encodeURIComponent(p.id)}`;
   const off = locked || busy;
 
@@ -430,6 +439,7 @@ function PostCard(
             <label>
               {L.body}
               <textarea
+                ref={editor}
                 rows={4}
                 value={editing}
                 onInput={(e) => setEditing(e.currentTarget.value)}
@@ -472,7 +482,13 @@ function PostCard(
                 <button type="button" class="danger" disabled={off} onClick={remove}>
                   {L.delete}
                 </button>
-                <button type="button" onClick={() => setConfirming(false)}>{L.keep}</button>
+                <button
+                  type="button"
+                  ref={keepButton}
+                  onClick={() => setConfirming(false)}
+                >
+                  {L.keep}
+                </button>
               </span>
             )
             : (

@@ -104,6 +104,23 @@ Deno.test({
         assert.equal(await theirs.getByLabel("Add a comment").count(), 0);
         await screenshot(student, "stream-comments-off");
       });
+
+      await t.step("ten newer posts later, the student pages back to it by keyboard", async () => {
+        for (let i = 0; i < 10; i++) {
+          const res = await api(server, token, "POST", `/api/v1/classes/${cls.id}/posts`, {
+            body: `Later ${tag} ${i}`,
+          });
+          assert.equal(res.status, 201);
+        }
+        await student.reload();
+        await student.locator(".stream[data-hydrated]").waitFor();
+        const quiz = student.locator(".stream-post strong", { hasText: `Quiz ${tag}` });
+        assert.equal(await quiz.count(), 0, "one page is ten posts");
+        const older = student.getByRole("button", { name: "Older announcements" });
+        await older.focus();
+        await student.keyboard.press("Enter");
+        await quiz.waitFor();
+      });
     } finally {
       await browser.close();
     }
