@@ -75,6 +75,9 @@ export async function readBytes(
   return out;
 }
 
+/** Statuses whose answers never have a body. */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
 /** Bodies up to this size are read to their end after the answer (keeping the connection). */
 const DRAIN_BYTES = 64 << 10;
 
@@ -87,9 +90,13 @@ const CLOSED = "Closed a connection whose request body was refused or left unrea
  * left of the request. (`Connection: close` alone does not stop that reading.)
  */
 export function closingResponse(res: Response): Response {
-  const reader = res.body?.getReader();
   const headers = new Headers(res.headers);
   headers.set("connection", "close");
+  // These answers have no body, so no stream can fail after them: asking is all there is.
+  if (NULL_BODY.has(res.status)) {
+    return new Response(null, { status: res.status, statusText: res.statusText, headers });
+  }
+  const reader = res.body?.getReader();
   headers.delete("content-length");
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -174,7 +181,11 @@ export function bodyLimit(opts: BodyLimitOptions): MiddlewareHandler {
 
     await next();
     if (!failure && !ended && connection) {
-      if (!body.locked && Number(declared) <= DRAIN_BYTES) await drain(body);
+      // A small body is read to its end, keeping the connection; so is a body of unknown length
+      // (a browser's DELETE may come without Content-Length), as far as DRAIN_BYTES.
+      if (!body.locked && (declared === undefined || Number(declared) <= DRAIN_BYTES)) {
+        await drain(body, () => received > DRAIN_BYTES);
+      }
       if (!ended) {
         reader.cancel().catch(() => {});
         replaceResponse(c, closingResponse(c.res));
@@ -195,13 +206,15 @@ export function bodyLimit(opts: BodyLimitOptions): MiddlewareHandler {
   };
 }
 
-/** Reads a body to its end (or its failure), for nothing. */
-async function drain(body: ReadableStream<Uint8Array>): Promise<void> {
+/** Reads a body to its end (or its failure, or until `enough()`), for nothing. */
+async function drain(body: ReadableStream<Uint8Array>, enough: () => boolean): Promise<void> {
   const reader = body.getReader();
   try {
-    while (!(await reader.read()).done) { /* discarded */ }
+    while (!enough() && !(await reader.read()).done) { /* discarded */ }
   } catch {
     // the limit's failure, recorded by the stream
+  } finally {
+    reader.releaseLock();
   }
 }
 
