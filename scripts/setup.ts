@@ -53,7 +53,16 @@ export function ensureChromium(): Promise<void> {
 
 /** What the tests and benchmarks may need, each with the step that installs it. */
 const TOOLS = {
-  chromium: ensureChromium,
+  chromium: async () => {
+    await ensureChromium();
+    // Korean and Chinese pages are drawn with real glyphs, not boxes of another width: the
+    // phone-width tests measure whether header items wrap in all three languages.
+    await ensurePackage(
+      "fonts-wqy-microhei",
+      "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+      "so the browser tests draw Korean and Chinese text",
+    );
+  },
   ffmpeg: () =>
     ensurePackage("ffmpeg", "/usr/bin/ffmpeg", "to make the browser tests' fake cameras"),
   livekit: async () => {
