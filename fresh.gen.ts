@@ -68,31 +68,33 @@ import * as $63 from "./routes/api/v1/recordings/retention.ts";
 import * as $64 from "./routes/api/v1/sessions/code.ts";
 import * as $65 from "./routes/api/v1/sessions/current.ts";
 import * as $66 from "./routes/api/v1/sessions/index.ts";
-import * as $67 from "./routes/api/v1/users/[userId]/signin-code.ts";
-import * as $68 from "./routes/calendar.tsx";
-import * as $69 from "./routes/calendar/[feed].ts";
-import * as $70 from "./routes/classes/[classId].tsx";
-import * as $71 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $72 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $73 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $74 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $75 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $76 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $77 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $78 from "./routes/classes/[classId]/slips.tsx";
-import * as $79 from "./routes/classes/index.tsx";
-import * as $80 from "./routes/grades.tsx";
-import * as $81 from "./routes/index.tsx";
-import * as $82 from "./routes/join/[token].tsx";
-import * as $83 from "./routes/join/index.tsx";
-import * as $84 from "./routes/lectures/[lectureId].tsx";
-import * as $85 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $86 from "./routes/locale.ts";
-import * as $87 from "./routes/notifications.tsx";
-import * as $88 from "./routes/signin.tsx";
-import * as $89 from "./routes/signin/code.tsx";
-import * as $90 from "./routes/signout.ts";
-import * as $91 from "./routes/today.tsx";
+import * as $67 from "./routes/api/v1/users/[userId]/merge.ts";
+import * as $68 from "./routes/api/v1/users/[userId]/signin-code.ts";
+import * as $69 from "./routes/calendar.tsx";
+import * as $70 from "./routes/calendar/[feed].ts";
+import * as $71 from "./routes/classes/[classId].tsx";
+import * as $72 from "./routes/classes/[classId]/accounts.tsx";
+import * as $73 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $74 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $75 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $76 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $77 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $78 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $79 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $80 from "./routes/classes/[classId]/slips.tsx";
+import * as $81 from "./routes/classes/index.tsx";
+import * as $82 from "./routes/grades.tsx";
+import * as $83 from "./routes/index.tsx";
+import * as $84 from "./routes/join/[token].tsx";
+import * as $85 from "./routes/join/index.tsx";
+import * as $86 from "./routes/lectures/[lectureId].tsx";
+import * as $87 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $88 from "./routes/locale.ts";
+import * as $89 from "./routes/notifications.tsx";
+import * as $90 from "./routes/signin.tsx";
+import * as $91 from "./routes/signin/code.tsx";
+import * as $92 from "./routes/signout.ts";
+import * as $93 from "./routes/today.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/ClassStream.tsx";
 import * as $$2 from "./islands/JoinLinks.tsx";
@@ -175,31 +177,33 @@ const manifest: Manifest = {
     "./routes/api/v1/sessions/code.ts": $64,
     "./routes/api/v1/sessions/current.ts": $65,
     "./routes/api/v1/sessions/index.ts": $66,
-    "./routes/api/v1/users/[userId]/signin-code.ts": $67,
-    "./routes/calendar.tsx": $68,
-    "./routes/calendar/[feed].ts": $69,
-    "./routes/classes/[classId].tsx": $70,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $71,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $72,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $73,
-    "./routes/classes/[classId]/assignments/index.tsx": $74,
-    "./routes/classes/[classId]/assignments/new.tsx": $75,
-    "./routes/classes/[classId]/gradebook.tsx": $76,
-    "./routes/classes/[classId]/lectures/index.tsx": $77,
-    "./routes/classes/[classId]/slips.tsx": $78,
-    "./routes/classes/index.tsx": $79,
-    "./routes/grades.tsx": $80,
-    "./routes/index.tsx": $81,
-    "./routes/join/[token].tsx": $82,
-    "./routes/join/index.tsx": $83,
-    "./routes/lectures/[lectureId].tsx": $84,
-    "./routes/lectures/[lectureId]/attendance.tsx": $85,
-    "./routes/locale.ts": $86,
-    "./routes/notifications.tsx": $87,
-    "./routes/signin.tsx": $88,
-    "./routes/signin/code.tsx": $89,
-    "./routes/signout.ts": $90,
-    "./routes/today.tsx": $91,
+    "./routes/api/v1/users/[userId]/merge.ts": $67,
+    "./routes/api/v1/users/[userId]/signin-code.ts": $68,
+    "./routes/calendar.tsx": $69,
+    "./routes/calendar/[feed].ts": $70,
+    "./routes/classes/[classId].tsx": $71,
+    "./routes/classes/[classId]/accounts.tsx": $72,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $73,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $74,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $75,
+    "./routes/classes/[classId]/assignments/index.tsx": $76,
+    "./routes/classes/[classId]/assignments/new.tsx": $77,
+    "./routes/classes/[classId]/gradebook.tsx": $78,
+    "./routes/classes/[classId]/lectures/index.tsx": $79,
+    "./routes/classes/[classId]/slips.tsx": $80,
+    "./routes/classes/index.tsx": $81,
+    "./routes/grades.tsx": $82,
+    "./routes/index.tsx": $83,
+    "./routes/join/[token].tsx": $84,
+    "./routes/join/index.tsx": $85,
+    "./routes/lectures/[lectureId].tsx": $86,
+    "./routes/lectures/[lectureId]/attendance.tsx": $87,
+    "./routes/locale.ts": $88,
+    "./routes/notifications.tsx": $89,
+    "./routes/signin.tsx": $90,
+    "./routes/signin/code.tsx": $91,
+    "./routes/signout.ts": $92,
+    "./routes/today.tsx": $93,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

@@ -91,6 +91,9 @@ export default function ClassPage({ data, state }: PageProps<Data>) {
           {role !== "student" && (
             <a class="button" href={`/classes/${cls.id}/slips`}>{t("slips.title")}</a>
           )}
+          {role !== "student" && (
+            <a class="button" href={`/classes/${cls.id}/accounts`}>{t("accounts.link")}</a>
+          )}
           {role === "admin" && (
             <a class="button" href={`/admin/classes/${cls.id}`}>{t("classes.manage")}</a>
           )}

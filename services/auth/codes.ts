@@ -18,9 +18,9 @@ import { Buffer } from "node:buffer";
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { commit, getRecord } from "../db/kv.ts";
-import { listMemberIds } from "../classes/members.ts";
+import { listMemberIds, teachesStudent } from "../classes/members.ts";
 import { getOrgUser, getUserEntry, getUsers, passwordHashOps, type User } from "../orgs/users.ts";
-import { AppError, validateInput } from "../web/errors.ts";
+import { AppError, forbidden, notFound, validateInput } from "../web/errors.ts";
 import { hmacSha256 } from "./hmac.ts";
 import { hashPassword, NewPasswordSchema } from "./passwords.ts";
 import {
@@ -256,19 +256,28 @@ export async function signInWithCode(
 }
 
 /**
- * An admin resets the sign-in of a person of their school: a one-time code (returned once),
- * the password removed, every session ended. 404 for a person of another school (or none),
- * 409 for the admin themselves (they change their password on their account page).
+ * An admin (any person of their school) or a teacher (a student of one of their classes)
+ * resets a person's sign-in: a one-time code (returned once), the password removed, every
+ * session ended. 404 for a person of another school (or none) and for a student the teacher
+ * does not teach; 403 for a teacher resetting a teacher or an admin, and for students; 409
+ * for the asker themselves (they change their password on their account page).
  */
 export async function resetUserSignIn(
   kv: Deno.Kv,
   secret: string,
-  admin: Pick<User, "id" | "orgId">,
+  admin: Pick<User, "id" | "orgId" | "role">,
   userId: string,
 ): Promise<{ user: User; code: string; expiresAt: string }> {
   const user = await getOrgUser(kv, admin.orgId, userId);
   if (user.id === admin.id) {
     throw new AppError("conflict", "This is you: change your password on your account page.");
+  }
+  if (admin.role === "student") throw forbidden();
+  if (admin.role === "teacher") {
+    if (user.role !== "student") {
+      throw forbidden("Teachers may reset the sign-in of their students only; ask a school admin.");
+    }
+    if (!await teachesStudent(kv, admin.id, user.id)) throw notFound("Member not found");
   }
   return { user, ...await issueSignInCode(kv, secret, user, { by: admin.id, purpose: "reset" }) };
 }

@@ -120,6 +120,26 @@ export async function listUserClassRoles(
   return out;
 }
 
+/**
+ * Whether `teacherId` teaches a class in which `studentId` is a student (a teacher's say over
+ * a student's account: resetting their sign-in, merging their accounts).
+ */
+export async function teachesStudent(
+  kv: Deno.Kv,
+  teacherId: string,
+  studentId: string,
+): Promise<boolean> {
+  const classIds = (await listUserClassRoles(kv, studentId))
+    .filter((c) => c.role === "student").map((c) => c.classId);
+  for (let i = 0; i < classIds.length; i += 10) {
+    const roles = await kv.getMany<MemberRole[]>(
+      classIds.slice(i, i + 10).map((id) => ["classes_by_user", teacherId, id]),
+    );
+    if (roles.some((r) => r.value === "teacher")) return true;
+  }
+  return false;
+}
+
 /** Query for one page of a roster. */
 export interface RosterQuery {
   /** Matches name, email or student number, case-insensitively. */

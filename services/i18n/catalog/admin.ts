@@ -200,6 +200,45 @@ export default defineMessages({
     "admin.links.fullScreen": "Show full screen",
     "admin.links.closeFullScreen": "Close full screen",
     "admin.links.qrAlt": "QR code to join the class (code {code})",
+    "accounts.title": "Student accounts",
+    "accounts.link": "Student accounts",
+    "accounts.student": "Student",
+    "accounts.hasPassword": "has a password",
+    "accounts.noPassword": "no password yet",
+    "accounts.via.import": "imported",
+    "accounts.via.link": "joined by link",
+    "accounts.via.admin": "added by an admin",
+    "accounts.via.seed": "demo",
+    "accounts.reset.title": "Reset a student's sign-in",
+    "accounts.reset.intro":
+      "For a student who forgot their password or lost their device: their password stops working, they are signed out everywhere, and you get a one-time code to give them (shown once).",
+    "accounts.reset.submit": "Reset sign-in",
+    "accounts.merge.title": "Merge two accounts of one student",
+    "accounts.merge.intro":
+      "When a student has two accounts (say, the imported one and one made through a join link), keep one and fold the other into it. Everything moves to the account you keep.",
+    "accounts.merge.keep": "Account to keep",
+    "accounts.merge.fold": "Account to fold in (deleted)",
+    "accounts.merge.preview": "Review the merge",
+    "accounts.merge.rule.moves":
+      "Class memberships (all classes), submissions, grades, attendance, lecture records and notifications move to the account you keep.",
+    "accounts.merge.rule.submissions":
+      "Both handed in the same assignment: every version is kept, and the newer one counts as the latest.",
+    "accounts.merge.rule.grades":
+      "Both have a grade: a released grade wins over a draft; otherwise the newer grade is kept.",
+    "accounts.merge.rule.account":
+      "The kept account keeps its name; it takes the other's email, student number and password only where it has none. The other account is signed out and deleted.",
+    "accounts.merge.final": "{name}'s account will be deleted. This cannot be undone.",
+    "accounts.merge.submit": "Merge the accounts",
+    "accounts.merge.cancel": "Cancel",
+    "accounts.merge.done":
+      "Merged into {name}: {submissions} submission versions, {grades} grades, {attendance} attendance records and {classes} classes moved.",
+    "accounts.merge.already": "These accounts were merged already: nothing changed.",
+    "accounts.merge.choose": "Choose the account to keep and the account to fold in.",
+    "accounts.merge.same": "Choose two different accounts.",
+    "accounts.error.forbidden":
+      "Only two student accounts can be merged, and teachers may reset only their students' sign-in.",
+    "accounts.error.notFound": "This student is not in one of your classes.",
+    "accounts.error.conflict": "Someone changed these accounts meanwhile. Try again.",
   },
   ko: {
     "admin.title": "학교 대시보드",
@@ -395,6 +434,45 @@ export default defineMessages({
     "admin.links.fullScreen": "전체 화면으로 보기",
     "admin.links.closeFullScreen": "전체 화면 닫기",
     "admin.links.qrAlt": "수업 참여 QR 코드(코드 {code})",
+    "accounts.title": "학생 계정",
+    "accounts.link": "학생 계정",
+    "accounts.student": "학생",
+    "accounts.hasPassword": "비밀번호 있음",
+    "accounts.noPassword": "비밀번호 없음",
+    "accounts.via.import": "명단 가져오기",
+    "accounts.via.link": "링크로 참여",
+    "accounts.via.admin": "관리자가 추가",
+    "accounts.via.seed": "데모",
+    "accounts.reset.title": "학생 로그인 초기화",
+    "accounts.reset.intro":
+      "비밀번호를 잊었거나 기기를 잃어버린 학생을 위한 기능입니다. 기존 비밀번호는 쓸 수 없게 되고 모든 기기에서 로그아웃되며, 학생에게 줄 일회용 코드가 한 번만 표시됩니다.",
+    "accounts.reset.submit": "로그인 초기화",
+    "accounts.merge.title": "한 학생의 두 계정 합치기",
+    "accounts.merge.intro":
+      "한 학생에게 계정이 두 개 있으면(예: 명단으로 가져온 계정과 참여 링크로 만든 계정) 하나를 남기고 다른 하나를 합치세요. 모든 기록이 남기는 계정으로 옮겨집니다.",
+    "accounts.merge.keep": "남길 계정",
+    "accounts.merge.fold": "합칠 계정(삭제됨)",
+    "accounts.merge.preview": "합치기 전에 확인",
+    "accounts.merge.rule.moves":
+      "수업 소속(모든 수업), 제출물, 성적, 출석, 수업 기록, 알림이 남기는 계정으로 옮겨집니다.",
+    "accounts.merge.rule.submissions":
+      "두 계정이 같은 과제를 냈다면 모든 버전을 남기고, 더 나중에 낸 것을 최신으로 봅니다.",
+    "accounts.merge.rule.grades":
+      "두 계정 모두 성적이 있으면 공개된 성적이 임시 저장보다 우선하고, 그 밖에는 더 나중의 성적을 남깁니다.",
+    "accounts.merge.rule.account":
+      "남기는 계정은 이름을 그대로 씁니다. 이메일, 학번, 비밀번호는 남기는 계정에 없을 때만 다른 계정에서 가져옵니다. 다른 계정은 로그아웃되고 삭제됩니다.",
+    "accounts.merge.final": "{name} 계정이 삭제됩니다. 되돌릴 수 없습니다.",
+    "accounts.merge.submit": "계정 합치기",
+    "accounts.merge.cancel": "취소",
+    "accounts.merge.done":
+      "{name} 계정으로 합쳤습니다. 제출 버전 {submissions}개, 성적 {grades}개, 출석 기록 {attendance}개, 수업 {classes}개를 옮겼습니다.",
+    "accounts.merge.already": "이미 합친 계정입니다. 바뀐 것이 없습니다.",
+    "accounts.merge.choose": "남길 계정과 합칠 계정을 고르세요.",
+    "accounts.merge.same": "서로 다른 두 계정을 고르세요.",
+    "accounts.error.forbidden":
+      "학생 계정끼리만 합칠 수 있고, 교사는 자기 학생의 로그인만 초기화할 수 있습니다.",
+    "accounts.error.notFound": "이 학생은 선생님의 수업에 없습니다.",
+    "accounts.error.conflict": "그사이 누군가 이 계정을 바꿨습니다. 다시 시도하세요.",
   },
   zh: {
     "admin.title": "学校管理面板",
@@ -579,5 +657,42 @@ export default defineMessages({
     "admin.links.fullScreen": "全屏显示",
     "admin.links.closeFullScreen": "退出全屏",
     "admin.links.qrAlt": "加入班级的二维码（班级码 {code}）",
+    "accounts.title": "学生账号",
+    "accounts.link": "学生账号",
+    "accounts.student": "学生",
+    "accounts.hasPassword": "已设密码",
+    "accounts.noPassword": "尚未设密码",
+    "accounts.via.import": "名单导入",
+    "accounts.via.link": "通过链接加入",
+    "accounts.via.admin": "管理员添加",
+    "accounts.via.seed": "演示",
+    "accounts.reset.title": "重置学生登录",
+    "accounts.reset.intro":
+      "用于忘记密码或丢失设备的学生：原密码失效，所有设备上退出登录，并显示一次要交给学生的一次性验证码。",
+    "accounts.reset.submit": "重置登录",
+    "accounts.merge.title": "合并同一学生的两个账号",
+    "accounts.merge.intro":
+      "如果一个学生有两个账号（例如导入的账号和通过加入链接新建的账号），保留一个，把另一个并入。所有记录都会移到保留的账号。",
+    "accounts.merge.keep": "保留的账号",
+    "accounts.merge.fold": "并入的账号（将被删除）",
+    "accounts.merge.preview": "确认合并内容",
+    "accounts.merge.rule.moves":
+      "班级成员身份（所有班级）、作业提交、成绩、出勤、课堂记录和通知都移到保留的账号。",
+    "accounts.merge.rule.submissions":
+      "两个账号都交了同一份作业：保留所有版本，较新的一份算作最新提交。",
+    "accounts.merge.rule.grades": "两个账号都有成绩：已发布的成绩优先于草稿；否则保留较新的成绩。",
+    "accounts.merge.rule.account":
+      "保留的账号沿用自己的姓名；只有在它没有邮箱、学号或密码时，才采用另一个账号的。另一个账号将退出登录并被删除。",
+    "accounts.merge.final": "{name} 的账号将被删除，无法撤销。",
+    "accounts.merge.submit": "合并账号",
+    "accounts.merge.cancel": "取消",
+    "accounts.merge.done":
+      "已并入 {name}：移动了 {submissions} 个提交版本、{grades} 个成绩、{attendance} 条出勤记录和 {classes} 个班级。",
+    "accounts.merge.already": "这两个账号已经合并过，没有任何变化。",
+    "accounts.merge.choose": "请选择要保留的账号和要并入的账号。",
+    "accounts.merge.same": "请选择两个不同的账号。",
+    "accounts.error.forbidden": "只能合并两个学生账号；教师只能重置自己学生的登录。",
+    "accounts.error.notFound": "这个学生不在你的班级里。",
+    "accounts.error.conflict": "有人同时修改了这些账号，请重试。",
   },
 });
