@@ -1,5 +1,6 @@
 import { LocaleSwitch } from "@/components/LocaleSwitch.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
+import { DeviceReminder } from "@/components/DeviceReminder.tsx";
 import type { AppProps, State } from "@/services/web/define.ts";
 
 /** The HTML document around every page: head, top bar, language switch, sign-out. */
@@ -46,6 +47,7 @@ export default function App({ Component, state, url }: AppProps) {
           )}
         </header>
         <main id="main">
+          <DeviceReminder state={state} path={url.pathname} />
           <Component />
         </main>
       </body>

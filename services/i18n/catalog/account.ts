@@ -80,6 +80,9 @@ export default defineMessages({
     "signin.error.password": "Enter your password.",
     "signin.error.code": "Enter your one-time code.",
     "signin.error.invalid": "Check what you entered and try again.",
+    "account.deviceReminder":
+      "This browser keeps you signed in for {days} more day(s), and your account has no password yet: after that you cannot get back in.",
+    "account.deviceReminderLink": "Set a password to keep your account",
   },
   ko: {
     "nav.account": "계정",
@@ -157,6 +160,9 @@ export default defineMessages({
     "signin.error.password": "비밀번호를 입력하세요.",
     "signin.error.code": "일회용 코드를 입력하세요.",
     "signin.error.invalid": "입력한 내용을 확인하고 다시 시도하세요.",
+    "account.deviceReminder":
+      "이 브라우저의 로그인은 {days}일 더 유지되며, 계정에 아직 비밀번호가 없습니다. 그 뒤에는 다시 들어올 수 없습니다.",
+    "account.deviceReminderLink": "비밀번호를 정해 계정 지키기",
   },
   zh: {
     "nav.account": "账户",
@@ -228,5 +234,8 @@ export default defineMessages({
     "signin.error.password": "请输入密码。",
     "signin.error.code": "请输入一次性验证码。",
     "signin.error.invalid": "请检查输入的内容后重试。",
+    "account.deviceReminder":
+      "此浏览器还会保持登录 {days} 天，而你的账号还没有密码：之后将无法再登录。",
+    "account.deviceReminderLink": "设置密码以保留账号",
   },
 });
