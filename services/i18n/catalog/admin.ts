@@ -62,7 +62,7 @@ export default defineMessages({
     "admin.class.openPage": "Open class page",
     "admin.import.title": "Import a roster (CSV)",
     "admin.import.intro":
-      "Add many people at once. Columns: name, email, student_number, role (student or teacher). Preview first: the import adds every row or none.",
+      "Add many people at once. Columns: name, email, student_number, role (student or teacher); Korean (이름, 이메일, 학번, 역할) and Chinese (姓名, 邮箱, 学号, 角色) headers work too. Preview first: the import adds every row or none.",
     "admin.import.template": "Download a template",
     "admin.import.teacherRows":
       "Rows with the role teacher can only be imported by a school admin: ask one to add teachers.",
@@ -297,7 +297,7 @@ export default defineMessages({
     "admin.class.openPage": "수업 페이지 열기",
     "admin.import.title": "명단 가져오기 (CSV)",
     "admin.import.intro":
-      "여러 명을 한 번에 추가합니다. 열: name, email, student_number, role (student 또는 teacher). 먼저 미리 보기를 확인하세요. 가져오기는 모든 행을 추가하거나 하나도 추가하지 않습니다.",
+      "여러 명을 한 번에 추가합니다. 열: 이름, 이메일, 학번, 역할(학생 또는 교사). 영어 머리글(name, email, student_number, role)도 됩니다. 먼저 미리 보기를 확인하세요. 가져오기는 모든 행을 추가하거나 하나도 추가하지 않습니다.",
     "admin.import.template": "템플릿 내려받기",
     "admin.import.teacherRows":
       "교사 행(role이 teacher)은 학교 관리자만 가져올 수 있습니다. 교사 추가는 관리자에게 요청하세요.",
@@ -528,7 +528,7 @@ export default defineMessages({
     "admin.class.openPage": "打开班级页面",
     "admin.import.title": "导入名单（CSV）",
     "admin.import.intro":
-      "一次添加多人。列：name、email、student_number、role（student 或 teacher）。请先预览：导入时要么全部成功，要么一行都不导入。",
+      "一次添加多人。列：姓名、邮箱、学号、角色（学生或教师），也可用英文表头（name、email、student_number、role）。请先预览：导入时要么全部成功，要么一行都不导入。",
     "admin.import.template": "下载模板",
     "admin.import.teacherRows":
       "教师行（role 为 teacher）只能由学校管理员导入，请联系管理员添加教师。",
