@@ -10,12 +10,13 @@
  *   kept account's own), their files' owner, the latest pointer, grades, and the grading
  *   queue's counters;
  * - lectures of those classes: joins, attendance intervals, presence, raised hands, stage
- *   seats, removal marks, and chat authorship (`userId` of the messages);
+ *   seats, removal marks, recording views, and chat authorship (`userId` of the messages);
  * - notifications and their unread counter;
  * - the account's email, student number and password, where the kept account has none.
  * Sign-in codes, the records of having come through the classes' join links and an
  * unconfirmed email claim of the folded account are dropped. Not moved: calendar feed tokens
- * and recording views (a new feed is made in a click; views are statistics).
+ * (a new feed is made in a click) and pending join requests for other classes (approving one
+ * of a deleted account does nothing).
  *
  * Conflicts, by one rule each (said in the UI's confirmation): both handed in the same
  * assignment: every version is kept and the newer one is the latest; both have a grade: a
@@ -285,7 +286,10 @@ async function mergeCoursework(
   return { submissions: moved, grades };
 }
 
-/** One lecture: joins, attendance, presence, hands, stage, removal marks, chat authorship. */
+/**
+ * One lecture: joins, attendance, presence, hands, stage, removal marks, recording views,
+ * chat authorship.
+ */
 async function mergeLecture(
   kv: Deno.Kv,
   lectureId: string,
@@ -304,7 +308,14 @@ async function mergeLecture(
     });
     attendance++;
   }
-  for (const kind of ["lecture_joins", "lecture_presence", "lecture_hands", "lecture_stage"]) {
+  const kinds = [
+    "lecture_joins",
+    "lecture_presence",
+    "lecture_hands",
+    "lecture_stage",
+    "recording_views",
+  ];
+  for (const kind of kinds) {
     const e = await kv.get([kind, lectureId, foldId]);
     if (e.value === null) continue;
     const value = typeof e.value === "object" && e.value && "userId" in e.value

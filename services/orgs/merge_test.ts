@@ -116,6 +116,7 @@ async function world(kv: Deno.Kv) {
       role: "student",
     })
     .set(["lecture_presence", lectureId, fold.id], { name: fold.name, role: "student", at: t0 })
+    .set(["recording_views", lectureId, fold.id], { seconds: 90, at: t0 })
     .set(["lecture_chat", lectureId, "01MSG0000000000000000000001"], {
       id: "01MSG0000000000000000000001",
       userId: fold.id,
@@ -194,7 +195,7 @@ Deno.test("[merge] a teacher folds the link account into the imported one: every
       submissions: 3,
       grades: 1, // the released one wins over the kept account's draft
       attendance: 1,
-      lectureRecords: 3, // the join (the kept one's stays), presence, chat
+      lectureRecords: 4, // the join (the kept one's stays), presence, recording view, chat
       notifications: foldNotes,
     });
 
