@@ -17,6 +17,7 @@ export const JOIN_REQUESTS_LABELS = [
   "asked",
   "network",
   "claims",
+  "confirmDenyClaim",
 ] as const;
 export type JoinRequestsLabels = Record<typeof JOIN_REQUESTS_LABELS[number], string>;
 
@@ -97,7 +98,8 @@ export default function JoinRequests({ classId, labels: L, locale }: JoinRequest
     );
 
   const deny = (item: RequestItem) => {
-    if (!confirm(fill(L.confirmDeny, { name: item.name }))) return;
+    const ask = item.claims !== undefined ? L.confirmDenyClaim : L.confirmDeny;
+    if (!confirm(fill(ask, { name: item.name }))) return;
     void decide("deny", { userIds: [item.userId] }, () => L.denied);
   };
 

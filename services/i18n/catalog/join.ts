@@ -103,6 +103,8 @@ export default defineMessages({
     "join.code.notFound":
       "No class has this code. Check it (capitals or not does not matter), or ask your teacher.",
     "join.code.rateLimited": "Too many wrong class codes. Try again in {minutes} minute(s).",
+    "join.requests.confirmDenyClaim":
+      "Deny? The person who says they are {name} is not let in; {name}'s account on the list stays as it is.",
   },
   ko: {
     "join.title": "{className} 참여하기",
@@ -207,6 +209,8 @@ export default defineMessages({
       "이 코드의 수업이 없습니다. 다시 확인하거나(대소문자는 상관없습니다) 선생님께 물어보세요.",
     "join.code.rateLimited":
       "잘못된 수업 코드를 너무 많이 입력했습니다. {minutes}분 뒤에 다시 시도하세요.",
+    "join.requests.confirmDenyClaim":
+      "거절할까요? 자신이 {name}(이)라고 한 사람은 들어오지 못하고, 명단의 {name} 계정은 그대로 남습니다.",
   },
   zh: {
     "join.title": "加入{className}",
@@ -298,5 +302,7 @@ export default defineMessages({
     "join.code.submit": "继续",
     "join.code.notFound": "没有使用这个班级码的班级。请检查（不区分大小写），或询问老师。",
     "join.code.rateLimited": "输错班级码的次数过多，请 {minutes} 分钟后再试。",
+    "join.requests.confirmDenyClaim":
+      "拒绝吗？自称是 {name} 的人不能加入；名单上 {name} 的账号保持不变。",
   },
 });
