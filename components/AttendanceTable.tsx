@@ -6,7 +6,7 @@
 import type { AttendanceStatus } from "@/services/attendance/attendance.ts";
 import type { AttendanceCounts, LectureAttendance } from "@/services/attendance/report.ts";
 import type { State } from "@/services/web/define.ts";
-import { clockTime, formatNumber, intlLocale } from "./Coursework.tsx";
+import { clockTime, formatNumber } from "./Coursework.tsx";
 import { Pager } from "./Pager.tsx";
 import { SearchForm } from "./SearchForm.tsx";
 

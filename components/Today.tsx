@@ -5,13 +5,7 @@
  * @module
  */
 import type { ComponentChildren } from "preact";
-import {
-  gradeText,
-  intlLocale,
-  relativeTime,
-  StudentStatusBadge,
-  weekdayTime,
-} from "./Coursework.tsx";
+import { gradeText, relativeTime, StudentStatusBadge, weekdayTime } from "./Coursework.tsx";
 import { LectureStatusBadge } from "./Lectures.tsx";
 import type { Today, TodayLecture, TodayWork } from "@/services/today/today.ts";
 import type { MessageKey } from "@/services/i18n/i18n.ts";
