@@ -215,6 +215,11 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
         return;
       }
       const error = (data as { error?: { message?: string; details?: Problem["details"] } })?.error;
+      if (!dryRun && xhr.status === 400 && error?.details?.some((d) => d.line)) {
+        // The rows changed under the import (someone took an email meanwhile): the preview
+        // says what is wrong now, row by row, in this page's language.
+        return send(true);
+      }
       setProblem({
         message: error?.message ?? `${L.network} (HTTP ${xhr.status})`,
         details: error?.details ?? [],
