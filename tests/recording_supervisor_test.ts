@@ -9,7 +9,12 @@ import { KvFileStore } from "@/services/files/store.ts";
 import { scheduleLecture } from "@/services/lectures/lectures.ts";
 import type { Lecture } from "@/services/lectures/model.ts";
 import { LiveKitLink } from "@/services/livekit/link.ts";
-import { beginRecording, listLectureRecordings } from "@/services/recordings/recordings.ts";
+import {
+  beginRecording,
+  listLectureRecordings,
+  noteLectureEnded,
+  noteLectureLive,
+} from "@/services/recordings/recordings.ts";
 import { startRecordingSupervisor, writtenDuration } from "@/services/recordings/supervisor.ts";
 import { twoSchools } from "./fixtures.ts";
 
@@ -71,10 +76,97 @@ Deno.test("[recordings] a part left by a dead app is stored at the next start", 
     const back = new Uint8Array(await new Response(await store.open(meta!.id)).arrayBuffer());
     assert.deepEqual(back, bytes);
     const files = [];
-    for await (const f of Deno.readDir(dir)) files.push(f.name);
+    for await (const f of Deno.readDir(dir)) if (f.name.endsWith(".webm")) files.push(f.name);
     assert.deepEqual(files, [], "the stored file and the stray one are gone");
     assert.equal((await kv.get(["recording_wanted", notLive.id])).value, null);
     assert.deepEqual(sup.recording(), []);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+/**
+ * A stand-in for mirae-media: writes `source` as its recording (argument 5 is --out's path),
+ * says it started, and closes cleanly on SIGTERM like the real one.
+ */
+async function fakeRecorder(dir: string, source: string): Promise<string> {
+  const path = `${dir}/fake-recorder.sh`;
+  await Deno.writeTextFile(
+    path,
+    `#!/bin/sh
+cp "${source}" "$5"
+echo '{"event":"started","at":'$(date +%s)000'}'
+trap 'echo "{\\"event\\":\\"closed\\",\\"durationMs\\":2000}"; exit 0' TERM
+while true; do sleep 0.1; done
+`,
+  );
+  await Deno.chmod(path, 0o755);
+  return path;
+}
+
+Deno.test("[recordings] app hosts sharing a KV run one recorder per lecture", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir({ prefix: "mirae-recordings-" });
+  try {
+    const { one } = await twoSchools(kv);
+    await kv.set(["recording_prefs", "class", one.classA.id], { record: true });
+    const lecture: Lecture = {
+      ...await scheduleLecture(kv, one.classA, one.teacherA.id, {
+        title: "Shared",
+        startsAt: new Date().toISOString(),
+      }),
+      status: "live",
+    };
+    await kv.set(["lectures", lecture.id], lecture);
+    await webm(`${dir}/source.webm`, 2);
+    const bin = await fakeRecorder(dir, `${dir}/source.webm`);
+    const link = new LiveKitLink();
+    link.connect({ url: "ws://127.0.0.1:9", apiKey: "key", apiSecret: "s".repeat(40) });
+    const store = new KvFileStore(kv);
+    const host = (name: string) =>
+      startRecordingSupervisor({
+        kv,
+        livekit: link,
+        store,
+        bin,
+        dir: `${dir}/${name}`,
+        log: () => {},
+        pollMs: 100,
+      });
+    const a = host("a");
+    const b = host("b");
+    try {
+      await noteLectureLive(kv, lecture);
+      const both = () => [...a.recording(), ...b.recording()];
+      for (let i = 0; i < 100 && both().length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 500)); // several rounds of both supervisors
+      assert.deepEqual(both(), [lecture.id], "one recorder, on one host");
+      // The host that records goes away: the other takes the lecture over (a second part).
+      const [first, second] = a.recording().length ? [a, b] : [b, a];
+      await first.stop();
+      for (let i = 0; i < 100 && second.recording().length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual(second.recording(), [lecture.id]);
+      await noteLectureEnded(kv, lecture.id);
+      for (let i = 0; i < 100 && second.recording().length; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await second.idle();
+      const parts = await listLectureRecordings(kv, lecture.id);
+      assert.deepEqual(parts.map((p) => [p.part, p.status, p.ending]), [
+        [1, "ready", "clean"],
+        [2, "ready", "clean"],
+      ]);
+      assert.notEqual(parts[0].host, parts[1].host);
+      assert.equal((await kv.get(["recording_leases", lecture.id])).value, null);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   } finally {
     kv.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -8,6 +8,8 @@
  *   record (set when it opens with recording on, deleted when it ends)
  * - `["recording_signal"]` KvU64 bumped on every change of the wanted set (the supervisor
  *   watches it)
+ * - `["recording_leases", lectureId]` RecordingLease: which app host records the lecture (app
+ *   hosts sharing one KV each run a supervisor; the lease keeps it to one recorder)
  * - `["recording_prefs", "lecture" | "class", id]` RecordingPref: record this lecture / every
  *   lecture of this class by default
  * - `["recording_retention", orgId]` RetentionPref: days a school keeps recordings
@@ -35,6 +37,8 @@ export const RecordingSchema = z.object({
   /** The WebM in the file store (purpose `recording`, held by the lecture). */
   fileId: z.string().optional(),
   size: z.number().int().min(0).optional(),
+  /** The supervisor (app host) whose recorder writes it: only it can store the file. */
+  host: z.string().optional(),
   /** How the recorder stopped: `clean` (seekable, exact length) or `interrupted`. */
   ending: z.enum(["clean", "interrupted"]).optional(),
   createdAt: z.string(),
@@ -44,6 +48,12 @@ export const RecordingSchema = z.object({
 export type Recording = z.infer<typeof RecordingSchema>;
 
 export const RecordingWantedSchema = z.object({ since: z.string() });
+
+export const RecordingLeaseSchema = z.object({
+  host: z.string(),
+  /** Ms since epoch; the holder renews it every few seconds while its recorder runs. */
+  until: z.number(),
+});
 
 export const RecordingPrefSchema = z.object({ record: z.boolean() });
 

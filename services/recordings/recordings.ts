@@ -17,6 +17,7 @@ import { AppError, notFound } from "../web/errors.ts";
 import {
   DEFAULT_RETENTION_DAYS,
   type Recording,
+  RecordingLeaseSchema,
   RecordingPrefSchema,
   RecordingSchema,
   type RecordingView,
@@ -111,6 +112,34 @@ export async function dropWanted(kv: Deno.Kv, lectureId: string): Promise<void> 
   await commit(wantedOps(kv.atomic(), lectureId, false));
 }
 
+/** How long a supervisor's claim on a lecture lasts unless renewed (ms). */
+export const LEASE_MS = 15_000;
+
+/**
+ * Claims (or renews) the right to record a lecture for `host` until now + LEASE_MS; false when
+ * another host holds an unexpired lease.
+ */
+export async function claimRecording(
+  kv: Deno.Kv,
+  lectureId: string,
+  host: string,
+  now = Date.now(),
+): Promise<boolean> {
+  const key = ["recording_leases", lectureId];
+  const entry = await kv.get(key);
+  const lease = entry.value === null ? null : RecordingLeaseSchema.parse(entry.value);
+  if (lease && lease.host !== host && lease.until > now) return false;
+  return (await kv.atomic().check(entry).set(key, { host, until: now + LEASE_MS }).commit()).ok;
+}
+
+/** Gives a lecture's lease back (when `host` holds it). */
+export async function releaseRecording(kv: Deno.Kv, lectureId: string, host: string) {
+  const key = ["recording_leases", lectureId];
+  const entry = await kv.get(key);
+  const lease = entry.value === null ? null : RecordingLeaseSchema.parse(entry.value);
+  if (lease?.host === host) await kv.atomic().check(entry).delete(key).commit();
+}
+
 /** Days the school keeps recordings (DEFAULT_RETENTION_DAYS unless set). */
 export async function retentionDays(kv: Deno.Kv, orgId: string): Promise<number> {
   const pref = await getRecord(kv, RetentionPrefSchema, ["recording_retention", orgId]);
@@ -165,6 +194,7 @@ export async function beginRecording(
   lecture: Lecture,
   startedAt: Date,
   now = new Date(),
+  host?: string,
 ): Promise<Recording> {
   const parts = await listLectureRecordings(kv, lecture.id);
   const days = await retentionDays(kv, lecture.orgId);
@@ -176,6 +206,7 @@ export async function beginRecording(
     part: parts.reduce((n, p) => Math.max(n, p.part), 0) + 1,
     status: "recording",
     startedAt: startedAt.toISOString(),
+    ...(host ? { host } : {}),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString(),
   };

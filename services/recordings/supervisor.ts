@@ -20,9 +20,11 @@ import { terminate } from "../platform/host.ts";
 import { getRecord } from "../db/kv.ts";
 import {
   beginRecording,
+  claimRecording,
   dropWanted,
   finishRecording,
   listWantedLectures,
+  releaseRecording,
   sweepExpiredRecordings,
 } from "./recordings.ts";
 import { type Recording, RecordingSchema } from "./model.ts";
@@ -93,6 +95,18 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
   const finishing = new Set<Promise<unknown>>();
   let stopped = false;
   let reconciling: Promise<void> | null = null;
+  /** This app host, kept in `dir` (its parts and files are its own). */
+  let host = "";
+  async function hostIdentity(): Promise<string> {
+    await Deno.mkdir(dir, { recursive: true });
+    try {
+      return (await Deno.readTextFile(`${dir}/host-id`)).trim();
+    } catch {
+      const id = crypto.randomUUID();
+      await Deno.writeTextFile(`${dir}/host-id`, id);
+      return id;
+    }
+  }
   let again = false;
 
   const track = <T>(p: Promise<T>) => {
@@ -138,7 +152,7 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
     let begun: Promise<Recording> | null = null;
     const events = readEvents(child.stdout, (e) => {
       if (e.event === "started" && typeof e.at === "number" && !begun) {
-        begun = beginRecording(kv, lecture, new Date(e.at));
+        begun = beginRecording(kv, lecture, new Date(e.at), new Date(), host);
         begun.then(resolveRecording, (err) => {
           log(`recording of lecture ${lectureId} could not begin: ${err.message}`);
           resolveRecording(null);
@@ -148,8 +162,15 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
     }).catch(() => {});
     let stderrTail = "";
     const errs = (async () => {
+      let line = "";
       for await (const b of child.stderr.pipeThrough(new TextDecoderStream())) {
         stderrTail = (stderrTail + b).slice(-2000);
+        // What happened to the picture (a new size, a wait for a keyframe) goes to the log.
+        const lines = (line + b).split("\n");
+        line = lines.pop()!;
+        for (const l of lines) {
+          if (l.startsWith("note: ")) log(`recorder of lecture ${lectureId}: ${l.slice(6)}`);
+        }
       }
     })().catch(() => {});
     const entry: Running = {
@@ -164,6 +185,7 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
       const status = await child.status;
       await Promise.all([events, errs]);
       running.delete(lectureId);
+      if (entry.stopping || stopped) await releaseRecording(kv, lectureId, host).catch(() => {});
       if (!begun) resolveRecording(null);
       const rec = await recording;
       const clean = status.code === 0;
@@ -199,9 +221,14 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
   }
 
   async function reconcileOnce(): Promise<void> {
+    if (!host) return; // not started yet (or no folder to record into)
     const wanted = new Set(await listWantedLectures(kv));
     for (const [id, r] of running) {
       if (!wanted.has(id) && !r.stopping) {
+        r.stopping = true;
+        void terminate(r.child, 10_000);
+      } else if (!r.stopping && !(await claimRecording(kv, id, host))) {
+        // Another host took the lecture over (ours was too slow to renew): one recorder only.
         r.stopping = true;
         void terminate(r.child, 10_000);
       }
@@ -209,7 +236,7 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
     for (const id of failures.keys()) if (!wanted.has(id)) failures.delete(id);
     for (const id of wanted) {
       if ((failures.get(id)?.retryAt ?? 0) > Date.now()) continue;
-      if (!running.has(id) && !stopped) {
+      if (!running.has(id) && !stopped && await claimRecording(kv, id, host)) {
         await startRecorder(id).catch((err) =>
           log(`recorder of lecture ${id} could not start: ${(err as Error).message}`)
         );
@@ -238,7 +265,9 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
     const parts: Recording[] = [];
     for await (const e of kv.list({ prefix: ["recordings"] })) {
       const r = RecordingSchema.safeParse(e.value);
-      if (r.success && r.data.status === "recording") parts.push(r.data);
+      // Only this host's parts: another host's recorder may still be writing its own.
+      const mine = !r.data?.host || r.data.host === host;
+      if (r.success && r.data.status === "recording" && mine) parts.push(r.data);
     }
     const files: string[] = [];
     try {
@@ -278,7 +307,7 @@ export function startRecordingSupervisor(opts: SupervisorOptions): RecordingSupe
     () => void sweepExpiredRecordings(kv, store).catch(() => {}),
     opts.sweepMs ?? 3_600_000,
   );
-  const started = recoverLeftovers().catch((err) =>
+  const started = hostIdentity().then((id) => host = id).then(recoverLeftovers).catch((err) =>
     log(`recordings left by an earlier run: ${(err as Error).message}`)
   ).then(() => sweepExpiredRecordings(kv, store)).catch(() => {}).then(() => reconcile());
 

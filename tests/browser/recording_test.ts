@@ -19,8 +19,10 @@ import {
   eventually,
   fakeCamera,
   launchMediaBrowser,
+  serverTracks,
   spawnedLiveKit,
   studentByLink,
+  userIdOf,
   waitForPlayingVideo,
 } from "./lecture_fixtures.ts";
 
@@ -193,10 +195,15 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 2_000));
         saidAt.push(await say("Look at the numerator"));
         await teacher.getByRole("button", { name: "Share screen" }).click();
+        const teacherId = await userIdOf(teacher);
+        await eventually(
+          "the screen share on the media server",
+          async () => (await serverTracks(rooms, roomName, teacherId)).some((x) => x.source === 3),
+        );
         await new Promise((r) => setTimeout(r, 3_000));
         saidAt.push(await say("Now the denominator"));
         await teacher.getByRole("button", { name: "Stop sharing" }).click();
-        await new Promise((r) => setTimeout(r, 3_000));
+        await new Promise((r) => setTimeout(r, 4_000));
         const end = await api(server, teacherToken, "POST", `/api/v1/lectures/${lectureId}/end`);
         assert.equal(end.status, 200, JSON.stringify(end.body));
         await eventually(
@@ -231,9 +238,14 @@ Deno.test({
             assert.ok(Math.abs(Number(info.format.duration) * 1000 - p.durationMs!) < 1_000);
             // The screen share was recorded while it lasted, the camera before and after.
             const sizes = await frameSizes(path);
-            assert.ok(sizes.length >= 3, `camera, screen, camera: ${sizes.join(" then ")}`);
-            assert.equal(sizes[0], "640x360");
-            assert.equal(sizes[sizes.length - 1], "640x360");
+            const notes = server.output().split("\n").filter((l) => l.includes("recorder of"));
+            assert.ok(
+              sizes.length >= 3,
+              `camera, screen, camera: ${sizes.join(" then ")}\n${notes.join("\n")}`,
+            );
+            const why = `${sizes.join(" then ")}\n${notes.join("\n")}`;
+            assert.equal(sizes[0], "640x360", why);
+            assert.equal(sizes[sizes.length - 1], "640x360", why);
           }
           const ranged = await fetch(`${server.url}${p.url}`, {
             headers: { authorization: `Bearer ${teacherToken}`, range: "bytes=100-199" },

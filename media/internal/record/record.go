@@ -57,13 +57,31 @@ func (c *trackClock) ms(ts uint32, nowMs int64) int64 {
 	return c.baseMs + c.elapsed*1000/c.rate
 }
 
+// videoTrackRef is a subscribed video track: its SSRC (to tell it from a later track of the
+// same source) and how to ask it for a keyframe.
+type videoTrackRef struct {
+	ssrc webrtc.SSRC
+	pli  func()
+}
+
+// forget drops a source's track if it is still this one.
+func (r *recorder) forget(source livekit.TrackSource, ssrc webrtc.SSRC) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ref, ok := r.pli[source]; ok && ref.ssrc == ssrc {
+		delete(r.pli, source)
+		return true
+	}
+	return false
+}
+
 type recorder struct {
 	out    string
 	epoch  time.Time
 	frames chan frame
 	mu     sync.Mutex
 	// PLI senders of the subscribed video tracks, by source.
-	pli map[livekit.TrackSource]func()
+	pli map[livekit.TrackSource]videoTrackRef
 	// Width of each video source's top simulcast layer (what the recording waits for).
 	topWidth map[livekit.TrackSource]uint32
 	// Whether the teacher publishes a microphone (decides the audio track when the file starts).
@@ -129,7 +147,7 @@ func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrac
 		_ = pub.SetVideoQuality(livekit.VideoQuality_HIGH)
 		pli := func() { p.WritePLI(track.SSRC()) }
 		r.mu.Lock()
-		r.pli[source] = pli
+		r.pli[source] = videoTrackRef{ssrc: track.SSRC(), pli: pli}
 		if info := pub.TrackInfo(); info != nil {
 			r.topWidth[source] = info.Width
 		}
@@ -146,11 +164,11 @@ func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrac
 	clock := &trackClock{rate: int64(track.Codec().ClockRate)}
 	go func() {
 		defer func() {
-			if video {
-				r.mu.Lock()
-				delete(r.pli, source)
-				r.mu.Unlock()
-				r.frames <- frame{source: source, video: true, ms: -2}
+			if video && r.forget(source, track.SSRC()) {
+				select {
+				case r.frames <- frame{source: source, video: true, ms: -2}:
+				case <-r.stop:
+				}
 			}
 		}()
 		for {
@@ -177,6 +195,21 @@ func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrac
 	}()
 }
 
+// onUnsubscribed: a video source that goes (screen share stopped) hands back at once, without
+// waiting for its reader to notice.
+func (r *recorder) onUnsubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPublication, _ *lksdk.RemoteParticipant) {
+	if track.Kind() != webrtc.RTPCodecTypeVideo {
+		return
+	}
+	if !r.forget(pub.Source(), track.SSRC()) {
+		return
+	}
+	select {
+	case r.frames <- frame{source: pub.Source(), video: true, ms: -2}:
+	case <-r.stop:
+	}
+}
+
 // activeSource: the screen share while there is one, else the camera.
 func (r *recorder) activeSource() livekit.TrackSource {
 	r.mu.Lock()
@@ -189,10 +222,10 @@ func (r *recorder) activeSource() livekit.TrackSource {
 
 func (r *recorder) askKeyframe(source livekit.TrackSource) {
 	r.mu.Lock()
-	pli := r.pli[source]
+	ref, ok := r.pli[source]
 	r.mu.Unlock()
-	if pli != nil {
-		pli()
+	if ok {
+		ref.pli()
 	}
 }
 
@@ -300,6 +333,14 @@ func (r *recorder) write() (int64, error) {
 					lastAsk = r.nowMs()
 					continue
 				}
+				if f.keyframe {
+					// Chromium ends a stopped track (screen share stopped, page closing) with
+					// tiny black frames: never a lecture's picture, so not recorded.
+					if w, h := vp8Size(f.data); w < 32 || h < 32 {
+						needKey = true
+						continue
+					}
+				}
 				if f.keyframe && mux != nil {
 					if w, h := vp8Size(f.data); w != lastW {
 						note("%s at %d ms: now %dx%d", source, f.ms-zero, w, h)
@@ -368,13 +409,14 @@ func Main(args []string) int {
 	}
 	r := &recorder{
 		out: *out, epoch: time.Now(), frames: make(chan frame, 256),
-		pli: map[livekit.TrackSource]func(){}, topWidth: map[livekit.TrackSource]uint32{},
+		pli: map[livekit.TrackSource]videoTrackRef{}, topWidth: map[livekit.TrackSource]uint32{},
 		stop: make(chan struct{}),
 	}
 	cb := &lksdk.RoomCallback{
 		ParticipantCallback: lksdk.ParticipantCallback{
-			OnTrackPublished:  r.consider,
-			OnTrackSubscribed: r.onSubscribed,
+			OnTrackPublished:    r.consider,
+			OnTrackSubscribed:   r.onSubscribed,
+			OnTrackUnsubscribed: r.onUnsubscribed,
 		},
 		OnDisconnected: r.requestStop,
 	}
