@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { ATTACHMENTS_FIELD_LABELS, AttachmentsField } from "@/components/AttachmentsField.tsx";
 import {
   fill,
   formatSize,
@@ -6,8 +7,6 @@ import {
   problemFrom,
   sendJson,
   type UploadedFile,
-  uploadFailure,
-  uploadFile,
 } from "@/components/island_client.ts";
 import type { CommentPage, CommentView } from "@/services/stream/comments.ts";
 import type { PostPage, PostView } from "@/services/stream/posts.ts";
@@ -42,16 +41,13 @@ export const CLASS_STREAM_LABELS = [
   "empty",
   "emptyTeacher",
 ] as const;
-/** Strings borrowed from the assignment editor (`coursework.editor.*`): uploads work the same. */
+/**
+ * Strings borrowed from the assignment editor (`coursework.editor.*`): files are attached with
+ * the same field (its legend is the stream's own "attachments").
+ */
 export const CLASS_STREAM_UPLOAD_LABELS = [
-  "addFiles",
-  "remove",
+  ...ATTACHMENTS_FIELD_LABELS.filter((k) => k !== "attachments"),
   "cancel",
-  "refused",
-  "uploading",
-  "tooMany",
-  "tooLarge",
-  "network",
 ] as const;
 export type ClassStreamLabels = Record<
   typeof CLASS_STREAM_LABELS[number] | typeof CLASS_STREAM_UPLOAD_LABELS[number],
@@ -170,48 +166,11 @@ function Composer(
   const [files, setFiles] = useState<UploadedFile[]>([]);
   const [commentsOff, setCommentsOff] = useState(props.commentsOffDefault);
   const [classDefault, setClassDefault] = useState(props.commentsOffDefault);
-  const [upload, setUpload] = useState<{ name: string; loaded: number; total: number } | null>(
-    null,
-  );
   const [busy, setBusy] = useState(false);
+  /** An upload or a file deletion is running. */
+  const [filesBusy, setFilesBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const locked = props.locked || busy || upload !== null;
-
-  async function addFiles(list: File[]) {
-    if (fileInput.current) fileInput.current.value = "";
-    setProblem(null);
-    if (files.length + list.length > MAX_FILES) {
-      return setProblem({ message: fill(L.tooMany, { max: MAX_FILES }), details: [] });
-    }
-    for (const file of list) {
-      if (file.size > maxBytes) {
-        const size = formatSize(file.size);
-        setProblem({
-          message: fill(L.tooLarge, { name: file.name, size, max: formatSize(maxBytes) }),
-          details: [],
-        });
-        break;
-      }
-      setUpload({ name: file.name, loaded: 0, total: file.size });
-      try {
-        const stored = await uploadFile(
-          file,
-          { classId, purpose: "attachment" },
-          (p) => setUpload({ name: file.name, ...p }),
-          L.network,
-        );
-        setFiles((old) => [...old, stored]);
-      } catch (err) {
-        setProblem({
-          message: uploadFailure(err as Problem, file.name, L.refused, accept),
-          details: [],
-        });
-        break;
-      }
-    }
-    setUpload(null);
-  }
+  const locked = props.locked || busy || filesBusy;
 
   async function saveDefault(off: boolean) {
     setClassDefault(off);
@@ -248,7 +207,6 @@ function Composer(
     props.onPosted(res.data);
   }
 
-  const percent = upload?.total ? Math.round((upload.loaded / upload.total) * 100) : 0;
   return (
     <form class="card stack stream-compose" onSubmit={submit} noValidate>
       <h3>{L.compose}</h3>
@@ -264,41 +222,19 @@ function Composer(
         />
       </label>
       <small class="muted" id="stream-body-hint">{L.bodyHint}</small>
-      <div class="field">
-        <label>
-          {L.attachments}
-          <input
-            ref={fileInput}
-            type="file"
-            multiple
-            accept={accept}
-            disabled={locked}
-            onChange={(e) => addFiles([...(e.currentTarget.files ?? [])])}
-          />
-        </label>
-        {upload && (
-          <p role="status">
-            {fill(L.uploading, { name: upload.name, percent })}{" "}
-            <progress value={upload.loaded} max={upload.total || 1} aria-label={upload.name} />
-          </p>
-        )}
-        {files.length > 0 && (
-          <ul class="stream-files">
-            {files.map((f) => (
-              <li key={f.id}>
-                <span>{f.name}</span> <span class="muted">{formatSize(f.size)}</span>{" "}
-                <button
-                  type="button"
-                  disabled={locked}
-                  onClick={() => setFiles((old) => old.filter((x) => x.id !== f.id))}
-                >
-                  {L.remove}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      <AttachmentsField
+        classId={classId}
+        files={files}
+        onChange={setFiles}
+        onBusy={setFilesBusy}
+        onProblem={(message) => setProblem(message ? { message, details: [] } : null)}
+        disabled={props.locked || busy}
+        max={MAX_FILES}
+        maxBytes={maxBytes}
+        accept={accept}
+        idPrefix="stream"
+        labels={L}
+      />
       <label class="check">
         <input
           type="checkbox"

@@ -45,12 +45,12 @@ Deno.test({
         await teacher.getByLabel("Announcement", { exact: true }).fill(
           `**Quiz ${tag}** on Friday.\n\n- bring a pencil`,
         );
-        await teacher.getByLabel("Attachments").setInputFiles({
+        await teacher.getByLabel("Add files").setInputFiles({
           name: "quiz-plan.txt",
           mimeType: "text/plain",
           buffer: Buffer.from("Chapters 1 to 3."),
         });
-        await teacher.locator(".stream-compose .stream-files").getByText("quiz-plan.txt").waitFor();
+        await teacher.locator(".stream-compose .file-list").getByText("quiz-plan.txt").waitFor();
         await teacher.getByRole("button", { name: "Post", exact: true }).click();
         await teacher.locator(".stream-post strong", { hasText: `Quiz ${tag}` }).waitFor();
         await screenshot(teacher, "stream-teacher");
