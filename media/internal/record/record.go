@@ -28,6 +28,10 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
+// keyframeEveryMs: how often the recorder asks for a keyframe, so that seeking in the file
+// decodes at most this much video (each one costs the publisher one keyframe).
+const keyframeEveryMs = 10_000
+
 // A frame read from one subscribed track.
 type frame struct {
 	source   livekit.TrackSource
@@ -239,6 +243,7 @@ func (r *recorder) write() (int64, error) {
 	var pending []frame
 	holdUntil := int64(-1)
 	var lastW uint64
+	lastKeyAt := int64(0) // recorder clock of the last keyframe written
 	var source livekit.TrackSource = -1
 	needKey := true
 	lastAsk := int64(-10_000)
@@ -271,6 +276,7 @@ func (r *recorder) write() (int64, error) {
 		}
 		emit(map[string]any{"event": "started", "at": r.epoch.UnixMilli() + zero})
 		lastW, _ = vp8Size(pending[0].data)
+		lastKeyAt = r.nowMs()
 		for _, f := range pending {
 			if err := put(f); err != nil {
 				return err
@@ -301,6 +307,12 @@ func (r *recorder) write() (int64, error) {
 		case <-r.stop:
 			return finish()
 		case <-tick.C:
+			if mux != nil && !needKey && r.nowMs()-lastKeyAt >= keyframeEveryMs && r.nowMs()-lastAsk >= 1000 {
+				// WebRTC sends keyframes only when asked: without these a seek would decode
+				// from the start of the lecture.
+				lastAsk = r.nowMs()
+				r.askKeyframe(source)
+			}
 			if mux != nil {
 				mux.writeDuration()
 			} else if len(pending) > 0 && r.nowMs() >= holdUntil {
@@ -378,6 +390,9 @@ func (r *recorder) write() (int64, error) {
 						}
 					}
 					continue
+				}
+				if f.keyframe {
+					lastKeyAt = r.nowMs()
 				}
 				if err := put(f); err != nil {
 					return mux.lastMs, err
