@@ -1,6 +1,7 @@
 import { CsrfField } from "@/components/CsrfField.tsx";
 import { changePassword } from "@/services/auth/account.ts";
 import { requireActor } from "@/services/auth/access.ts";
+import { NewPasswordFields } from "@/components/NewPasswordFields.tsx";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/services/auth/passwords.ts";
 import { getOrg, type Org } from "@/services/orgs/orgs.ts";
 import { MAX_NAME_LENGTH, renameUser } from "@/services/orgs/users.ts";
@@ -161,22 +162,7 @@ export default function Account({ data, state }: PageProps<Data>) {
               />
             </label>
           )}
-          <label>
-            {t("account.password.new")}{" "}
-            <small>{t("account.password.hint", { min: MIN_PASSWORD_LENGTH })}</small>
-            <input
-              name="newPassword"
-              type="password"
-              autocomplete="new-password"
-              minLength={MIN_PASSWORD_LENGTH}
-              maxLength={MAX_PASSWORD_LENGTH}
-              required
-            />
-          </label>
-          <label>
-            {t("account.password.confirm")}
-            <input name="confirm" type="password" autocomplete="new-password" required />
-          </label>
+          <NewPasswordFields state={state} name="newPassword" />
           <button type="submit" class="primary">
             {hasPassword ? t("account.password.submit") : t("account.set.submit")}
           </button>

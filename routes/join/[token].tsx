@@ -1,4 +1,5 @@
 import { CsrfField } from "@/components/CsrfField.tsx";
+import { ChoosePasswordForm } from "@/components/NewPasswordFields.tsx";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/services/auth/passwords.ts";
 import { DEVICE_SESSION_MS } from "@/services/auth/sessions.ts";
 import {
@@ -387,32 +388,12 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
       <section class="card narrow stack">
         <h1>{t("signin.setup.title")}</h1>
         <p>{t("join.claim.setupIntro", { className: data.cls.name, login: data.login })}</p>
-        <form
-          method="post"
+        <ChoosePasswordForm
+          state={state}
           action={`/signin/code?next=${encodeURIComponent(data.next)}`}
-          class="stack"
-        >
-          <input type="hidden" name="ticket" value={data.ticket} />
-          <input type="hidden" name="login" value={data.login} autocomplete="username" />
-          <label>
-            {t("account.password.new")}{" "}
-            <small>{t("account.password.hint", { min: MIN_PASSWORD_LENGTH })}</small>
-            <input
-              name="password"
-              type="password"
-              autocomplete="new-password"
-              minLength={MIN_PASSWORD_LENGTH}
-              maxLength={MAX_PASSWORD_LENGTH}
-              required
-              autofocus
-            />
-          </label>
-          <label>
-            {t("account.password.confirm")}
-            <input name="confirm" type="password" autocomplete="new-password" required />
-          </label>
-          <button type="submit" class="primary">{t("signin.setup.submit")}</button>
-        </form>
+          ticket={data.ticket}
+          login={data.login}
+        />
       </section>
     );
   }

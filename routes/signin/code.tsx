@@ -1,4 +1,5 @@
 import { beginCodeSignIn, completeCodeSignIn } from "@/services/auth/codes.ts";
+import { ChoosePasswordForm } from "@/components/NewPasswordFields.tsx";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/services/auth/passwords.ts";
 import { signInErrorText } from "@/services/auth/signin.ts";
 import { linkSecret } from "@/services/classes/join_links.ts";
@@ -98,30 +99,12 @@ export default function CodeSignIn({ data, state, url }: PageProps<Data>) {
         <h1>{t("signin.setup.title")}</h1>
         <p>{t("signin.setup.intro", { login: data.login ?? "" })}</p>
         {data.error && <p class="error" role="alert">{data.error}</p>}
-        <form method="post" action={action} class="stack">
-          <input type="hidden" name="ticket" value={data.ticket} />
-          <input type="hidden" name="login" value={data.login ?? ""} autocomplete="username" />
-          <label>
-            {t("account.password.new")}{" "}
-            <small>
-              {t("account.password.hint", { min: MIN_PASSWORD_LENGTH })}
-            </small>
-            <input
-              name="password"
-              type="password"
-              autocomplete="new-password"
-              minLength={MIN_PASSWORD_LENGTH}
-              maxLength={MAX_PASSWORD_LENGTH}
-              required
-              autofocus
-            />
-          </label>
-          <label>
-            {t("account.password.confirm")}
-            <input name="confirm" type="password" autocomplete="new-password" required />
-          </label>
-          <button type="submit" class="primary">{t("signin.setup.submit")}</button>
-        </form>
+        <ChoosePasswordForm
+          state={state}
+          action={action}
+          ticket={data.ticket}
+          login={data.login ?? ""}
+        />
       </section>
     );
   }
