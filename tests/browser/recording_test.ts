@@ -19,6 +19,7 @@ import {
   eventually,
   fakeCamera,
   launchMediaBrowser,
+  screenshot,
   serverTracks,
   spawnedLiveKit,
   studentByLink,
@@ -300,6 +301,7 @@ Deno.test({
           (v: HTMLVideoElement, t: number) => v.currentTime = t,
           (saidAt[1] - started) / 1000 + 0.5,
         );
+        await screenshot(student, "recording-player");
         await eventually(
           "the second message current",
           async () => await item(saidAt[1]).getAttribute("aria-current") === "true",
