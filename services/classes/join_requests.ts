@@ -36,6 +36,11 @@ export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 /** Most requests one approve or deny call takes (approve-all pages through them). */
 export const MAX_DECISIONS = 500;
 
+/** The students a teacher decides about, as an API body names them. */
+export const DecisionSchema = z.strictObject({
+  userIds: z.array(z.string().min(1).max(40)).min(1).max(MAX_DECISIONS),
+});
+
 /** Adds the write of a pending request to `op`, checking that none is pending yet. */
 export function requestOps(op: Deno.AtomicOperation, request: JoinRequest): Deno.AtomicOperation {
   const key = joinRequestKey(request.classId, request.userId);

@@ -10,12 +10,14 @@ import { requireActor } from "../auth/access.ts";
 import { type ApiRoute, errorResponses, ErrorResponseSchema, json } from "./api.ts";
 import type { Actor, State } from "./define.ts";
 
-export interface ActionSpec<P extends z.ZodObject, T> {
+export interface ActionSpec<P extends z.ZodObject, T, B extends z.ZodType = z.ZodUndefined> {
   summary: string;
   description?: string;
   tags: string[];
   /** The path parameters (validated; 400 with the field otherwise). */
   params: P;
+  /** A JSON body, when the action takes one (validated like the parameters). */
+  body?: B;
   /** Loads the thing and checks the asker may manage it: 404 for others' things, 403 if not. */
   find: (kv: Deno.Kv, actor: Actor, params: z.infer<P>) => Promise<T>;
   /** The answer's body (200); without it the action answers 204. */
@@ -25,10 +27,12 @@ export interface ActionSpec<P extends z.ZodObject, T> {
 }
 
 /** What an action's body gets besides the thing. */
-export interface ActionContext<P> {
+export interface ActionContext<P, B = undefined> {
   state: State;
   actor: Actor;
   params: P;
+  /** The validated JSON body (undefined without `spec.body`). */
+  body: B;
 }
 
 /**
@@ -40,9 +44,9 @@ export interface ActionContext<P> {
  *   result: { schema: AssignmentViewSchema, description: "The assignment" },
  * }, ({ assignment }, { state }) => closeAssignment(state.kv, ...));
  */
-export function defineAction<P extends z.ZodObject, T>(
-  spec: ActionSpec<P, T>,
-  act: (thing: T, ctx: ActionContext<z.infer<P>>) => Promise<unknown>,
+export function defineAction<P extends z.ZodObject, T, B extends z.ZodType = z.ZodUndefined>(
+  spec: ActionSpec<P, T, B>,
+  act: (thing: T, ctx: ActionContext<z.infer<P>, z.infer<B>>) => Promise<unknown>,
 ): ApiRoute {
   const responses: Record<number, unknown> = {
     ...(spec.result
@@ -59,18 +63,24 @@ export function defineAction<P extends z.ZodObject, T>(
       ...(spec.description ? { description: spec.description } : {}),
       tags: spec.tags,
       security: [{ bearer: [] }],
-      request: { params: spec.params },
+      request: {
+        params: spec.params,
+        ...(spec.body
+          ? { body: { content: { "application/json": { schema: spec.body } }, required: true } }
+          : {}),
+      },
       responses: responses as ApiRoute["config"]["responses"],
     },
     handler: async (c) => {
       const state = c.var.state;
       const actor = requireActor(state);
       // Validated against `spec.params` before this runs.
-      const req = c.req as unknown as { valid(target: "param"): z.infer<P> };
-      const params = req.valid("param");
+      const req = c.req as unknown as { valid(target: "param" | "json"): unknown };
+      const params = req.valid("param") as z.infer<P>;
+      const body = (spec.body ? req.valid("json") : undefined) as z.infer<B>;
       const thing = await spec.find(state.kv, actor, params);
-      const body = await act(thing, { state, actor, params });
-      return spec.result ? c.json(body, 200) : c.body(null, 204);
+      const answer = await act(thing, { state, actor, params, body });
+      return spec.result ? c.json(answer, 200) : c.body(null, 204);
     },
   };
 }
