@@ -207,6 +207,16 @@ Deno.test({
           "the screen share on the media server",
           async () => (await serverTracks(rooms, roomName, teacherId)).some((x) => x.source === 3),
         );
+        // Headless Chromium's screen capture may start blank (8x8 frames): wait for a picture.
+        await teacher.waitForFunction(
+          () =>
+            [...document.querySelectorAll<HTMLVideoElement>(
+              'video[data-lecture-video="screen_share"]',
+            )]
+              .some((v) => v.videoWidth >= 64),
+          undefined,
+          { timeout: 20_000 },
+        );
         await new Promise((r) => setTimeout(r, 3_000));
         saidAt.push(await say("Now the denominator"));
         await teacher.getByRole("button", { name: "Stop sharing" }).click();

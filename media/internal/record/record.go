@@ -35,6 +35,7 @@ const keyframeEveryMs = 10_000
 // A frame read from one subscribed track.
 type frame struct {
 	source   livekit.TrackSource
+	ssrc     webrtc.SSRC // which track (two teachers' cameras share a source)
 	video    bool
 	keyframe bool
 	ms       int64 // on the recorder's clock (ms since it started)
@@ -74,6 +75,7 @@ func (r *recorder) forget(source livekit.TrackSource, ssrc webrtc.SSRC) bool {
 	defer r.mu.Unlock()
 	if ref, ok := r.pli[source]; ok && ref.ssrc == ssrc {
 		delete(r.pli, source)
+		delete(r.blank, source)
 		return true
 	}
 	return false
@@ -86,11 +88,14 @@ type recorder struct {
 	mu     sync.Mutex
 	// PLI senders of the subscribed video tracks, by source.
 	pli map[livekit.TrackSource]videoTrackRef
+	// Sources whose last keyframe was tiny (no picture).
+	blank map[livekit.TrackSource]bool
 	// Width of each video source's top simulcast layer (what the recording waits for).
 	topWidth map[livekit.TrackSource]uint32
 	// Whether the teacher publishes a microphone (decides the audio track when the file starts).
 	micPublished bool
 	opusChannels uint16
+	micSSRC      webrtc.SSRC // the microphone recorded (the first teacher's)
 	stop         chan struct{}
 	stopOnce     sync.Once
 }
@@ -151,26 +156,42 @@ func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrac
 		_ = pub.SetVideoQuality(livekit.VideoQuality_HIGH)
 		pli := func() { p.WritePLI(track.SSRC()) }
 		r.mu.Lock()
-		r.pli[source] = videoTrackRef{ssrc: track.SSRC(), pli: pli}
+		// The first teacher's camera (or screen) is recorded; another's of the same source is
+		// read and dropped until the first one goes.
+		if _, taken := r.pli[source]; !taken {
+			r.pli[source] = videoTrackRef{ssrc: track.SSRC(), pli: pli}
+		}
 		if info := pub.TrackInfo(); info != nil {
 			r.topWidth[source] = info.Width
 		}
 		r.mu.Unlock()
 		pli()
 		sb = samplebuilder.New(200, &codecs.VP8Packet{}, track.Codec().ClockRate,
-			samplebuilder.WithPacketDroppedHandler(func() { r.frames <- frame{source: source, video: true, ms: -1} }))
+			samplebuilder.WithPacketDroppedHandler(func() {
+				r.frames <- frame{source: source, ssrc: track.SSRC(), video: true, ms: -1}
+			}))
 	} else {
 		r.mu.Lock()
 		r.opusChannels = track.Codec().Channels
+		if r.micSSRC == 0 {
+			r.micSSRC = track.SSRC()
+		}
 		r.mu.Unlock()
 		sb = samplebuilder.New(50, &codecs.OpusPacket{}, track.Codec().ClockRate)
 	}
 	clock := &trackClock{rate: int64(track.Codec().ClockRate)}
 	go func() {
 		defer func() {
+			if !video {
+				r.mu.Lock()
+				if r.micSSRC == track.SSRC() {
+					r.micSSRC = 0 // the next microphone (the teacher rejoins) is recorded
+				}
+				r.mu.Unlock()
+			}
 			if video && r.forget(source, track.SSRC()) {
 				select {
-				case r.frames <- frame{source: source, video: true, ms: -2}:
+				case r.frames <- frame{source: source, ssrc: track.SSRC(), video: true, ms: -2}:
 				case <-r.stop:
 				}
 			}
@@ -188,8 +209,9 @@ func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrac
 				}
 				select {
 				case r.frames <- frame{
-					source: source, video: video, keyframe: video && isVP8Keyframe(s.Data),
-					ms: clock.ms(ts, r.nowMs()), data: s.Data,
+					source: source, ssrc: track.SSRC(), video: video,
+					keyframe: video && isVP8Keyframe(s.Data),
+					ms:       clock.ms(ts, r.nowMs()), data: s.Data,
 				}:
 				case <-r.stop:
 					return
@@ -209,7 +231,7 @@ func (r *recorder) onUnsubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTr
 		return
 	}
 	select {
-	case r.frames <- frame{source: pub.Source(), video: true, ms: -2}:
+	case r.frames <- frame{source: pub.Source(), ssrc: track.SSRC(), video: true, ms: -2}:
 	case <-r.stop:
 	}
 }
@@ -218,10 +240,29 @@ func (r *recorder) onUnsubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTr
 func (r *recorder) activeSource() livekit.TrackSource {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.pli[livekit.TrackSource_SCREEN_SHARE]; ok {
+	if _, ok := r.pli[livekit.TrackSource_SCREEN_SHARE]; ok && !r.blank[livekit.TrackSource_SCREEN_SHARE] {
 		return livekit.TrackSource_SCREEN_SHARE
 	}
 	return livekit.TrackSource_CAMERA
+}
+
+// isBlank: whether a subscribed source sends only tiny keyframes (no picture).
+func (r *recorder) isBlank(source livekit.TrackSource) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.pli[source]
+	return ok && r.blank[source]
+}
+
+// current: whether a frame comes from the track recorded for its source.
+func (r *recorder) current(f frame) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !f.video {
+		return f.ssrc == r.micSSRC
+	}
+	ref, ok := r.pli[f.source]
+	return ok && ref.ssrc == f.ssrc
 }
 
 func (r *recorder) askKeyframe(source livekit.TrackSource) {
@@ -243,6 +284,7 @@ func (r *recorder) write() (int64, error) {
 	var pending []frame
 	holdUntil := int64(-1)
 	var lastW uint64
+	var curSSRC webrtc.SSRC
 	lastKeyAt := int64(0) // recorder clock of the last keyframe written
 	var source livekit.TrackSource = -1
 	needKey := true
@@ -324,8 +366,19 @@ func (r *recorder) write() (int64, error) {
 				lastAsk = r.nowMs()
 				r.askKeyframe(r.activeSource())
 			}
+			if r.isBlank(livekit.TrackSource_SCREEN_SHARE) && r.nowMs()/1000%2 == 0 {
+				r.askKeyframe(livekit.TrackSource_SCREEN_SHARE) // has it a picture yet?
+			}
 		case f := <-r.frames:
 			if f.video {
+				if f.keyframe && f.ms >= 0 && r.current(f) {
+					// A source whose keyframes are tiny has no picture (Chromium's stopped or
+					// blank screen capture): the camera is recorded meanwhile.
+					w, h := vp8Size(f.data)
+					r.mu.Lock()
+					r.blank[f.source] = w < 32 || h < 32
+					r.mu.Unlock()
+				}
 				active := r.activeSource()
 				if active != source {
 					source, needKey = active, true
@@ -334,6 +387,13 @@ func (r *recorder) write() (int64, error) {
 				}
 				if f.source != source {
 					continue
+				}
+				if f.ms >= 0 && !r.current(f) {
+					continue // another teacher's camera, or a track that has gone
+				}
+				if f.ssrc != curSSRC && f.ms >= 0 {
+					// A new track for the source (a teacher who rejoined): its own keyframe first.
+					curSSRC, needKey = f.ssrc, true
 				}
 				if f.ms < 0 { // packets lost (-1) or track gone (-2): wait for a keyframe
 					if mux != nil {
@@ -397,7 +457,7 @@ func (r *recorder) write() (int64, error) {
 				if err := put(f); err != nil {
 					return mux.lastMs, err
 				}
-			} else if f.source == livekit.TrackSource_MICROPHONE && len(pending)+boolInt(mux != nil) > 0 && f.ms >= zero {
+			} else if f.source == livekit.TrackSource_MICROPHONE && len(pending)+boolInt(mux != nil) > 0 && f.ms >= zero && r.current(f) {
 				if mux == nil {
 					pending = append(pending, f)
 					continue
@@ -424,7 +484,7 @@ func Main(args []string) int {
 	}
 	r := &recorder{
 		out: *out, epoch: time.Now(), frames: make(chan frame, 256),
-		pli: map[livekit.TrackSource]videoTrackRef{}, topWidth: map[livekit.TrackSource]uint32{},
+		pli: map[livekit.TrackSource]videoTrackRef{}, blank: map[livekit.TrackSource]bool{}, topWidth: map[livekit.TrackSource]uint32{},
 		stop: make(chan struct{}),
 	}
 	cb := &lksdk.RoomCallback{
