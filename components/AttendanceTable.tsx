@@ -117,20 +117,28 @@ export function AttendanceTable(
             <tbody>
               {report.items.map((r, i) => (
                 <tr key={r.userId}>
-                  <td class="num muted">{report.offset + i + 1}</td>
+                  <td class="num muted row-index">{report.offset + i + 1}</td>
                   <td>
                     <StudentName name={r.name} number={r.studentNumber} />
                   </td>
-                  <td>
+                  <td data-label={t("attendance.col.status")}>
                     <AttendanceBadge state={state} status={r.status} />
                     {r.online && <small class="muted">· {t("attendance.online")}</small>}
                   </td>
-                  <td class="num">{n(r.minutesPresent)}</td>
-                  <td>{when(r.firstJoinAt)}</td>
-                  <td>{r.online ? "" : when(r.lastLeaveAt)}</td>
-                  <td class="num">{n(r.joins)}</td>
+                  <td class="num" data-label={t("attendance.col.minutes")}>
+                    {n(r.minutesPresent)}
+                  </td>
+                  <td data-label={t("attendance.col.firstJoin")}>{when(r.firstJoinAt)}</td>
+                  <td data-label={t("attendance.col.lastLeave")}>
+                    {r.online ? "" : when(r.lastLeaveAt)}
+                  </td>
+                  <td class="num" data-label={t("attendance.col.joins")}>{n(r.joins)}</td>
                   {watched && (
-                    <td class="num" data-watched-s={watched.get(r.userId) ?? 0}>
+                    <td
+                      class="num"
+                      data-label={t("recordings.watched")}
+                      data-watched-s={watched.get(r.userId) ?? 0}
+                    >
                       {watched.has(r.userId)
                         ? t("recordings.watchedMinutes", {
                           minutes: n(Math.round(watched.get(r.userId)! / 60)),

@@ -110,10 +110,18 @@ export function ClassAttendanceSection({ state, cls, role, data }: ClassAttendan
                         </>
                       )}
                     </th>
-                    <td>{day.format(new Date(l.openedAt))}</td>
-                    <td class="num">{l.counts ? n(l.counts.present) : "—"}</td>
-                    <td class="num">{l.counts ? n(l.counts.late) : "—"}</td>
-                    <td class="num">{l.counts ? n(l.counts.absent) : "—"}</td>
+                    <td data-label={t("attendance.class.date")}>
+                      {day.format(new Date(l.openedAt))}
+                    </td>
+                    <td class="num" data-label={t("attendance.count.present")}>
+                      {l.counts ? n(l.counts.present) : "—"}
+                    </td>
+                    <td class="num" data-label={t("attendance.count.late")}>
+                      {l.counts ? n(l.counts.late) : "—"}
+                    </td>
+                    <td class="num" data-label={t("attendance.count.absent")}>
+                      {l.counts ? n(l.counts.absent) : "—"}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -146,10 +154,16 @@ export function ClassAttendanceSection({ state, cls, role, data }: ClassAttendan
                       <td>
                         <StudentName name={r.name} number={r.studentNumber} />
                       </td>
-                      <td class="num">{n(r.present)}</td>
-                      <td class="num">{n(r.late)}</td>
-                      <td class="num">{n(r.absent)}</td>
-                      <td class="num">{percent(state, r.rate)}</td>
+                      <td class="num" data-label={t("attendance.count.present")}>
+                        {n(r.present)}
+                      </td>
+                      <td class="num" data-label={t("attendance.count.late")}>{n(r.late)}</td>
+                      <td class="num" data-label={t("attendance.count.absent")}>
+                        {n(r.absent)}
+                      </td>
+                      <td class="num" data-label={t("attendance.class.rate")}>
+                        {percent(state, r.rate)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

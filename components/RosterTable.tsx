@@ -71,13 +71,21 @@ export function RosterTable({ state, roster, q, path, showContact }: RosterTable
             <tbody>
               {items.map((m, i) => (
                 <tr key={m.userId}>
-                  <td class="num muted">{offset + i + 1}</td>
+                  <td class="num muted row-index">{offset + i + 1}</td>
                   <td>{m.name}</td>
-                  <td>
+                  <td data-label={t("classes.roster.role")}>
                     <span class={`badge role-${m.role}`}>{t(`classes.role.${m.role}`)}</span>
                   </td>
-                  {showContact && <td>{m.email ?? <span class="muted">—</span>}</td>}
-                  {showContact && <td>{m.studentNumber ?? <span class="muted">—</span>}</td>}
+                  {showContact && (
+                    <td data-label={t("classes.roster.email")}>
+                      {m.email ?? <span class="muted">—</span>}
+                    </td>
+                  )}
+                  {showContact && (
+                    <td data-label={t("classes.roster.studentNumber")}>
+                      {m.studentNumber ?? <span class="muted">—</span>}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

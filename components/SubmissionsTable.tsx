@@ -72,7 +72,7 @@ export function SubmissionsTable(
                       </small>
                     )}
                   </td>
-                  <td>
+                  <td data-label={t("coursework.col.status")}>
                     <span class={`badge st-${status}`}>
                       {status === "not_started"
                         ? t("coursework.status.notSubmitted")
@@ -85,7 +85,7 @@ export function SubmissionsTable(
                       </small>
                     )}
                   </td>
-                  <td>
+                  <td data-label={t("coursework.col.submittedAt")}>
                     {sub
                       ? (
                         <>
@@ -102,7 +102,7 @@ export function SubmissionsTable(
                       )
                       : <span class="muted">—</span>}
                   </td>
-                  <td>
+                  <td data-label={t("coursework.col.grade")}>
                     {row.grade
                       ? (
                         <>

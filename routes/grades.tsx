@@ -66,18 +66,18 @@ export default function GradesPage({ data, state }: PageProps<Data>) {
                         <td>
                           <a href={`/classes/${c.classId}/assignments/${a.id}`}>{a.title}</a>
                         </td>
-                        <td>
+                        <td data-label={t("coursework.col.due")}>
                           <DueDate state={state} assignment={a} relative={false} />
                         </td>
-                        <td>
+                        <td data-label={t("coursework.col.status")}>
                           {a.myStatus && <StudentStatusBadge state={state} status={a.myStatus} />}
                         </td>
-                        <td class="grade">
+                        <td class="grade" data-label={t("coursework.col.grade")}>
                           {a.myGrade
                             ? gradeText(state, a.myGrade, a.points)
                             : <span class="muted">{t("coursework.grades.notYet")}</span>}
                         </td>
-                        <td>
+                        <td data-label={t("coursework.feedback")}>
                           {a.myGrade?.feedback
                             ? <div class="feedback">{a.myGrade.feedback}</div>
                             : <span class="muted">—</span>}

@@ -123,14 +123,14 @@ function ClassTable(
               <td>
                 <a href={`/admin/classes/${cls.id}`}>{cls.name}</a>
               </td>
-              <td>
+              <td data-label={t("admin.classes.gradeSubject")}>
                 {[cls.grade && t("classes.grade", { grade: cls.grade }), cls.subject]
                   .filter(Boolean).join(" · ") || <span class="muted">—</span>}
               </td>
-              <td>
+              <td data-label={t("admin.classes.teachers")}>
                 {teachers.join(", ") || <span class="muted">{t("admin.classes.noTeachers")}</span>}
               </td>
-              <td class="num">{students}</td>
+              <td class="num" data-label={t("admin.classes.students")}>{students}</td>
               <td class="cell-actions">
                 {archived
                   ? (
@@ -218,11 +218,15 @@ export default function AdminDashboard({ data, state }: PageProps<Data>) {
                       <td>
                         <a href={`/admin/people/${u.id}`}>{u.name}</a>
                       </td>
-                      <td>
+                      <td data-label={t("classes.roster.role")}>
                         <span class={`badge role-${u.role}`}>{t(`admin.role.${u.role}`)}</span>
                       </td>
-                      <td>{u.email ?? <span class="muted">—</span>}</td>
-                      <td>{u.studentNumber ?? <span class="muted">—</span>}</td>
+                      <td data-label={t("classes.roster.email")}>
+                        {u.email ?? <span class="muted">—</span>}
+                      </td>
+                      <td data-label={t("classes.roster.studentNumber")}>
+                        {u.studentNumber ?? <span class="muted">—</span>}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -58,9 +58,9 @@ export default function MyClasses({ data, state }: PageProps<Data>) {
                   <td>
                     <a href={`/classes/${cls.id}`}>{cls.name}</a>
                   </td>
-                  <td>{cls.grade ?? ""}</td>
-                  <td>{cls.subject ?? ""}</td>
-                  <td>
+                  <td data-label={t("myClasses.col.grade")}>{cls.grade ?? ""}</td>
+                  <td data-label={t("myClasses.col.subject")}>{cls.subject ?? ""}</td>
+                  <td data-label={t("myClasses.col.role")}>
                     <span class="badge">{t(`myClasses.role.${role}`)}</span>
                   </td>
                 </tr>

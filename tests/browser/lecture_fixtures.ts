@@ -175,11 +175,15 @@ export async function studentSessionByLink(
 }
 
 /** With SCREENSHOT_DIR set, keeps a screenshot of the page (for a look at the layout). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<void> {
   const dir = Deno.env.get("SCREENSHOT_DIR");
   if (!dir) return;
   await Deno.mkdir(dir, { recursive: true });
-  await page.screenshot({ path: `${dir}/${name}.png` });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: opts.fullPage });
 }
 
 /** The user id behind a signed-in page (GET /api/v1/me). */

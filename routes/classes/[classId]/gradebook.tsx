@@ -36,11 +36,13 @@ export const handler: Handlers<Data> = {
 };
 
 function Cell(
-  { state, cell, possible, href }: {
+  { state, cell, possible, href, label }: {
     state: State;
     cell: GradebookCell;
     possible: number;
     href: string;
+    /** The assignment's title: the cell's label where the table stacks (phones). */
+    label: string;
   },
 ) {
   const { t } = state;
@@ -64,6 +66,7 @@ function Cell(
     <td
       class={`num cell${draft ? " draft" : ""}${!g && cell.submitted ? " to-grade" : ""}`}
       title={title}
+      data-label={label}
     >
       <a href={href}>
         {text}
@@ -146,10 +149,11 @@ export default function GradebookPageView({ data, state }: PageProps<Data>) {
                           state={state}
                           cell={cell}
                           possible={book.assignments[i].points}
+                          label={book.assignments[i].title}
                           href={`/classes/${cls.id}/assignments/${cell.assignmentId}/submissions/${row.student.id}`}
                         />
                       ))}
-                      <td class="num total">
+                      <td class="num total" data-label={t("coursework.book.total")}>
                         {row.total.possible > 0
                           ? (
                             <>

@@ -103,16 +103,22 @@ export default function AssignmentsPage({ data, state }: PageProps<Data>) {
                       <td>
                         <a href={`${base}/${a.id}`}>{a.title}</a>
                       </td>
-                      <td>
+                      <td data-label={t("coursework.col.due")}>
                         <DueDate state={state} assignment={a} />
                       </td>
-                      <td class="num">{formatNumber(state, a.points)}</td>
-                      <td>
+                      <td class="num" data-label={t("coursework.col.points")}>
+                        {formatNumber(state, a.points)}
+                      </td>
+                      <td data-label={t("coursework.col.status")}>
                         {student && a.myStatus
                           ? <StudentStatusBadge state={state} status={a.myStatus} />
                           : <AssignmentStatusBadge state={state} status={a.status} />}
                       </td>
-                      <td>
+                      <td
+                        data-label={student
+                          ? t("coursework.col.grade")
+                          : t("coursework.col.turnedIn")}
+                      >
                         {student
                           ? (a.myGrade
                             ? gradeText(state, a.myGrade, a.points)

@@ -230,13 +230,17 @@ function LectureTable(
               <td>
                 <a href={`/lectures/${l.id}`}>{l.title}</a>
               </td>
-              <td>
+              <td data-label={t("lectures.col.starts")}>
                 {formatWhen(state, l.openedAt && ended ? l.openedAt : l.startsAt, timeZone)}
                 {!ended && <small class="muted when-rel">({relativeTime(state, l.startsAt)})
                 </small>}
               </td>
-              {ended && <td>{l.endedAt ? formatWhen(state, l.endedAt, timeZone) : "—"}</td>}
-              <td>
+              {ended && (
+                <td data-label={t("lectures.col.ended")}>
+                  {l.endedAt ? formatWhen(state, l.endedAt, timeZone) : "—"}
+                </td>
+              )}
+              <td data-label={t("lectures.col.status")}>
                 <LectureStatusBadge state={state} status={l.status} />
               </td>
             </tr>

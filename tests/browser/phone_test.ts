@@ -1,0 +1,246 @@
+/**
+ * Every page but the lecture room on a 390 x 844 phone, in real Chromium against the real app
+ * (main.ts on the demo seed): as admin, teacher, student and signed out, in English, Korean and
+ * Chinese, no page scrolls sideways and no element's right edge passes the screen's (a failure
+ * names the elements). Tables become stacked cards whose cells say what they are
+ * (`data-label`), forms one column, long words wrap. With SCREENSHOT_DIR set it keeps a
+ * full-page screenshot of each page.
+ */
+/// <reference lib="dom" />
+import assert from "node:assert/strict";
+import type { BrowserContext, Page } from "playwright-core";
+import { spawnServer } from "@/scripts/spawn_server.ts";
+import {
+  DEMO_ADMIN,
+  DEMO_PASSWORD,
+  DEMO_SLUG,
+  DEMO_STUDENT_NUMBER,
+  DEMO_TEACHERS,
+} from "@/services/demo/seed.ts";
+import { launchBrowser } from "./browser.ts";
+import { api, apiToken, joinLink, screenshot, userIdOf } from "./lecture_fixtures.ts";
+
+const PHONE = { width: 390, height: 844 };
+const LANGS = ["en", "ko", "zh"] as const;
+/** A chat line and a post with words no screen is wide enough for. */
+const LONG_URL =
+  "https://example.org/a/very/long/path/that/does/not/break/anywhere/at/all/unless/told/to/wrap/it/now";
+const LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(3);
+
+/** Signs in through the form (English) in a new phone context; the page lands on Today. */
+async function phoneSignIn(
+  context: BrowserContext,
+  base: string,
+  login: string,
+  school?: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("Email or student number").fill(login);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  if (school) await page.getByLabel("School code").fill(school);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/today`);
+  return page;
+}
+
+/**
+ * What sticks out past the viewport's right edge: the page's extra width, and the outermost
+ * rendered elements whose right edge is beyond it (tag, id, class and text, to say where).
+ */
+function overflows(page: Page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const beyond = (el: Element) => el.getBoundingClientRect().right > width + 0.5;
+    // Clipped by a box that fits (visually hidden headers, ellipsis): not seen past the edge.
+    const clipped = (el: Element) => {
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        if (/hidden|clip/.test(getComputedStyle(a).overflowX) && !beyond(a)) return true;
+      }
+      return false;
+    };
+    const out = (el: Element) =>
+      el.getClientRects().length > 0 && el.getBoundingClientRect().width > 0 && beyond(el) &&
+      !clipped(el);
+    const offenders: string[] = [];
+    for (const el of document.body.querySelectorAll("*")) {
+      if (!out(el) || (el.parentElement && out(el.parentElement))) continue;
+      const r = el.getBoundingClientRect();
+      const cls = el.getAttribute("class");
+      const text = (el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40);
+      offenders.push(
+        `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${
+          cls ? `.${cls.replace(/ +/g, ".")}` : ""
+        }` +
+          ` right=${Math.round(r.right)} "${text}"`,
+      );
+    }
+    return { extra: document.documentElement.scrollWidth - width, offenders };
+  });
+}
+
+/** What does not fit the phone on the page as it is now (none when it fits). */
+async function misfits(page: Page, where: string, name: string): Promise<string[]> {
+  const { extra, offenders } = await overflows(page);
+  await screenshot(page, `phone-${`${where} ${name}`.replace(/\W+/g, "-")}`, { fullPage: true });
+  return [
+    ...offenders.map((o) => `${where} ${name}: ${o}`),
+    ...(extra > 0 ? [`${where} ${name}: the page is ${extra}px wider than the phone`] : []),
+  ];
+}
+
+/** Visits `path`; what does not fit the phone there. */
+async function visit(page: Page, base: string, path: string, where: string) {
+  const res = await page.goto(`${base}${path}`);
+  if (!res || res.status() >= 400) return [`${where} ${path}: status ${res?.status()}`];
+  return await misfits(page, where, path.replace(/[0-9A-Z]{26}/g, "id"));
+}
+
+/** Gets a new calendar link (the address is shown once, on the page the form answers). */
+async function newFeedLink(page: Page, base: string, path: string, where: string) {
+  await page.goto(`${base}${path}`);
+  await Promise.all([
+    page.waitForURL(`${base}/calendar`),
+    page.locator('form[action="/calendar"]:has(input[value="new"]) button').first().click(),
+  ]);
+  await page.locator("input.feed-url").waitFor();
+  return await misfits(page, where, `${path.replace(/[0-9A-Z]{26}/g, "id")} new calendar link`);
+}
+
+Deno.test({
+  name: "[browser] every page but the lecture room fits a 390 px phone in en, ko and zh",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    await using server = await spawnServer();
+    const browser = await launchBrowser();
+    try {
+      const base = server.url;
+      const teacherToken = await apiToken(server, DEMO_TEACHERS[0]);
+      const classes = await api(server, teacherToken, "GET", "/api/v1/classes");
+      const science = (classes.body.items as { id: string; name: string }[])
+        .find((c) => c.name === "3-1 Science")!;
+      const cid = science.id;
+      // An ended lecture with chat: the next one goes live, gets two long lines, and ends.
+      const lectures = await api(server, teacherToken, "GET", `/api/v1/classes/${cid}/lectures`);
+      const soon = (lectures.body.items as { id: string; status: string }[])
+        .find((l) => l.status === "scheduled")!;
+      const lid = soon.id;
+      for (
+        const [method, path, body] of [
+          ["POST", `/api/v1/lectures/${lid}/open`, undefined],
+          ["POST", `/api/v1/lectures/${lid}/chat`, { text: `Read this: ${LONG_URL}` }],
+          ["POST", `/api/v1/lectures/${lid}/chat`, { text: LONG_WORD }],
+          ["POST", `/api/v1/lectures/${lid}/end`, undefined],
+        ] as const
+      ) {
+        const res = await api(server, teacherToken, method, path, body);
+        assert.ok(res.status < 300, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      const work = await api(server, teacherToken, "GET", `/api/v1/classes/${cid}/assignments`);
+      const graded = (work.body.items as { id: string; title: string }[])
+        .find((a) => a.title === "Leaf observation journal")!;
+      const aid = graded.id;
+      const link = new URL(await joinLink(server, teacherToken, cid));
+
+      const contexts: BrowserContext[] = [];
+      const context = async () => {
+        const c = await browser.newContext({ viewport: PHONE, hasTouch: true });
+        contexts.push(c);
+        return c;
+      };
+      const student = await phoneSignIn(await context(), base, DEMO_STUDENT_NUMBER, DEMO_SLUG);
+      const sid = await userIdOf(student);
+      const teacher = await phoneSignIn(await context(), base, DEMO_TEACHERS[0]);
+      const admin = await phoneSignIn(await context(), base, DEMO_ADMIN);
+      const visitor = await (await context()).newPage();
+
+      const pages: [string, Page, string[]][] = [
+        ["student", student, [
+          "/today",
+          "/classes",
+          `/classes/${cid}`,
+          `/classes/${cid}/lectures`,
+          `/lectures/${lid}`,
+          `/lectures/${lid}/attendance`,
+          `/classes/${cid}/assignments`,
+          `/classes/${cid}/assignments/${aid}`,
+          "/grades",
+          "/notifications",
+          "/calendar",
+          "/account",
+        ]],
+        ["teacher", teacher, [
+          "/today",
+          "/classes",
+          `/classes/${cid}`,
+          `/classes/${cid}/lectures`,
+          `/lectures/${lid}`,
+          `/lectures/${lid}/attendance`,
+          `/classes/${cid}/assignments`,
+          `/classes/${cid}/assignments/new`,
+          `/classes/${cid}/assignments/${aid}`,
+          `/classes/${cid}/assignments/${aid}/edit`,
+          `/classes/${cid}/assignments/${aid}/submissions/${sid}`,
+          `/classes/${cid}/gradebook`,
+          `/classes/${cid}/accounts`,
+          `/classes/${cid}/slips`,
+          "/notifications",
+          "/calendar",
+          "/account",
+        ]],
+        ["admin", admin, [
+          "/admin",
+          `/admin/classes/${cid}`,
+          `/admin/people/${sid}`,
+          `/classes/${cid}`,
+          "/account",
+        ]],
+        ["visitor", visitor, [
+          "/signin",
+          "/signin/code",
+          "/join",
+          `${link.pathname}${link.search}`,
+        ]],
+      ];
+
+      for (const lang of LANGS) {
+        await t.step(`${lang}: every page fits`, async () => {
+          for (const c of contexts) {
+            await c.addCookies([{ name: "mirae_lang", value: lang, url: base }]);
+          }
+          const problems: string[] = [];
+          for (const [who, page, paths] of pages) {
+            for (const path of paths) {
+              problems.push(...await visit(page, base, path, `${who} ${lang}`));
+            }
+          }
+          problems.push(...await newFeedLink(student, base, "/calendar", `student ${lang}`));
+          problems.push(
+            ...await newFeedLink(teacher, base, `/classes/${cid}/lectures`, `teacher ${lang}`),
+          );
+          assert.deepEqual(problems, [], "pages wider than the phone (elements past its edge)");
+        });
+      }
+
+      await t.step("a stacked table's cells say what they are", async () => {
+        await teacher.goto(`${base}/classes/${cid}/gradebook`);
+        const cells = await teacher.locator("table.gradebook tbody td").evaluateAll((tds) =>
+          tds.map((td) => ({
+            label: td.getAttribute("data-label") ?? "",
+            before: getComputedStyle(td, "::before").content,
+            display: getComputedStyle(td).display,
+          }))
+        );
+        assert.ok(cells.length > 0);
+        for (const c of cells) {
+          assert.ok(c.label, "every gradebook cell has a label");
+          assert.equal(c.display, "flow-root", "the cell is a label: value line");
+          assert.match(c.before, /\S/, "the label is shown before the value");
+        }
+      });
+    } finally {
+      await browser.close();
+    }
+  },
+});
