@@ -1,10 +1,10 @@
 /**
  * Every page but the lecture room on a 390 x 844 phone, in real Chromium against the real app
  * (main.ts on the demo seed): as admin, teacher, student and signed out, in English, Korean and
- * Chinese, no page scrolls sideways and no element's right edge passes the screen's (a failure
- * names the elements). Tables become stacked cards whose cells say what they are
- * (`data-label`), forms one column, long words wrap. With SCREENSHOT_DIR set it keeps a
- * full-page screenshot of each page.
+ * Chinese, no page scrolls sideways, no element's right edge passes the screen's and no button
+ * is squeezed to a few letters a line (a failure names the elements). Tables become stacked
+ * cards whose cells say what they are (`data-label`), forms one column, long words wrap. With
+ * SCREENSHOT_DIR set it keeps a full-page screenshot of each page.
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
@@ -74,6 +74,20 @@ function overflows(page: Page) {
         }` +
           ` right=${Math.round(r.right)} "${text}"`,
       );
+    }
+    // Buttons squeezed so narrow that their words stand a few letters a line.
+    for (const el of document.querySelectorAll<HTMLElement>("main button, main a.button")) {
+      if (el.getClientRects().length === 0) continue;
+      const style = getComputedStyle(el);
+      const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+      const content = el.getBoundingClientRect().height - parseFloat(style.paddingTop) -
+        parseFloat(style.paddingBottom) - parseFloat(style.borderTopWidth) -
+        parseFloat(style.borderBottomWidth);
+      const lines = Math.round(content / line);
+      const text = (el.textContent ?? "").trim();
+      if (lines > 2 && text.length / lines < 8) {
+        offenders.push(`${el.tagName.toLowerCase()} "${text}" squeezed into ${lines} lines`);
+      }
     }
     return { extra: document.documentElement.scrollWidth - width, offenders };
   });
