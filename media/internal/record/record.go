@@ -145,6 +145,7 @@ func (r *recorder) consider(pub *lksdk.RemoteTrackPublication, p *lksdk.RemotePa
 func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPublication, p *lksdk.RemoteParticipant) {
 	mime := strings.ToLower(track.Codec().MimeType)
 	source := pub.Source()
+	note("subscribed to %s %s (%s)", source, pub.SID(), mime)
 	video := mime == "video/vp8"
 	if !video && mime != "audio/opus" {
 		fmt.Fprintf(os.Stderr, "not recorded: %s track %s (only VP8 and Opus are)\n", mime, pub.SID())
@@ -375,8 +376,12 @@ func (r *recorder) write() (int64, error) {
 					// A source whose keyframes are tiny has no picture (Chromium's stopped or
 					// blank screen capture): the camera is recorded meanwhile.
 					w, h := vp8Size(f.data)
+					blank := w < 32 || h < 32
 					r.mu.Lock()
-					r.blank[f.source] = w < 32 || h < 32
+					if r.blank[f.source] != blank {
+						note("%s keyframe %dx%d: blank %v", f.source, w, h, blank)
+					}
+					r.blank[f.source] = blank
 					r.mu.Unlock()
 				}
 				active := r.activeSource()
@@ -492,6 +497,9 @@ func Main(args []string) int {
 			OnTrackPublished:    r.consider,
 			OnTrackSubscribed:   r.onSubscribed,
 			OnTrackUnsubscribed: r.onUnsubscribed,
+			OnTrackSubscriptionFailed: func(sid string, p *lksdk.RemoteParticipant) {
+				note("subscription to %s of %s failed", sid, p.Identity())
+			},
 		},
 		OnDisconnected: r.requestStop,
 	}
