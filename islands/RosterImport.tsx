@@ -349,8 +349,8 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
                 {errors.slice(0, SHOW_ERRORS).map((e, i) => (
                   <tr key={i}>
                     <td>{e.line !== undefined ? `${L.line} ${e.line}` : "—"}</td>
-                    {hasColumns && <td>{e.column ?? ""}</td>}
-                    <td>{e.text ?? e.message}</td>
+                    {hasColumns && <td data-label={L.column}>{e.column ?? ""}</td>}
+                    <td data-label={L.problem}>{e.text ?? e.message}</td>
                   </tr>
                 ))}
               </tbody>
@@ -391,12 +391,14 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
               <tbody>
                 {report.rows.slice(0, SHOW_ROWS).map((r) => (
                   <tr key={r.line}>
-                    <td class="muted">{r.line}</td>
-                    <td>{r.name}</td>
-                    <td>{r.email ?? ""}</td>
-                    <td>{r.studentNumber ?? ""}</td>
-                    <td>{L[`role.${r.role}` as keyof RosterImportLabels] ?? r.role}</td>
-                    <td>
+                    <td class="muted" data-label={L.line}>{r.line}</td>
+                    <td data-label={L.name}>{r.name}</td>
+                    <td data-label={L.email}>{r.email ?? ""}</td>
+                    <td data-label={L.studentNumber}>{r.studentNumber ?? ""}</td>
+                    <td data-label={L.role}>
+                      {L[`role.${r.role}` as keyof RosterImportLabels] ?? r.role}
+                    </td>
+                    <td data-label={L.action}>
                       <span class={`badge action-${r.action}`}>
                         {L[`action.${r.action}` as keyof RosterImportLabels] ?? r.action}
                       </span>

@@ -22,7 +22,7 @@ import { api, apiToken, joinLink, screenshot, userIdOf } from "./lecture_fixture
 
 const PHONE = { width: 390, height: 844 };
 const LANGS = ["en", "ko", "zh"] as const;
-/** A chat line and a post with words no screen is wide enough for. */
+/** Chat lines and an announcement with words no screen is wide enough for. */
 const LONG_URL =
   "https://example.org/a/very/long/path/that/does/not/break/anywhere/at/all/unless/told/to/wrap/it/now";
 const LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(3);
@@ -135,7 +135,8 @@ Deno.test({
       const science = (classes.body.items as { id: string; name: string }[])
         .find((c) => c.name === "3-1 Science")!;
       const cid = science.id;
-      // An ended lecture with chat: the next one goes live, gets two long lines, and ends.
+      // An ended lecture with chat (the next one goes live, gets two long lines, and ends) and
+      // an announcement as long.
       const lectures = await api(server, teacherToken, "GET", `/api/v1/classes/${cid}/lectures`);
       const soon = (lectures.body.items as { id: string; status: string }[])
         .find((l) => l.status === "scheduled")!;
@@ -146,6 +147,7 @@ Deno.test({
           ["POST", `/api/v1/lectures/${lid}/chat`, { text: `Read this: ${LONG_URL}` }],
           ["POST", `/api/v1/lectures/${lid}/chat`, { text: LONG_WORD }],
           ["POST", `/api/v1/lectures/${lid}/end`, undefined],
+          ["POST", `/api/v1/classes/${cid}/posts`, { body: `${LONG_WORD}\n\n${LONG_URL}` }],
         ] as const
       ) {
         const res = await api(server, teacherToken, method, path, body);
@@ -236,6 +238,31 @@ Deno.test({
           assert.deepEqual(problems, [], "pages wider than the phone (elements past its edge)");
         });
       }
+
+      await t.step("a roster import's preview and its problems fit", async () => {
+        await teacher.context().addCookies([{ name: "mirae_lang", value: "en", url: base }]);
+        await teacher.goto(`${base}/classes/${cid}`);
+        await teacher.getByLabel("Or paste CSV text").fill(
+          "name,email,student_number,role\n" +
+            `Kim ${LONG_WORD.slice(0, 60)},${
+              LONG_WORD.slice(0, 60).toLowerCase()
+            }@example.org,2026901,student\n` +
+            "Lee,not-an-email,2026902,student\n",
+        );
+        await teacher.getByRole("button", { name: "Preview" }).click();
+        await teacher.locator(".roster-import .alert table").waitFor();
+        const problems = await misfits(teacher, "teacher en", "roster import problems");
+        await teacher.getByLabel("Or paste CSV text").fill(
+          "name,email,student_number,role\n" +
+            `Kim ${LONG_WORD.slice(0, 60)},${
+              LONG_WORD.slice(0, 60).toLowerCase()
+            }@example.org,2026901,student\n`,
+        );
+        await teacher.getByRole("button", { name: "Preview" }).click();
+        await teacher.locator(".roster-import .preview table").waitFor();
+        problems.push(...await misfits(teacher, "teacher en", "roster import preview"));
+        assert.deepEqual(problems, []);
+      });
 
       await t.step("a stacked table's cells say what they are", async () => {
         await teacher.goto(`${base}/classes/${cid}/gradebook`);
