@@ -59,7 +59,7 @@ function dashboardParts(page: string): { active: string; archived: string } {
   return { active: page.slice(0, at), archived: page.slice(at) };
 }
 
-const rosterRows = (page: string) => page.match(/<td class="num muted">/g)?.length ?? 0;
+const rosterRows = (page: string) => page.match(/<td class="num muted row-index">/g)?.length ?? 0;
 
 Deno.test("[pages] the admin dashboard lists the school's classes", async () => {
   await using t = await testApp();
