@@ -19,7 +19,12 @@ import { listMemberIds } from "../classes/members.ts";
 import { getRecord } from "../db/kv.ts";
 import { type Assignment, AssignmentSchema, type Grade } from "./model.ts";
 import { listSubmitterIds } from "./grading.ts";
-import { KvNotifier, type NotificationInput, type Notifier, notifyOps } from "../notifications/notifications.ts";
+import {
+  KvNotifier,
+  type NotificationInput,
+  type Notifier,
+  notifyOps,
+} from "../notifications/notifications.ts";
 
 const HOUR_MS = 3_600_000;
 /** KV's longest enqueue delay is 30 days; longer waits hop through re-enqueued messages. */

@@ -140,7 +140,9 @@ export async function attachableFiles(
       });
     } else files.push(file);
   });
-  if (details.length) throw new AppError("validation_failed", "Some fields are not valid.", details);
+  if (details.length) {
+    throw new AppError("validation_failed", "Some fields are not valid.", details);
+  }
   return files;
 }
 
