@@ -293,6 +293,9 @@ Deno.test("[account] login slips: codes for a class's students without a passwor
   const body = await res.json();
   assert.deepEqual(body.items.map((s: { userId: string }) => s.userId), [imported.id]);
   assert.equal(body.skipped, 1, "no email or number: no slip");
+  // Slips are handed out in class, often days after printing: they last a month, not 72 h.
+  const days = (Date.parse(body.expiresAt) - Date.now()) / 86_400_000;
+  assert.ok(days > 29 && days <= 30, `a slip lasts 30 days (${days.toFixed(2)})`);
   assert.equal(await me(t, studentSession), 200, "slips end nobody's session");
 
   const signIn = await post(t, "/sessions/code", {

@@ -44,6 +44,16 @@ export const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 export const CODE_LENGTH = 8;
 /** How long a code works. */
 export const CODE_TTL_MS = 72 * 3_600_000;
+/**
+ * How long a login slip's code works: slips are printed and handed out in class, often days
+ * later, and a slip is spent by its first use anyway.
+ */
+export const SLIP_TTL_MS = 30 * 86_400_000;
+
+/** How long a code of this purpose works. */
+export function codeTtl(purpose: SignInCode["purpose"]): number {
+  return purpose === "slip" ? SLIP_TTL_MS : CODE_TTL_MS;
+}
 /** How long the "choose your password" step may take after the code was accepted. */
 export const SETUP_TTL_MS = 30 * 60_000;
 
@@ -119,7 +129,7 @@ function newCodeRecord(
       purpose: opts.purpose,
       issuedBy: opts.by,
       createdAt: new Date(opts.now).toISOString(),
-      expiresAt: new Date(opts.now + CODE_TTL_MS).toISOString(),
+      expiresAt: new Date(opts.now + codeTtl(opts.purpose)).toISOString(),
     },
   };
 }
@@ -136,7 +146,7 @@ export async function issueSignInCode(
   opts: { by: string; purpose: SignInCode["purpose"]; now?: number },
 ): Promise<{ code: string; expiresAt: string }> {
   const { code, record } = newCodeRecord(secret, user, { ...opts, now: opts.now ?? Date.now() });
-  const op = kv.atomic().set(codeKey(user.id), record, { expireIn: CODE_TTL_MS });
+  const op = kv.atomic().set(codeKey(user.id), record, { expireIn: codeTtl(opts.purpose) });
   if (opts.purpose === "reset") passwordHashOps(op, await getUserEntry(kv, user.id), undefined);
   await commit(op, "This person's account changed meanwhile. Try again.");
   if (opts.purpose === "reset") await revokeUserSessions(kv, user.id);
@@ -314,7 +324,7 @@ export async function issueClassSlips(
     const op = kv.atomic();
     for (const u of withLogin.slice(i, i + 300)) {
       const { code, record } = newCodeRecord(secret, u, { by, purpose: "slip", now });
-      op.set(codeKey(u.id), record, { expireIn: CODE_TTL_MS });
+      op.set(codeKey(u.id), record, { expireIn: SLIP_TTL_MS });
       slips.push({
         userId: u.id,
         name: u.name,
@@ -333,6 +343,6 @@ export async function issueClassSlips(
   return {
     slips,
     skipped: users.length - withLogin.length,
-    expiresAt: new Date(now + CODE_TTL_MS).toISOString(),
+    expiresAt: new Date(now + SLIP_TTL_MS).toISOString(),
   };
 }
