@@ -9,7 +9,7 @@ import { StudentStage, TeacherStage } from "@/components/lecture/Stage.tsx";
 import { StudentPanel } from "@/components/lecture/StudentPanel.tsx";
 import { useChat } from "@/components/lecture/use_chat.ts";
 import { type Phase, useLectureRoom } from "@/components/lecture/use_room.ts";
-import { useTeacherMedia } from "@/components/lecture/use_teacher_media.ts";
+import { ownCamera, useTeacherMedia } from "@/components/lecture/use_teacher_media.ts";
 
 export { LECTURE_ROOM_LABELS, type LectureRoomLabels } from "@/components/lecture/labels.ts";
 
@@ -63,6 +63,18 @@ export default function LectureRoom(props: LectureRoomProps) {
   const [hydrated, setHydrated] = useState(false);
   const [studentChat, setStudentChat] = useState(props.studentChat);
   const resumed = useRef(false);
+  // On a phone the side panel (hand, chat) is an overlay opened with the "Chat" button.
+  const [panelOpen, setPanelOpen] = useState(false);
+  const panelOpenRef = useRef(false);
+  const [unread, setUnread] = useState(0);
+  const stage = useRef<HTMLDivElement>(null);
+  const full = useFullScreen(stage);
+
+  const openPanel = (open: boolean) => {
+    panelOpenRef.current = open;
+    setPanelOpen(open);
+    if (open) setUnread(0);
+  };
 
   const lk = useLectureRoom({
     lectureId,
@@ -70,7 +82,12 @@ export default function LectureRoom(props: LectureRoomProps) {
     role,
     initialPhase: initialPhase(role, status),
     labels: L,
-    onChat: (m) => chat.add([m]),
+    onChat: (m) => {
+      chat.add([m]);
+      // Counted for the closed panel's button (the packet was checked by chat.add).
+      const from = (m as { userId?: unknown } | null)?.userId;
+      if (!panelOpenRef.current && from !== props.userId) setUnread((n) => n + 1);
+    },
     onStudentChat: setStudentChat,
     onHands: (d) => {
       if (teacher && typeof d.count === "number") {
@@ -124,6 +141,15 @@ export default function LectureRoom(props: LectureRoomProps) {
       },
       /** Teachers: resolves once the camera filter's face model is loaded (its notice). */
       beautifyLoaded: () => media.beautify.whenLoaded(),
+      /** Teachers: the device their camera is on, and whether it has the filter. */
+      camera: () => {
+        const track = ownCamera(lk.getRoom(), media.previewRef.current);
+        return track && {
+          device: track.getSourceTrackSettings().deviceId ?? "",
+          filtered: !!track.getProcessor(),
+          live: track.mediaStreamTrack.readyState === "live",
+        };
+      },
     };
   }, []);
 
@@ -163,9 +189,38 @@ export default function LectureRoom(props: LectureRoomProps) {
         attendanceUrl={teacher ? props.attendanceUrl : ""}
         labels={L}
       />
-      <div class={`lecture-layout${over ? " over" : ""}`}>
+      <div
+        ref={stage}
+        class={`lecture-layout${over ? " over" : ""}${panelOpen ? " panel-open" : ""}${
+          full.window ? " full-window" : ""
+        }`}
+      >
         {!over && (
           <div class="lecture-main">
+            <div class="room-bar">
+              <button
+                type="button"
+                class="panel-toggle"
+                aria-expanded={panelOpen}
+                aria-controls="lecture-side"
+                onClick={() => openPanel(!panelOpen)}
+              >
+                {L.openPanel}
+                {unread > 0 && (
+                  <span class="unread-count" aria-label={fill(L.unread, { count: unread })}>
+                    {unread}
+                  </span>
+                )}
+              </button>
+              <button
+                type="button"
+                class="fullscreen-toggle"
+                aria-pressed={full.on}
+                onClick={full.toggle}
+              >
+                {full.on ? L.exitFullScreen : L.fullScreen}
+              </button>
+            </div>
             {teacher
               ? (
                 <TeacherStage
@@ -183,7 +238,12 @@ export default function LectureRoom(props: LectureRoomProps) {
               : <StudentStage room={room} phase={phase} labels={L} />}
           </div>
         )}
-        <aside class="lecture-side">
+        <aside class="lecture-side" id="lecture-side">
+          {!over && (
+            <button type="button" class="panel-close" onClick={() => openPanel(false)}>
+              {L.closePanel}
+            </button>
+          )}
           {teacher && connected && (
             <Moderation
               lectureId={lectureId}
@@ -222,6 +282,35 @@ export default function LectureRoom(props: LectureRoomProps) {
       </div>
     </div>
   );
+}
+
+/**
+ * Full screen for the stage (video, controls and the side panel as an overlay): the
+ * Fullscreen API where the browser has it for elements, else (iOS Safari) a CSS "full
+ * window" mode that covers the page.
+ */
+function useFullScreen(stage: { current: HTMLElement | null }) {
+  const [api, setApi] = useState(false);
+  const [win, setWin] = useState(false);
+  useEffect(() => {
+    const changed = () => setApi(!!document.fullscreenElement);
+    document.addEventListener("fullscreenchange", changed);
+    return () => document.removeEventListener("fullscreenchange", changed);
+  }, []);
+  const toggle = async () => {
+    const el = stage.current;
+    if (!el) return;
+    if (document.fullscreenElement) return void await document.exitFullscreen();
+    if (win) return setWin(false);
+    if (typeof el.requestFullscreen === "function" && document.fullscreenEnabled) {
+      try {
+        await el.requestFullscreen();
+        return;
+      } catch { /* refused: the full window instead */ }
+    }
+    setWin(true);
+  };
+  return { on: api || win, window: win, toggle: () => void toggle() };
 }
 
 /** Where the room stands, in words, with the one action that helps. */

@@ -75,3 +75,56 @@ export function QualityIndicator(
     </p>
   );
 }
+
+/** How often the level meter reads the microphone (~15 times a second). */
+const METER_EVERY_MS = 66;
+
+/**
+ * A microphone level meter: a Web Audio AnalyserNode on `track`, read ~15 times a second into
+ * a `<meter>` (0 to 1; peaks fall back slowly so a short sound stays visible). The audio
+ * context is closed when the track changes or the meter goes away.
+ */
+export function MicMeter({ track, label }: { track: MediaStreamTrack; label: string }) {
+  const ref = useRef<HTMLMeterElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ctx = new AudioContext();
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 1024;
+    ctx.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let level = 0;
+    const id = setInterval(() => {
+      analyser.getFloatTimeDomainData(samples);
+      let sum = 0;
+      for (const x of samples) sum += x * x;
+      // RMS, scaled so speech fills most of the bar.
+      const now = Math.min(1, Math.sqrt(sum / samples.length) * 4);
+      level = Math.max(now, level * 0.85);
+      el.value = level < 0.005 ? 0 : level;
+    }, METER_EVERY_MS);
+    // A page opened without a click may start the audio context suspended.
+    const resume = () => void ctx.resume();
+    resume();
+    document.addEventListener("pointerdown", resume, { once: true });
+    return () => {
+      clearInterval(id);
+      document.removeEventListener("pointerdown", resume);
+      void ctx.close();
+    };
+  }, [track]);
+  return (
+    <meter
+      ref={ref}
+      class="mic-meter"
+      min={0}
+      max={1}
+      low={0.6}
+      high={0.9}
+      value={0}
+      aria-label={label}
+      data-mic-meter=""
+    />
+  );
+}

@@ -23,7 +23,7 @@ import {
 import { fill } from "../island_client.ts";
 import type { LectureRoomLabels } from "./labels.ts";
 import { participantRole } from "./livekit.ts";
-import { TrackAudio, TrackVideo } from "./Media.tsx";
+import { MicMeter, TrackAudio, TrackVideo } from "./Media.tsx";
 import { ownCamera, type TeacherMedia } from "./use_teacher_media.ts";
 import type { Phase } from "./use_room.ts";
 
@@ -154,6 +154,58 @@ function EffectsSlot(
   );
 }
 
+/**
+ * The camera and microphone pickers with the microphone's level meter, in the preview and
+ * while live. The lists come from the browser once it allowed the devices.
+ */
+function DevicePickers(
+  { media, room, labels: L, where }: {
+    media: TeacherMedia;
+    room: Room | null;
+    labels: LectureRoomLabels;
+    where: "preview" | "live";
+  },
+) {
+  const mic = media.micTrack(room);
+  const select = (
+    kind: "camera" | "mic",
+    options: { id: string; label: string }[],
+    value: string,
+    choose: (id: string) => void,
+  ) => (
+    <div class="device-pick">
+      <label for={`device-${where}-${kind}`}>{kind === "camera" ? L.camera : L.microphone}</label>
+      <select
+        id={`device-${where}-${kind}`}
+        value={value}
+        disabled={!options.length}
+        onChange={(e) => choose(e.currentTarget.value)}
+      >
+        {!options.some((o) => o.id === value) && <option value={value}>{L.deviceDefault}</option>}
+        {options.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+      </select>
+    </div>
+  );
+  return (
+    <div class="device-pickers" role="group" aria-label={L.devices} data-devices={where}>
+      {select("camera", media.cameras, media.cameraId, (id) => void media.chooseCamera(id, room))}
+      {select("mic", media.mics, media.micId, (id) => void media.chooseMic(id, room))}
+      <div class="mic-level">
+        <span aria-hidden="true">{L.micLevel}</span>
+        {mic ? <MicMeter track={mic} label={L.micLevel} /> : <span class="muted">{L.micOff}</span>}
+      </div>
+      {media.gone.map((kind) => (
+        <p key={kind} class="notice" role="status">
+          {kind === "camera" ? L.cameraGone : L.micGone}
+        </p>
+      ))}
+      {media.deviceError && (
+        <p class="error" role="alert">{fill(L.deviceError, { message: media.deviceError })}</p>
+      )}
+    </div>
+  );
+}
+
 export function TeacherStage(
   { room, phase, media, resume, onGoLive, onLeave, onEnd, ending, labels: L }: {
     room: Room | null;
@@ -244,6 +296,7 @@ export function TeacherStage(
           {media.error && (
             <p class="error" role="alert">{fill(L.cameraError, { message: media.error })}</p>
           )}
+          <DevicePickers media={media} room={null} labels={L} where="preview" />
           <EffectsSlot media={media} labels={L} where="preview" />
           {controls}
         </section>
@@ -286,6 +339,10 @@ export function TeacherStage(
             <p class="error" role="alert">{fill(L.shareError, { message: media.shareError })}</p>
           )}
           {controls}
+          <details class="devices-live">
+            <summary>{L.devices}</summary>
+            <DevicePickers media={media} room={room} labels={L} where="live" />
+          </details>
           <EffectsSlot media={media} labels={L} where="live" />
           <StageTiles videos={videos} title={L.stageVideos} />
         </>

@@ -4,19 +4,42 @@
  * simulcast publish once connected, toggles while live, and the choices kept for a reload
  * (a teacher who reloads resumes with the camera and microphone as they were). The beautify
  * filter (use_beautify.ts) is put on every camera track this page opens, before it is shown or
- * published. Browser only.
+ * published. The teacher picks the camera and microphone (in the preview and while live); the
+ * choice is remembered in this browser and used for the next lecture, and a remembered device
+ * that is gone falls back to the default with a notice. Browser only.
  * @module
  */
-import { createLocalVideoTrack, type LocalVideoTrack, type Room, Track } from "livekit-client";
+import {
+  createLocalAudioTrack,
+  createLocalVideoTrack,
+  type LocalAudioTrack,
+  type LocalVideoTrack,
+  type Room,
+  Track,
+} from "livekit-client";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CAMERA_PUBLISH, CAMERA_RESOLUTION, SCREEN_PUBLISH } from "./livekit.ts";
 import { type TeacherBeautify, useTeacherBeautify } from "./use_beautify.ts";
 
 export type PreviewState = "starting" | "ready" | "off" | "error";
 
+/** A camera or microphone the browser lists (after permission, so with its label). */
+export interface DeviceOption {
+  id: string;
+  label: string;
+}
+
+/** Which device of each kind the teacher chose ("" = the browser's default). */
+interface DeviceChoice {
+  camera: string;
+  mic: string;
+}
+
 export interface TeacherMedia {
   /** The camera before going live (null when off or failed). */
   preview: LocalVideoTrack | null;
+  /** The same, read at call time (for the page's debug hook). */
+  previewRef: { readonly current: LocalVideoTrack | null };
   previewState: PreviewState;
   /** Why the camera or the screen share did not start (the browser's words). */
   error: string;
@@ -25,6 +48,19 @@ export interface TeacherMedia {
   micOn: boolean;
   /** The camera's beautify filter: settings, notice, before/after tracks. */
   beautify: TeacherBeautify;
+  cameras: DeviceOption[];
+  mics: DeviceOption[];
+  /** The device in use (or chosen) of each kind. */
+  cameraId: string;
+  micId: string;
+  /** Remembered devices that are not connected any more (the default is used instead). */
+  gone: ("camera" | "mic")[];
+  /** Why switching a device failed (the browser's words). */
+  deviceError: string;
+  /** The microphone being heard now (the preview's, then the published one), for the meter. */
+  micTrack(room: Room | null): MediaStreamTrack | null;
+  chooseCamera(id: string, room: Room | null): Promise<void>;
+  chooseMic(id: string, room: Room | null): Promise<void>;
   /** Publishes what the teacher chose, once connected. */
   afterConnect(room: Room): Promise<void>;
   toggleCamera(room: Room | null): Promise<void>;
@@ -58,6 +94,57 @@ function savePrefs(lectureId: string, prefs: Prefs) {
   } catch { /* not kept */ }
 }
 
+/** Where the device choice is kept: one per browser, for every lecture. */
+export const DEVICES_STORAGE_KEY = "mirae.lecture.devices";
+
+function loadDevices(): DeviceChoice {
+  try {
+    const d = JSON.parse(localStorage.getItem(DEVICES_STORAGE_KEY) ?? "{}");
+    return {
+      camera: typeof d.camera === "string" ? d.camera : "",
+      mic: typeof d.mic === "string" ? d.mic : "",
+    };
+  } catch {
+    return { camera: "", mic: "" };
+  }
+}
+
+function saveDevices(choice: DeviceChoice) {
+  try {
+    localStorage.setItem(DEVICES_STORAGE_KEY, JSON.stringify(choice));
+  } catch { /* not kept */ }
+}
+
+/** A remembered device that the browser cannot open (unplugged, or another computer). */
+function isGone(err: unknown): boolean {
+  const name = (err as Error)?.name;
+  return name === "OverconstrainedError" || name === "NotFoundError";
+}
+
+/**
+ * Opens a track on the remembered device; when that device is gone, on the default one
+ * (`onGone` is told). An empty id opens the default.
+ */
+async function openOn<T>(
+  id: string,
+  open: (deviceId?: ConstrainDOMString) => Promise<T>,
+  onGone: () => void,
+): Promise<T> {
+  if (!id) return await open();
+  try {
+    return await open({ exact: id });
+  } catch (err) {
+    if (!isGone(err)) throw err;
+    onGone();
+    return await open();
+  }
+}
+
+/** The id of the device a track was opened on (its source's, not the filter's output). */
+function deviceOf(track: LocalVideoTrack | LocalAudioTrack): string {
+  return track.getSourceTrackSettings().deviceId ?? "";
+}
+
 function message(err: unknown): string {
   return (err as Error)?.message || String(err);
 }
@@ -71,6 +158,71 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
   const previewRef = useRef<LocalVideoTrack | null>(null);
   const prefsRef = useRef(prefs);
   const beautify = useTeacherBeautify();
+  const [cameras, setCameras] = useState<DeviceOption[]>([]);
+  const [mics, setMics] = useState<DeviceOption[]>([]);
+  const [choice, setChoice] = useState<DeviceChoice>({ camera: "", mic: "" });
+  const choiceRef = useRef(choice);
+  const [gone, setGone] = useState<("camera" | "mic")[]>([]);
+  const [deviceError, setDeviceError] = useState("");
+  const previewMicRef = useRef<LocalAudioTrack | null>(null);
+  const [previewMic, setPreviewMic] = useState<MediaStreamTrack | null>(null);
+  // A device switch restarts a track (a new MediaStreamTrack): the meter follows it.
+  const [, setSwitched] = useState(0);
+
+  const pick = (patch: Partial<DeviceChoice>, remember: boolean) => {
+    const next = { ...choiceRef.current, ...patch };
+    choiceRef.current = next;
+    setChoice(next);
+    if (remember) saveDevices(next);
+  };
+  const lost = (kind: "camera" | "mic") => {
+    setGone((g) => g.includes(kind) ? g : [...g, kind]);
+    // The default is used from now on; the teacher's next choice is remembered again.
+    pick(kind === "camera" ? { camera: "" } : { mic: "" }, true);
+  };
+
+  /** The browser's cameras and microphones (labelled once a device was opened). */
+  const listDevices = async () => {
+    try {
+      const all = await navigator.mediaDevices.enumerateDevices();
+      const of = (kind: MediaDeviceKind, word: string) =>
+        all.filter((d) => d.kind === kind && d.deviceId).map((d, i) => ({
+          id: d.deviceId,
+          label: d.label || `${word} ${i + 1}`,
+        }));
+      setCameras(of("videoinput", "Camera"));
+      setMics(of("audioinput", "Microphone"));
+    } catch { /* no list: the default devices are used */ }
+  };
+
+  const openCamera = () =>
+    openOn(
+      choiceRef.current.camera,
+      (deviceId) => createLocalVideoTrack({ resolution: CAMERA_RESOLUTION, deviceId }),
+      () => lost("camera"),
+    );
+
+  const startPreviewMic = async () => {
+    try {
+      const track = await openOn(
+        choiceRef.current.mic,
+        (deviceId) => createLocalAudioTrack({ deviceId }),
+        () => lost("mic"),
+      );
+      previewMicRef.current = track;
+      setPreviewMic(track.mediaStreamTrack);
+      if (!choiceRef.current.mic) pick({ mic: deviceOf(track) }, false);
+      void listDevices();
+    } catch (err) {
+      setError(message(err));
+    }
+  };
+
+  const stopPreviewMic = () => {
+    previewMicRef.current?.stop();
+    previewMicRef.current = null;
+    setPreviewMic(null);
+  };
 
   const choose = (next: Prefs) => {
     prefsRef.current = next;
@@ -82,12 +234,14 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
     setPreviewState("starting");
     setError("");
     try {
-      const track = await createLocalVideoTrack({ resolution: CAMERA_RESOLUTION });
+      const track = await openCamera();
       // The filter goes on the track itself, so the preview shows it and going live sends it.
       await beautify.attach(track);
       previewRef.current = track;
       setPreview(track);
       setPreviewState("ready");
+      if (!choiceRef.current.camera) pick({ camera: deviceOf(track) }, false);
+      void listDevices();
     } catch (err) {
       setError(message(err));
       setPreviewState("error");
@@ -106,9 +260,18 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
     const saved = loadPrefs(lectureId);
     prefsRef.current = saved;
     setPrefs(saved);
+    const devices = loadDevices();
+    choiceRef.current = devices;
+    setChoice(devices);
     if (saved.cam) void startPreview();
     else setPreviewState("off");
-    return () => previewRef.current?.stop();
+    if (saved.mic) void startPreviewMic();
+    navigator.mediaDevices?.addEventListener("devicechange", listDevices);
+    return () => {
+      previewRef.current?.stop();
+      previewMicRef.current?.stop();
+      navigator.mediaDevices?.removeEventListener("devicechange", listDevices);
+    };
   }, [enabled]);
 
   const afterConnect = async (room: Room) => {
@@ -121,7 +284,7 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
         if (!track || track.mediaStreamTrack.readyState !== "live") {
           // After a rejoin the old track was stopped (its filter with it) with the old
           // connection: a new camera track, with a new filter, before it is published.
-          track = await createLocalVideoTrack({ resolution: CAMERA_RESOLUTION });
+          track = await openCamera();
           previewRef.current = track;
         }
         await beautify.attach(track);
@@ -132,11 +295,63 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
     }
     if (prefsRef.current.mic) {
       try {
-        await lp.setMicrophoneEnabled(true);
+        const mic = previewMicRef.current;
+        if (mic && mic.mediaStreamTrack.readyState === "live") {
+          // The microphone heard in the preview (and its meter) is the one published.
+          await lp.publishTrack(mic, { source: Track.Source.Microphone });
+        } else {
+          const id = choiceRef.current.mic;
+          await lp.setMicrophoneEnabled(true, id ? { deviceId: id } : undefined);
+        }
       } catch (err) {
         setError(message(err));
       }
     }
+    // A camera turned on later opens the chosen device too.
+    room.options.videoCaptureDefaults = {
+      ...room.options.videoCaptureDefaults,
+      deviceId: choiceRef.current.camera || undefined,
+    };
+    room.options.audioCaptureDefaults = {
+      ...room.options.audioCaptureDefaults,
+      deviceId: choiceRef.current.mic || undefined,
+    };
+  };
+
+  /**
+   * Switches the camera or microphone: the track restarts on the new device (LiveKit restarts
+   * the camera's filter with it) and, while live, keeps being published.
+   */
+  const switchDevice = async (kind: "camera" | "mic", id: string, room: Room | null) => {
+    setDeviceError("");
+    setGone((g) => g.filter((k) => k !== kind));
+    pick(kind === "camera" ? { camera: id } : { mic: id }, true);
+    try {
+      if (room) {
+        await room.switchActiveDevice(kind === "camera" ? "videoinput" : "audioinput", id, true);
+      } else if (kind === "camera") {
+        // A new preview track on the chosen camera, with its own filter: a preview track
+        // restarted on another device (setDeviceId) was then not sent once published.
+        if (previewRef.current) {
+          previewRef.current.stop();
+          previewRef.current = null;
+          await startPreview();
+        }
+      } else {
+        await previewMicRef.current?.setDeviceId({ exact: id });
+        setPreviewMic(previewMicRef.current?.mediaStreamTrack ?? null);
+      }
+    } catch (err) {
+      setDeviceError(message(err));
+    }
+    setSwitched((n) => n + 1);
+  };
+
+  const micTrack = (room: Room | null): MediaStreamTrack | null => {
+    if (!room) return previewMic?.readyState === "live" ? previewMic : null;
+    const pub = room.localParticipant.getTrackPublication(Track.Source.Microphone);
+    const track = pub && !pub.isMuted ? pub.track?.mediaStreamTrack : undefined;
+    return track?.readyState === "live" ? track : null;
   };
 
   const toggleCamera = async (room: Room | null) => {
@@ -157,7 +372,7 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
   const toggleMic = async (room: Room | null) => {
     const mic = !prefsRef.current.mic;
     choose({ ...prefsRef.current, mic });
-    if (!room) return;
+    if (!room) return mic ? startPreviewMic() : stopPreviewMic();
     try {
       await room.localParticipant.setMicrophoneEnabled(mic);
     } catch (err) {
@@ -187,12 +402,22 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
 
   return {
     preview,
+    previewRef,
     previewState,
     error,
     shareError,
     camOn: prefs.cam,
     micOn: prefs.mic,
     beautify,
+    cameras,
+    mics,
+    cameraId: choice.camera,
+    micId: choice.mic,
+    gone,
+    deviceError,
+    micTrack,
+    chooseCamera: (id, room) => switchDevice("camera", id, room),
+    chooseMic: (id, room) => switchDevice("mic", id, room),
     afterConnect,
     toggleCamera,
     toggleMic,
@@ -201,6 +426,7 @@ export function useTeacherMedia(lectureId: string, enabled: boolean): TeacherMed
       previewRef.current?.stop();
       previewRef.current = null;
       setPreview(null);
+      stopPreviewMic();
     },
   };
 }
