@@ -192,7 +192,9 @@ function DevicePickers(
       {select("mic", media.mics, media.micId, (id) => void media.chooseMic(id, room))}
       <div class="mic-level">
         <span aria-hidden="true">{L.micLevel}</span>
-        {mic ? <MicMeter track={mic} label={L.micLevel} /> : <span class="muted">{L.micOff}</span>}
+        {mic
+          ? <MicMeter track={mic} label={L.micLevel} />
+          : <meter class="mic-meter" min={0} max={1} value={0} aria-label={L.micLevel} />}
       </div>
       {media.gone.map((kind) => (
         <p key={kind} class="notice" role="status">

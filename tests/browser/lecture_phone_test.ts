@@ -181,7 +181,20 @@ Deno.test({
         });
         // The published microphone is metered too.
         await teacher.getByText("Camera and microphone", { exact: true }).click();
-        await teacher.getByRole("meter", { name: "Microphone level" }).waitFor();
+        await teacher.locator('[data-devices="live"] [data-mic-meter]').waitFor();
+        // While live the teacher goes back to the first camera: the published track restarts
+        // on it with its filter (the phone student below receives it).
+        const live = teacher.locator("#device-live-camera");
+        const first = (await live.locator("option").evaluateAll((os) =>
+          os.map((o) =>
+            (o as HTMLOptionElement).value
+          )
+        )).find((id) => id && id !== chosen)!;
+        await live.selectOption(first);
+        await eventually("the published camera on the first camera", async () => {
+          const cam = await cameraOf(teacher);
+          return cam?.device === first && cam.live && cam.filtered;
+        });
       });
 
       let phone: Page;
