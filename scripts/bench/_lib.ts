@@ -118,3 +118,22 @@ export { CAMERA_PUBLISH, CAMERA_RESOLUTION, newLectureRoom } from "./components/
     await esbuild.stop();
   }
 }
+
+/**
+ * A fake 1280x720 camera for Chromium (`--use-file-for-fake-video-capture`): 60 frames of an
+ * ffmpeg test pattern (`testsrc2`, or `testsrc` with its frame counter), looped by the browser.
+ * ffmpeg comes from `needTools("ffmpeg")`.
+ */
+export async function fakeCamera720p(dir: string, pattern = "testsrc2"): Promise<string> {
+  const path = `${dir}/${pattern}-1280x720.y4m`;
+  const out = await new Deno.Command("ffmpeg", {
+    args: [
+      ...["-loglevel", "error", "-y", "-f", "lavfi", "-i", `${pattern}=size=1280x720:rate=30`],
+      ...["-frames:v", "60", "-pix_fmt", "yuv420p", path],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(`ffmpeg failed: ${new TextDecoder().decode(out.stderr)}`);
+  return path;
+}

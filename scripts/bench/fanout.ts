@@ -26,7 +26,7 @@ import type { Browser, Page } from "playwright-core";
 import { mintLectureToken } from "@/services/lectures/tokens.ts";
 import { generateKeys, type LocalLiveKit, startLocalLiveKit } from "@/services/livekit/local.ts";
 import { launchBrowser } from "@/tests/browser/browser.ts";
-import { bundleLiveKitClient, needTools } from "./_lib.ts";
+import { bundleLiveKitClient, fakeCamera720p, needTools } from "./_lib.ts";
 
 await needTools("chromium", "ffmpeg", "livekit");
 
@@ -332,31 +332,6 @@ const f = (n: number, d = 1) => n.toFixed(d);
 
 // ---------------------------------------------------------------------------------------------
 
-async function makeCamera(dir: string): Promise<string> {
-  const path = `${dir}/camera-1280x720.y4m`;
-  let out: Deno.CommandOutput;
-  try {
-    out = await new Deno.Command("ffmpeg", {
-      args: [
-        ...["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30"],
-        ...["-frames:v", "60", "-pix_fmt", "yuv420p", path],
-      ],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Error(
-        "The fan-out benchmark needs ffmpeg to make the teacher's fake 720p camera: " +
-          "apt-get install -y ffmpeg",
-      );
-    }
-    throw err;
-  }
-  if (!out.success) throw new Error(`ffmpeg failed: ${new TextDecoder().decode(out.stderr)}`);
-  return path;
-}
-
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 async function cleanup() {
   while (cleanups.length) {
@@ -391,7 +366,7 @@ async function run() {
   const dir = await Deno.makeTempDir({ prefix: "mirae-bench-fanout-" });
   cleanups.push(() => Deno.remove(dir, { recursive: true }));
 
-  const [camera, script] = await Promise.all([makeCamera(dir), bundleLiveKitClient()]);
+  const [camera, script] = await Promise.all([fakeCamera720p(dir), bundleLiveKitClient()]);
   const lk: LocalLiveKit = await startLocalLiveKit({
     dir: `${dir}/livekit`,
     keys: generateKeys(),

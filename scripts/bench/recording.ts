@@ -29,7 +29,7 @@ import {
 } from "@/services/livekit/local.ts";
 import { terminate } from "@/services/platform/host.ts";
 import { launchBrowser } from "@/tests/browser/browser.ts";
-import { bundleLiveKitClient, needTools, withFileKv } from "./_lib.ts";
+import { bundleLiveKitClient, fakeCamera720p, needTools, withFileKv } from "./_lib.ts";
 
 await needTools("chromium", "ffmpeg", "livekit", "recorder");
 
@@ -57,20 +57,6 @@ async function cpuSeconds(pid: number): Promise<number> {
   const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
-}
-
-async function makeCamera(dir: string): Promise<string> {
-  const path = `${dir}/probe-1280x720.y4m`;
-  const out = await new Deno.Command("ffmpeg", {
-    args: [
-      ...["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=30"],
-      ...["-frames:v", "60", "-pix_fmt", "yuv420p", path],
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`ffmpeg failed: ${new TextDecoder().decode(out.stderr)}`);
-  return path;
 }
 
 /** The video frames' times (s) in a WebM file, by ffprobe, and its streams. */
@@ -116,7 +102,10 @@ async function run() {
   console.log(`# ${navigator.hardwareConcurrency} cores, load average ${load} at start`);
   const dir = await Deno.makeTempDir({ prefix: "mirae-bench-recording-" });
   cleanups.push(() => Deno.remove(dir, { recursive: true }));
-  const [camera, script] = await Promise.all([makeCamera(dir), bundleLiveKitClient()]);
+  const [camera, script] = await Promise.all([
+    fakeCamera720p(dir, "testsrc"),
+    bundleLiveKitClient(),
+  ]);
   const lk: LocalLiveKit = await startLocalLiveKit({
     dir: `${dir}/livekit`,
     keys: generateKeys(),
