@@ -7,7 +7,7 @@
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { RoomServiceClient } from "livekit-server-sdk";
 import type { RunningServer } from "@/scripts/spawn_server.ts";
 import { DEMO_PASSWORD, DEMO_TEACHERS } from "@/services/demo/seed.ts";
@@ -245,4 +245,21 @@ export async function demoLecture(server: RunningServer, title: string) {
     roomName: `lecture-${created.body.id}`,
     link: await joinLink(server, teacherToken, cls.id),
   };
+}
+
+/** Signs in through the form (English) in a new page of `context`; the page lands on Today. */
+export async function signInPage(
+  context: BrowserContext,
+  base: string,
+  login: string,
+  school?: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("Email or student number").fill(login);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  if (school) await page.getByLabel("School code").fill(school);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/today`);
+  return page;
 }

@@ -10,15 +10,9 @@
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import { spawnServer } from "@/scripts/spawn_server.ts";
-import {
-  DEMO_ADMIN,
-  DEMO_PASSWORD,
-  DEMO_SLUG,
-  DEMO_STUDENT_NUMBER,
-  DEMO_TEACHERS,
-} from "@/services/demo/seed.ts";
+import { DEMO_ADMIN, DEMO_SLUG, DEMO_STUDENT_NUMBER, DEMO_TEACHERS } from "@/services/demo/seed.ts";
 import { launchBrowser } from "./browser.ts";
-import { api, apiToken, joinLink, screenshot, userIdOf } from "./lecture_fixtures.ts";
+import { api, apiToken, joinLink, screenshot, signInPage, userIdOf } from "./lecture_fixtures.ts";
 
 const PHONE = { width: 390, height: 844 };
 const LANGS = ["en", "ko", "zh"] as const;
@@ -26,23 +20,6 @@ const LANGS = ["en", "ko", "zh"] as const;
 const LONG_URL =
   "https://example.org/a/very/long/path/that/does/not/break/anywhere/at/all/unless/told/to/wrap/it/now";
 const LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(3);
-
-/** Signs in through the form (English) in a new phone context; the page lands on Today. */
-async function phoneSignIn(
-  context: BrowserContext,
-  base: string,
-  login: string,
-  school?: string,
-): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${base}/signin`);
-  await page.getByLabel("Email or student number").fill(login);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  if (school) await page.getByLabel("School code").fill(school);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${base}/today`);
-  return page;
-}
 
 /**
  * What sticks out past the viewport's right edge: the page's extra width, and the outermost
@@ -165,10 +142,10 @@ Deno.test({
         contexts.push(c);
         return c;
       };
-      const student = await phoneSignIn(await context(), base, DEMO_STUDENT_NUMBER, DEMO_SLUG);
+      const student = await signInPage(await context(), base, DEMO_STUDENT_NUMBER, DEMO_SLUG);
       const sid = await userIdOf(student);
-      const teacher = await phoneSignIn(await context(), base, DEMO_TEACHERS[0]);
-      const admin = await phoneSignIn(await context(), base, DEMO_ADMIN);
+      const teacher = await signInPage(await context(), base, DEMO_TEACHERS[0]);
+      const admin = await signInPage(await context(), base, DEMO_ADMIN);
       const visitor = await (await context()).newPage();
 
       const pages: [string, Page, string[]][] = [

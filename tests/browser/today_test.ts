@@ -7,14 +7,9 @@
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { spawnServer } from "@/scripts/spawn_server.ts";
-import {
-  DEMO_PASSWORD,
-  DEMO_SLUG,
-  DEMO_STUDENT_NUMBER,
-  DEMO_TEACHERS,
-} from "@/services/demo/seed.ts";
+import { DEMO_SLUG, DEMO_STUDENT_NUMBER, DEMO_TEACHERS } from "@/services/demo/seed.ts";
 import {
   api,
   apiToken,
@@ -22,29 +17,13 @@ import {
   fakeCamera,
   launchMediaBrowser,
   screenshot,
+  signInPage,
   spawnedLiveKit,
   userIdOf,
 } from "./lecture_fixtures.ts";
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-
-/** Signs in through the form (English) in a new context; the page lands on Today. */
-async function signIn(
-  context: BrowserContext,
-  base: string,
-  login: string,
-  school?: string,
-): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${base}/signin`);
-  await page.getByLabel("Email or student number").fill(login);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  if (school) await page.getByLabel("School code").fill(school);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${base}/today`);
-  return page;
-}
 
 /**
  * Header items (links, buttons, the menu button, the language select, the name) that are
@@ -128,9 +107,9 @@ Deno.test({
       const paths = ["/today", `/classes/${science.id}`, `/lectures/${soon.id}`];
 
       const phone = await browser.newContext({ viewport: PHONE, hasTouch: true });
-      const student = await signIn(phone, server.url, DEMO_STUDENT_NUMBER, DEMO_SLUG);
+      const student = await signInPage(phone, server.url, DEMO_STUDENT_NUMBER, DEMO_SLUG);
       const teacherPhone = await browser.newContext({ viewport: PHONE, hasTouch: true });
-      const teacher = await signIn(teacherPhone, server.url, DEMO_TEACHERS[0]);
+      const teacher = await signInPage(teacherPhone, server.url, DEMO_TEACHERS[0]);
       const visitor = await (await browser.newContext({ viewport: PHONE })).newPage();
 
       await t.step("on a phone nothing in the header wraps, in en, ko and zh", async () => {
@@ -185,7 +164,7 @@ Deno.test({
 
       await t.step("at 1280 the links are inline and there is no menu button", async () => {
         const desk = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-        await signIn(desk.context(), server.url, DEMO_STUDENT_NUMBER, DEMO_SLUG).then((p) =>
+        await signInPage(desk.context(), server.url, DEMO_STUDENT_NUMBER, DEMO_SLUG).then((p) =>
           p.close()
         );
         await desk.goto(`${server.url}/today`);
