@@ -138,11 +138,22 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
     void load();
   }, [classId]);
 
-  async function create() {
+  /** Runs one change against the API: busy meanwhile, the last message cleared first. */
+  async function send(change: () => Promise<void>) {
     setBusy(true);
     setError("");
     setStatus("");
     try {
+      await change();
+    } catch {
+      setError(L.network);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function create() {
+    return send(async () => {
       const res = await fetch(base, {
         method: "POST",
         headers: { "content-type": "application/json", "x-csrf-token": csrfToken() },
@@ -157,18 +168,11 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
       const item = { uses: 0, joined: 0, createdAt: new Date().toISOString(), ...link };
       setItems((old) => [item, ...(old ?? []).filter((x) => x.id !== item.id)]);
       setStatus(L.created);
-    } catch {
-      setError(L.network);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  async function turnOff(link: JoinLinkItem, removeJoiners: boolean) {
-    setBusy(true);
-    setError("");
-    setStatus("");
-    try {
+  function turnOff(link: JoinLinkItem, removeJoiners: boolean) {
+    return send(async () => {
       const query = removeJoiners ? "?removeJoiners=true" : "";
       const res = await fetch(`${base}/${encodeURIComponent(link.id)}${query}`, {
         method: "DELETE",
@@ -191,18 +195,11 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
       } else {
         setStatus(L.turnedOff);
       }
-    } catch {
-      setError(L.network);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  async function saveLimit(link: JoinLinkItem, value: string) {
-    setBusy(true);
-    setError("");
-    setStatus("");
-    try {
+  function saveLimit(link: JoinLinkItem, value: string) {
+    return send(async () => {
       const res = await fetch(`${base}/${encodeURIComponent(link.id)}`, {
         method: "PATCH",
         headers: { "content-type": "application/json", "x-csrf-token": csrfToken() },
@@ -213,11 +210,7 @@ export default function JoinLinks({ classId, labels: L, locale }: JoinLinksProps
       setPending(null);
       setItems((old) => (old ?? []).map((x) => (x.id === link.id ? { ...x, maxUses } : x)));
       setStatus(L.limitSaved);
-    } catch {
-      setError(L.network);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function copy(link: JoinLinkItem) {
