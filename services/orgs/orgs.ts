@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from "zod";
-import { notFound } from "../web/errors.ts";
+import { AppError, notFound } from "../web/errors.ts";
 import { commit, getRecord, newId } from "../db/kv.ts";
 
 export const OrgSchema = z.object({
@@ -13,11 +13,19 @@ export const OrgSchema = z.object({
   /** Short code people type, e.g. on the sign-in form with a student number. */
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/),
   timeZone: z.string().min(1),
+  /**
+   * A school's staff workspace (its teachers and admins use the workspace tools with the same
+   * accounts). A company always has its workspace; this is read for schools only.
+   */
+  staffWorkspace: z.boolean().optional(),
   createdAt: z.string(),
 });
 export type Org = z.infer<typeof OrgSchema>;
 
-export type NewOrg = Pick<Org, "name" | "kind" | "slug"> & { timeZone?: string };
+export type NewOrg = Pick<Org, "name" | "kind" | "slug"> & {
+  timeZone?: string;
+  staffWorkspace?: boolean;
+};
 
 /** Creates an organization; its slug must be unused. */
 export async function createOrg(kv: Deno.Kv, input: NewOrg): Promise<Org> {
@@ -35,6 +43,23 @@ export async function createOrg(kv: Deno.Kv, input: NewOrg): Promise<Org> {
       .set(["orgs_by_slug", org.slug], org.id),
     `The organization code "${org.slug}" is already taken.`,
   );
+  return org;
+}
+
+/** Whether the organization has a workspace: every company, and a school that switched one on. */
+export function hasWorkspace(org: Pick<Org, "kind" | "staffWorkspace">): boolean {
+  return org.kind === "company" || org.staffWorkspace === true;
+}
+
+/** Switches a school's staff workspace on or off (a company's is always on: 409). */
+export async function setStaffWorkspace(kv: Deno.Kv, orgId: string, on: boolean): Promise<Org> {
+  const entry = await kv.get<Org>(["orgs", orgId]);
+  if (!entry.value) throw notFound("Organization not found");
+  if (entry.value.kind === "company") {
+    throw new AppError("conflict", "A company's workspace is always on.");
+  }
+  const org = OrgSchema.parse({ ...entry.value, staffWorkspace: on });
+  await commit(kv.atomic().check(entry).set(entry.key, org));
   return org;
 }
 

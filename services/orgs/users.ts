@@ -11,7 +11,12 @@ import { commit, getManyFast, getRecords, listPage, newId, type Page } from "../
 /** The longest display name, after normalization. */
 export const MAX_NAME_LENGTH = 120;
 
-export const ROLES = ["admin", "teacher", "student"] as const;
+/**
+ * A person's role in their organization: a school has admins, teachers and students; a company
+ * admins and employees. Everyone but a student is staff (a school's staff workspace holds its
+ * admins and teachers; a company's, everyone).
+ */
+export const ROLES = ["admin", "teacher", "student", "employee"] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
@@ -240,11 +245,16 @@ export async function listOrgUsers(
   return { items: users.filter((u): u is User => u !== null), cursor: page.cursor };
 }
 
-/** The organization's teachers, sorted by name (for teacher pickers). */
+/**
+ * The organization's teachers and employees, sorted by name (for the pickers of a class's
+ * teachers and a department's managers).
+ */
 export async function listOrgTeachers(kv: Deno.Kv, orgId: string): Promise<User[]> {
   const ids: string[] = [];
-  for await (const e of kv.list<string>({ prefix: ["users_by_org_role", orgId, "teacher"] })) {
-    ids.push(e.value);
+  for (const role of ["teacher", "employee"] as const) {
+    for await (const e of kv.list<string>({ prefix: ["users_by_org_role", orgId, role] })) {
+      ids.push(e.value);
+    }
   }
   const teachers = (await getUsers(kv, ids)).filter((u): u is User => u !== null);
   const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
