@@ -52,6 +52,28 @@ async function publish(a: { url: string; token: string }): Promise<void> {
   (globalThis as any).teacher = room;
 }
 
+/**
+ * What the teacher's browser encoded on the camera's top simulcast layer (rid "f") so far:
+ * frames, and seconds its encoder was held back for CPU or bandwidth (WebRTC's own figures).
+ */
+async function topLayerSent(): Promise<{ frames: number; cpuS: number; bandwidthS: number }> {
+  // deno-lint-ignore no-explicit-any
+  const room = (globalThis as any).teacher;
+  const pub = [...room.localParticipant.videoTrackPublications.values()][0];
+  const stats: RTCStatsReport = await pub.track.sender.getStats();
+  let top: RTCOutboundRtpStreamStats | undefined;
+  stats.forEach((s) => {
+    if (s.type === "outbound-rtp" && s.rid === "f") top = s;
+  });
+  const limited = (top as { qualityLimitationDurations?: Record<string, number> } | undefined)
+    ?.qualityLimitationDurations ?? {};
+  return {
+    frames: top?.framesEncoded ?? 0,
+    cpuS: limited.cpu ?? 0,
+    bandwidthS: limited.bandwidth ?? 0,
+  };
+}
+
 /** CPU seconds (user + system) of a process so far, from /proc. */
 async function cpuSeconds(pid: number): Promise<number> {
   const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
@@ -189,11 +211,18 @@ async function run() {
     buffered += value;
   }
   const cpu0 = await cpuSeconds(child.pid);
+  const sent0 = await teacher.evaluate(topLayerSent);
   const t0 = performance.now();
   console.log(`# recorder: first frame written ${f((Date.now() - joined) / 1000)} s after start`);
   await sleep(RECORDING_S * 1000);
   const cpu1 = await cpuSeconds(child.pid);
   const wall = (performance.now() - t0) / 1000;
+  const sent1 = await teacher.evaluate(topLayerSent);
+  console.log(
+    `# teacher's 720p layer: ${f((sent1.frames - sent0.frames) / wall)} frames/s encoded, ` +
+      `held back for CPU ${f(sent1.cpuS - sent0.cpuS)} s, for bandwidth ` +
+      `${f(sent1.bandwidthS - sent0.bandwidthS)} s of ${f(wall)} s`,
+  );
   await terminate(child, 10_000);
   const rest = await (async () => {
     let s = buffered;
@@ -265,5 +294,6 @@ async function run() {
     console.log(`BENCH playback_first_frame_s=${f(timing.first, 2)} s`);
     console.log(`BENCH playback_seek_s=${f(timing.seek, 2)} s`);
     await viewer.close();
+    await http.shutdown(); // before the store's KV closes under a response still streaming
   });
 }

@@ -291,6 +291,11 @@ func (r *recorder) write() (int64, error) {
 	needKey := true
 	lastAsk := int64(-10_000)
 	var lastVideo, lastAudio int64 = -1, -1
+	// Where a gap in the file comes from: the recorded track's frames as they arrive, as
+	// written, and the frames skipped while waiting for a keyframe (noted at the close).
+	var arrived, written gapMeter
+	arrivedNew := true
+	skipped := 0
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	put := func(f frame) error {
@@ -300,6 +305,7 @@ func (r *recorder) write() (int64, error) {
 				ms = lastVideo + 1
 			}
 			lastVideo = ms
+			written.add(ms, false) // as the file has it, across every switch
 			return mux.write(videoTrack, f.keyframe, ms, f.data)
 		}
 		ms := f.ms - zero
@@ -342,6 +348,11 @@ func (r *recorder) write() (int64, error) {
 		if mux == nil {
 			return 0, nil
 		}
+		if arrived.started {
+			arrived.at -= zero
+		}
+		note("video gaps: largest as it arrived %s, as written %s; %d frames skipped waiting for keyframes",
+			&arrived, &written, skipped)
 		err := mux.close()
 		return mux.lastMs, err
 	}
@@ -387,6 +398,7 @@ func (r *recorder) write() (int64, error) {
 				active := r.activeSource()
 				if active != source {
 					source, needKey = active, true
+					arrivedNew = true
 					r.askKeyframe(active)
 					lastAsk = r.nowMs()
 				}
@@ -399,6 +411,11 @@ func (r *recorder) write() (int64, error) {
 				if f.ssrc != curSSRC && f.ms >= 0 {
 					// A new track for the source (a teacher who rejoined): its own keyframe first.
 					curSSRC, needKey = f.ssrc, true
+					arrivedNew = true
+				}
+				if f.ms >= 0 {
+					arrived.add(f.ms, arrivedNew)
+					arrivedNew = false
 				}
 				if f.ms < 0 { // packets lost (-1) or track gone (-2): wait for a keyframe
 					if mux != nil {
@@ -425,6 +442,9 @@ func (r *recorder) write() (int64, error) {
 					}
 				}
 				if needKey && !f.keyframe {
+					if mux != nil {
+						skipped++
+					}
 					continue
 				}
 				needKey = false
@@ -440,6 +460,8 @@ func (r *recorder) write() (int64, error) {
 					}
 					if len(pending) == 0 {
 						zero = f.ms
+						arrived = gapMeter{} // what came before the file's first frame is not in it
+						arrived.add(f.ms, false)
 						if holdUntil < 0 {
 							holdUntil = r.nowMs() + 3000
 						}

@@ -88,3 +88,15 @@ func readDuration(t *testing.T, path string, at int64) float64 {
 	}
 	return math.Float64frombits(binary.BigEndian.Uint64(b[:]))
 }
+
+func TestGapMeter(t *testing.T) {
+	var g gapMeter
+	for _, ms := range []int64{0, 33, 66, 200, 233} {
+		g.add(ms, false)
+	}
+	g.add(900, true) // another source: no gap counted across the switch
+	g.add(933, false)
+	if g.max != 134 || g.at != 66 {
+		t.Fatalf("largest gap %d at %d, want 134 at 66", g.max, g.at)
+	}
+}
