@@ -18,6 +18,7 @@ import notifications from "./catalog/notifications.ts";
 import calendar from "./catalog/calendar.ts";
 import recordings from "./catalog/recordings.ts";
 import stream from "./catalog/stream.ts";
+import clockin from "./catalog/clockin.ts";
 
 const AREAS = [
   common,
@@ -33,6 +34,7 @@ const AREAS = [
   calendar,
   recordings,
   stream,
+  clockin,
 ] as const;
 
 // Every key of every area: `keyof` of the union alone would keep only the keys all areas share.
