@@ -19,6 +19,7 @@ import calendar from "./catalog/calendar.ts";
 import recordings from "./catalog/recordings.ts";
 import stream from "./catalog/stream.ts";
 import clockin from "./catalog/clockin.ts";
+import workspace from "./catalog/workspace.ts";
 
 const AREAS = [
   common,
@@ -35,6 +36,7 @@ const AREAS = [
   recordings,
   stream,
   clockin,
+  workspace,
 ] as const;
 
 // Every key of every area: `keyof` of the union alone would keep only the keys all areas share.
