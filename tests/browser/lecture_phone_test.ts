@@ -7,7 +7,11 @@
  * the default with a notice. A student on a phone (390x844) has no sideways scrolling, opens
  * the chat as an overlay (its button counts unread messages) and writes; the room's buttons
  * keep their words whole in English, Korean and Chinese; held sideways (844x390) the video
- * fills the screen, and a shared screen is the main video.
+ * fills the screen, and a shared screen is the main video. While live the teacher switches
+ * the microphone (Chromium offers three fake ones: the published track restarts on the chosen
+ * one, the meter follows it); where the Fullscreen API is refused the phone's Full screen
+ * button gives the CSS full window; a teacher who leaves stops the meter (its audio context
+ * closed, the microphone released).
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
@@ -57,6 +61,47 @@ const wrappedButtons = (page: Page) =>
     return out;
   });
 
+/**
+ * Runs in the page: notes every audio context fed by a microphone (the level meter's), to see
+ * which are closed. The contexts themselves are the browser's own.
+ */
+function noteAudioContexts() {
+  const fed: { ctx: AudioContext; track: string }[] = [];
+  // deno-lint-ignore no-explicit-any
+  (globalThis as any).__fedContexts = fed;
+  const real = AudioContext.prototype.createMediaStreamSource;
+  AudioContext.prototype.createMediaStreamSource = function (stream: MediaStream) {
+    fed.push({ ctx: this, track: stream.getAudioTracks()[0]?.id ?? "" });
+    return real.call(this, stream);
+  };
+}
+
+/** The microphone-fed audio contexts of the page: the track each hears and its state. */
+const audioContexts = (page: Page) =>
+  page.evaluate(() =>
+    // deno-lint-ignore no-explicit-any
+    ((globalThis as any).__fedContexts as { ctx: AudioContext; track: string }[])
+      .map((c) => ({ track: c.track, state: c.ctx.state }))
+  );
+
+/** The teacher's published microphone: its track, device and publication. */
+const publishedMic = (page: Page) =>
+  page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const room = (globalThis as any).__mirae_lecture.room;
+    const pub = room?.localParticipant.getTrackPublication("microphone");
+    const track = pub?.track?.mediaStreamTrack as MediaStreamTrack | undefined;
+    return track
+      ? {
+        id: track.id,
+        device: track.getSettings().deviceId ?? "",
+        live: track.readyState === "live",
+        sid: pub.trackSid as string,
+        muted: pub.isMuted as boolean,
+      }
+      : null;
+  });
+
 const overflowX = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
 
@@ -78,6 +123,7 @@ Deno.test({
       const teacher = await (await browser.newContext({ viewport: { width: 1280, height: 900 } }))
         .newPage();
       teacher.on("dialog", (d) => d.accept());
+      await teacher.addInitScript(noteAudioContexts);
       const cameraSelect = teacher.getByRole("group", { name: "Camera and microphone" })
         .getByLabel("Camera", { exact: true });
       const micSelect = teacher.getByRole("group", { name: "Camera and microphone" })
@@ -197,9 +243,47 @@ Deno.test({
         });
       });
 
+      await t.step("while live the teacher switches the microphone", async () => {
+        const before = await publishedMic(teacher);
+        assert.ok(before?.live, "the microphone is published");
+        const liveMic = teacher.locator("#device-live-mic");
+        const ids = await liveMic.locator("option").evaluateAll((os) =>
+          os.map((o) => (o as HTMLOptionElement).value)
+        );
+        // Chromium's fake microphones: the default and "Fake Audio Input 1" and "2".
+        assert.ok(ids.filter((id) => id && id !== "default").length >= 2, ids.join(", "));
+        const next = ids.findLast((id) => id && id !== "default" && id !== before.device)!;
+        await liveMic.selectOption(next);
+        const after = await eventually("the published microphone on the chosen one", async () => {
+          const mic = await publishedMic(teacher);
+          return mic?.device === next && mic.live && mic.id !== before.id && mic;
+        });
+        assert.equal(after.sid, before.sid, "the same publication, its track restarted");
+        assert.equal(after.muted, false);
+        assert.equal(await liveMic.inputValue(), next);
+        // The meter follows the new track (and has closed the context on the old one).
+        await eventually("the meter on the new microphone", async () => {
+          const ctxs = await audioContexts(teacher);
+          return ctxs.some((c) => c.track === after.id && c.state === "running") &&
+            ctxs.filter((c) => c.track === before.id).every((c) => c.state === "closed");
+        });
+        await teacher.waitForFunction(
+          () =>
+            (document.querySelector<HTMLMeterElement>('[data-devices="live"] [data-mic-meter]')
+              ?.value ?? 0) > 0,
+          undefined,
+          { timeout: 5_000 },
+        );
+      });
+
       let phone: Page;
       await t.step("a student on a phone: no sideways scroll, the chat as an overlay", async () => {
         phone = await studentByLink(browser, link, "Phone Student", PHONE);
+        // This phone's browser refuses the Fullscreen API (as iOS Safari has none for elements).
+        await phone.addInitScript(() => {
+          Element.prototype.requestFullscreen = () =>
+            Promise.reject(new DOMException("Full screen is not allowed", "NotAllowedError"));
+        });
         await phone.goto(lectureUrl);
         await phase(phone, "live");
         await waitForPlayingVideo(phone, TEACHER_VIDEO);
@@ -273,6 +357,47 @@ Deno.test({
         assert.ok(await area(SCREEN_VIDEO) > 4 * await area(TEACHER_VIDEO), "portrait too");
         assert.ok(await overflowX(phone) <= 0);
         await screenshot(phone, "lecture-phone-screen");
+      });
+
+      await t.step("full screen refused: the CSS full window, and back", async () => {
+        const layout = phone.locator(".lecture-layout");
+        await phone.getByRole("button", { name: "Full screen" }).click();
+        const exit = phone.getByRole("button", { name: "Exit full screen" });
+        await exit.waitFor();
+        assert.equal(await exit.getAttribute("aria-pressed"), "true");
+        assert.match((await layout.getAttribute("class"))!, /\bfull-window\b/);
+        assert.equal(await phone.evaluate(() => document.fullscreenElement), null);
+        const box = await layout.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return { x: r.x, y: r.y, w: r.width, h: r.height, vw: innerWidth, vh: innerHeight };
+        });
+        assert.deepEqual([box.x, box.y, box.w, box.h], [0, 0, box.vw, box.vh], "covers the page");
+        assert.ok(await overflowX(phone) <= 0);
+        await screenshot(phone, "lecture-phone-full-window");
+        await exit.click();
+        await phone.getByRole("button", { name: "Full screen" }).waitFor();
+        assert.doesNotMatch((await layout.getAttribute("class"))!, /\bfull-window\b/);
+      });
+
+      await t.step("the teacher leaves: the meter stops, the microphone is released", async () => {
+        await teacher.evaluate(() => {
+          // deno-lint-ignore no-explicit-any
+          const g = globalThis as any;
+          g.__leftMic = g.__mirae_lecture.room.localParticipant.getTrackPublication("microphone")
+            .track.mediaStreamTrack;
+        });
+        assert.ok((await audioContexts(teacher)).some((c) => c.state === "running"));
+        await teacher.getByRole("button", { name: "Leave (keep it live)" }).click();
+        await phase(teacher, "left");
+        await eventually("every meter's audio context closed", async () => {
+          const ctxs = await audioContexts(teacher);
+          return ctxs.length > 0 && ctxs.every((c) => c.state === "closed");
+        });
+        const left = await teacher.evaluate(() =>
+          (globalThis as unknown as { __leftMic: MediaStreamTrack }).__leftMic.readyState
+        );
+        assert.equal(left, "ended", "the microphone is released");
+        assert.equal(await teacher.locator("meter[data-mic-meter]").count(), 0);
       });
     } finally {
       await browser.close();
