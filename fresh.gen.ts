@@ -101,8 +101,10 @@ import * as $96 from "./routes/signin.tsx";
 import * as $97 from "./routes/signin/code.tsx";
 import * as $98 from "./routes/signout.ts";
 import * as $99 from "./routes/today.tsx";
+import * as $100 from "./routes/workspace/clockin.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/ClassStream.tsx";
+import * as $$2 from "./islands/ClockIn.tsx";
 import * as $$3 from "./islands/JoinLinks.tsx";
 import * as $$4 from "./islands/JoinRequests.tsx";
 import * as $$5 from "./islands/LectureRoom.tsx";
@@ -216,10 +218,12 @@ const manifest: Manifest = {
     "./routes/signin/code.tsx": $97,
     "./routes/signout.ts": $98,
     "./routes/today.tsx": $99,
+    "./routes/workspace/clockin.tsx": $100,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,
     "./islands/ClassStream.tsx": $$1,
+    "./islands/ClockIn.tsx": $$2,
     "./islands/JoinLinks.tsx": $$3,
     "./islands/JoinRequests.tsx": $$4,
     "./islands/LectureRoom.tsx": $$5,

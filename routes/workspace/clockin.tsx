@@ -1,0 +1,40 @@
+import { intlLocale } from "@/components/Coursework.tsx";
+import ClockIn, { CLOCK_IN_LABELS, type ClockInLabels } from "@/islands/ClockIn.tsx";
+import { requireActor } from "@/services/auth/access.ts";
+import { workspaceAccess, type WorkspaceRole } from "@/services/workspace/access.ts";
+import type { Handlers, PageProps } from "@/services/web/define.ts";
+
+interface Data {
+  role: WorkspaceRole;
+}
+
+/**
+ * The employee's clock-in page (phone-first): the island reads today's state from
+ * `GET /api/v1/clockin/today` and punches. 404 for anyone without a workspace.
+ */
+export const handler: Handlers<Data> = {
+  async GET(_req, ctx) {
+    const actor = requireActor(ctx.state);
+    const access = await workspaceAccess(ctx.state.kv, actor);
+    ctx.state.title = ctx.state.t("clockin.title");
+    return ctx.render({ role: access.role });
+  },
+};
+
+export default function ClockInPage({ data, state }: PageProps<Data>) {
+  const { t } = state;
+  // Islands cannot translate: they get their strings in this page's language.
+  const labels = Object.fromEntries(
+    CLOCK_IN_LABELS.map((k) => [k, t(`clockin.punch.${k}` as const)]),
+  ) as ClockInLabels;
+  return (
+    <div class="clockin-page">
+      <h1>{t("clockin.title")}</h1>
+      <ClockIn locale={intlLocale(state)} labels={labels} />
+      <nav class="clockin-links" aria-label={t("clockin.title")}>
+        <a href="/workspace/clockin/history">{t("clockin.history.link")}</a>
+        {data.role === "admin" && <a href="/workspace/clockin/setup">{t("clockin.setup.link")}</a>}
+      </nav>
+    </div>
+  );
+}
