@@ -9,7 +9,13 @@
  *   <= 5: it depacketizes and writes, never decodes or encodes);
  * - `recording_mb_per_min`: size of the written WebM per minute of video (MB = 10^6 bytes);
  * - `recording_max_gap_ms`: the largest step between consecutive video frames in the file
- *   (ffprobe; goal <= 200);
+ *   (ffprobe; goal <= 200). The `#` lines say where a gap comes from: the recorder's note
+ *   gives the largest gap as the frames arrived from the media server and as written (and
+ *   frames it skipped waiting for a keyframe), and the teacher's page the longest time each
+ *   simulcast layer sent nothing. On a loaded machine the teacher's browser stops its 720p
+ *   layer for a second or more (held back for bandwidth); when the recorder was on that layer,
+ *   the media server moves it to 360p at that layer's next keyframe, and the file, like every
+ *   student's screen, shows the wait;
  * - `playback_first_frame_s`: from setting a <video>'s src (served with Range from the KV file
  *   store, as GET /api/v1/files/{id} does) to its first frame shown, in Chromium (goal <= 1);
  * - `playback_seek_s`: from a seek to the middle to the frame shown there.
@@ -72,6 +78,44 @@ async function topLayerSent(): Promise<{ frames: number; cpuS: number; bandwidth
     cpuS: limited.cpu ?? 0,
     bandwidthS: limited.bandwidth ?? 0,
   };
+}
+
+/**
+ * Starts sampling, every 100 ms in the teacher's page, how many frames each simulcast layer
+ * of the camera has sent (rid q/h/f): where the file has a gap, this tells whether the
+ * teacher's browser had stopped sending the layer then.
+ */
+function sampleLayers(): void {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  const samples: { t: number; sent: Record<string, number> }[] = g.layerSamples = [];
+  const pub = [...g.teacher.localParticipant.videoTrackPublications.values()][0];
+  g.layerTimer = setInterval(async () => {
+    const sent: Record<string, number> = {};
+    (await pub.track.sender.getStats() as RTCStatsReport).forEach((s) => {
+      if (s.type === "outbound-rtp" && s.rid) sent[s.rid] = s.framesSent ?? 0;
+    });
+    samples.push({ t: Date.now(), sent });
+  }, 100);
+}
+
+/** The samples of sampleLayers(), and stops it. */
+function layerSamples(): { t: number; sent: Record<string, number> }[] {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  clearInterval(g.layerTimer);
+  return g.layerSamples;
+}
+
+/** The longest time (ms) a layer sent no frame, and when it began (unix ms). */
+function longestStall(samples: { t: number; sent: Record<string, number> }[], rid: string) {
+  let best = { ms: 0, from: 0 };
+  let since = samples[0];
+  for (const s of samples.slice(1)) {
+    if ((s.sent[rid] ?? 0) !== (since.sent[rid] ?? 0)) since = s;
+    else if (s.t - since.t > best.ms) best = { ms: s.t - since.t, from: since.t };
+  }
+  return best;
 }
 
 /** CPU seconds (user + system) of a process so far, from /proc. */
@@ -212,12 +256,24 @@ async function run() {
   }
   const cpu0 = await cpuSeconds(child.pid);
   const sent0 = await teacher.evaluate(topLayerSent);
+  await teacher.evaluate(sampleLayers);
+  const fileZero = JSON.parse(buffered.split("\n").find((l) => l.includes('"started"'))!).at;
   const t0 = performance.now();
   console.log(`# recorder: first frame written ${f((Date.now() - joined) / 1000)} s after start`);
   await sleep(RECORDING_S * 1000);
   const cpu1 = await cpuSeconds(child.pid);
   const wall = (performance.now() - t0) / 1000;
   const sent1 = await teacher.evaluate(topLayerSent);
+  const samples = await teacher.evaluate(layerSamples);
+  for (const [rid, name] of [["f", "720p"], ["h", "360p"]]) {
+    const stall = longestStall(samples, rid);
+    console.log(
+      `# teacher's ${name} layer: longest time without a frame sent (sampled every 100 ms): ` +
+        (stall.ms
+          ? `${stall.ms} ms from ${f((stall.from - fileZero) / 1000)} s of the file`
+          : "none"),
+    );
+  }
   console.log(
     `# teacher's 720p layer: ${f((sent1.frames - sent0.frames) / wall)} frames/s encoded, ` +
       `held back for CPU ${f(sent1.cpuS - sent0.cpuS)} s, for bandwidth ` +
