@@ -102,17 +102,19 @@ import * as $97 from "./routes/signin/code.tsx";
 import * as $98 from "./routes/signout.ts";
 import * as $99 from "./routes/today.tsx";
 import * as $100 from "./routes/workspace/clockin.tsx";
+import * as $101 from "./routes/workspace/clockin/history.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/ClassStream.tsx";
 import * as $$2 from "./islands/ClockIn.tsx";
-import * as $$3 from "./islands/JoinLinks.tsx";
-import * as $$4 from "./islands/JoinRequests.tsx";
-import * as $$5 from "./islands/LectureRoom.tsx";
-import * as $$6 from "./islands/LiveVideoWait.tsx";
-import * as $$7 from "./islands/RecordingPlayer.tsx";
-import * as $$8 from "./islands/RecordingToggle.tsx";
-import * as $$9 from "./islands/RosterImport.tsx";
-import * as $$10 from "./islands/SubmitWork.tsx";
+import * as $$3 from "./islands/ClockinHistory.tsx";
+import * as $$4 from "./islands/JoinLinks.tsx";
+import * as $$5 from "./islands/JoinRequests.tsx";
+import * as $$6 from "./islands/LectureRoom.tsx";
+import * as $$7 from "./islands/LiveVideoWait.tsx";
+import * as $$8 from "./islands/RecordingPlayer.tsx";
+import * as $$9 from "./islands/RecordingToggle.tsx";
+import * as $$10 from "./islands/RosterImport.tsx";
+import * as $$11 from "./islands/SubmitWork.tsx";
 
 import type { Manifest } from "./services/web/app.tsx";
 
@@ -219,19 +221,21 @@ const manifest: Manifest = {
     "./routes/signout.ts": $98,
     "./routes/today.tsx": $99,
     "./routes/workspace/clockin.tsx": $100,
+    "./routes/workspace/clockin/history.tsx": $101,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,
     "./islands/ClassStream.tsx": $$1,
     "./islands/ClockIn.tsx": $$2,
-    "./islands/JoinLinks.tsx": $$3,
-    "./islands/JoinRequests.tsx": $$4,
-    "./islands/LectureRoom.tsx": $$5,
-    "./islands/LiveVideoWait.tsx": $$6,
-    "./islands/RecordingPlayer.tsx": $$7,
-    "./islands/RecordingToggle.tsx": $$8,
-    "./islands/RosterImport.tsx": $$9,
-    "./islands/SubmitWork.tsx": $$10,
+    "./islands/ClockinHistory.tsx": $$3,
+    "./islands/JoinLinks.tsx": $$4,
+    "./islands/JoinRequests.tsx": $$5,
+    "./islands/LectureRoom.tsx": $$6,
+    "./islands/LiveVideoWait.tsx": $$7,
+    "./islands/RecordingPlayer.tsx": $$8,
+    "./islands/RecordingToggle.tsx": $$9,
+    "./islands/RosterImport.tsx": $$10,
+    "./islands/SubmitWork.tsx": $$11,
   },
   baseUrl: import.meta.url,
 };

@@ -29,6 +29,7 @@ export default function ClockInPage({ data, state }: PageProps<Data>) {
   ) as ClockInLabels;
   return (
     <div class="clockin-page">
+      <link rel="stylesheet" href="/clockin.css" />
       <h1>{t("clockin.title")}</h1>
       <ClockIn locale={intlLocale(state)} labels={labels} />
       <nav class="clockin-links" aria-label={t("clockin.title")}>
