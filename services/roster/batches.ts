@@ -3,7 +3,8 @@
  * later batch fails. See import.ts for why an import is many commits.
  * @module
  */
-import { addMemberOps, memberKeys } from "../classes/members.ts";
+import type { Class } from "../classes/classes.ts";
+import { addMemberOps, memberKeys, type MemberRole } from "../classes/members.ts";
 import { createUserOps, type User, userKeys } from "../orgs/users.ts";
 import { AppError } from "../web/errors.ts";
 
@@ -26,12 +27,31 @@ export async function getManyValues<T = unknown>(
   return out;
 }
 
-/** One row's writes: the person (created now, or existing) and their place in the class. */
-export interface Write {
+/**
+ * One write of an import: a person (created now, or existing) with their places in groups (a
+ * class, or departments), or a department the import creates.
+ */
+export type Write = PersonWrite | GroupWrite;
+
+export interface PersonWrite {
   line: number;
   user: User;
-  role: "student" | "teacher";
   created: boolean;
+  memberships: { classId: string; role: MemberRole }[];
+}
+
+/** A new department (the same keys `createClass` writes for a group). */
+export interface GroupWrite {
+  line: number;
+  group: Class;
+}
+
+function groupKeys(group: Class): Deno.KvKey[] {
+  return [["classes", group.id], ["classes_by_org", group.orgId, group.id]];
+}
+
+function isGroup(w: Write): w is GroupWrite {
+  return "group" in w;
 }
 
 // Below KV's per-commit limits (1,000 mutations, 100 checks, 80 KiB of keys, 800 KiB in all),
@@ -57,29 +77,40 @@ function keyBytes(keys: Deno.KvKey[]): number {
   return n;
 }
 
-function writtenKeys(classId: string, w: Write): Deno.KvKey[] {
-  const member = memberKeys(classId, w.user.id);
+function writtenKeys(w: Write): Deno.KvKey[] {
+  if (isGroup(w)) return groupKeys(w.group);
+  const member = w.memberships.flatMap((m) => memberKeys(m.classId, w.user.id));
   return w.created ? [...userKeys(w.user), ...member] : member;
 }
 
-function costOf(classId: string, w: Write): Cost {
-  const keys = writtenKeys(classId, w);
+function costOf(w: Write): Cost {
+  const keys = writtenKeys(w);
+  if (isGroup(w)) {
+    const kb = keyBytes(keys);
+    return {
+      mutations: keys.length,
+      checks: 0,
+      keyBytes: kb,
+      bytes: kb + 300 + w.group.name.length * 3,
+    };
+  }
   const checks = w.created && w.user.email ? 1 : 0;
   const kb = keyBytes(keys) + (checks ? utf8Length(w.user.email!) + 20 : 0);
   // A user record and a member record each hold the display fields plus ~200 bytes of ids,
   // dates and field names.
   const { name, email = "", studentNumber = "" } = w.user;
   const record = 200 + utf8Length(name) + utf8Length(email) + utf8Length(studentNumber);
-  return { mutations: keys.length, checks, keyBytes: kb, bytes: kb + record * (w.created ? 2 : 1) };
+  const records = w.memberships.length + (w.created ? 1 : 0);
+  return { mutations: keys.length, checks, keyBytes: kb, bytes: kb + record * records };
 }
 
 /** Splits `writes` into runs that each fit one commit: `[start, end)` index pairs. */
-function planBatches(classId: string, writes: Write[]): [number, number][] {
+function planBatches(writes: Write[]): [number, number][] {
   const batches: [number, number][] = [];
   let used: Cost = { mutations: 0, checks: 0, keyBytes: 0, bytes: 0 };
   let start = 0;
   writes.forEach((w, i) => {
-    const cost = costOf(classId, w);
+    const cost = costOf(w);
     if (i > start && LIMITS.some((name) => used[name] + cost[name] > BATCH[name])) {
       batches.push([start, i]);
       start = i;
@@ -91,15 +122,20 @@ function planBatches(classId: string, writes: Write[]): [number, number][] {
   return batches;
 }
 
-function batchOp(kv: Deno.Kv, classId: string, writes: Write[]): Deno.AtomicOperation {
+function batchOp(kv: Deno.Kv, writes: Write[]): Deno.AtomicOperation {
   const op = kv.atomic();
   for (const w of writes) {
+    if (isGroup(w)) {
+      const [record, byOrg] = groupKeys(w.group);
+      op.set(record, w.group).set(byOrg, w.group.id);
+      continue;
+    }
     if (w.created) {
       // The import lock keeps other imports out, but not people signing up.
       if (w.user.email) op.check({ key: ["users_by_email", w.user.email], versionstamp: null });
       createUserOps(op, w.user, false);
     }
-    addMemberOps(op, classId, w.user, w.role);
+    for (const m of w.memberships) addMemberOps(op, m.classId, w.user, m.role);
   }
   return op;
 }
@@ -111,20 +147,21 @@ export const COMMITS_IN_FLIGHT = 2;
 type Outcome = boolean | { error: unknown };
 
 /**
- * Writes each person (created when `created`) and their membership, in commits of at most
+ * Writes each new department, each person (created when `created`) and their memberships, in
+ * commits of at most
  * `inFlight` at a time: while one commit is in the store, the next is built and handed over
  * (that halves the time of a 50,000-row import; batches share no key, so their order does not
  * matter). When one fails, every commit still in flight is waited for, and exactly the batches
  * that were written are deleted again; then the error is thrown, 409 naming the line whose
- * email someone else took meanwhile.
+ * email someone else took meanwhile. (A membership that changed a department member into its
+ * manager is deleted by that undo, not turned back.)
  */
 export async function writeRosterBatches(
   kv: Deno.Kv,
-  classId: string,
   writes: Write[],
   inFlight = COMMITS_IN_FLIGHT,
 ) {
-  const batches = planBatches(classId, writes);
+  const batches = planBatches(writes);
   // Never rejects, so a failure of a commit nobody awaits yet is not an unhandled rejection.
   const commits: Promise<Outcome>[] = [];
   const settle = async (b: number) => {
@@ -135,21 +172,21 @@ export async function writeRosterBatches(
     const written = writes.slice(0, batches[b][0]);
     later.forEach((o, i) => o === true && written.push(...writes.slice(...batches[b + 1 + i])));
     if (outcome !== false) {
-      await undoWrites(kv, classId, written);
+      await undoWrites(kv, written);
       throw outcome.error;
     }
     const batch = writes.slice(...batches[b]);
-    const emails = batch.map((w) => w.created && w.user.email ? w.user.email : "");
+    const emails = batch.map((w) => !isGroup(w) && w.created && w.user.email ? w.user.email : "");
     const taken = await getManyValues(kv, emails.map((e) => ["users_by_email", e]));
     const line = batch[taken.findIndex((v, i) => emails[i] && v !== null)]?.line ??
       batch[0].line;
-    await undoWrites(kv, classId, written);
+    await undoWrites(kv, written);
     const message = `Line ${line}: this email was taken by another account during the ` +
       "import, so nothing was imported. Check the file and import it again.";
     throw new AppError("conflict", message, [{ line, message }]);
   };
   for (let b = 0; b < batches.length; b++) {
-    const op = batchOp(kv, classId, writes.slice(...batches[b]));
+    const op = batchOp(kv, writes.slice(...batches[b]));
     if (b >= inFlight) await settle(b - inFlight);
     commits[b] = op.commit().then((r) => r.ok, (error) => ({ error }));
   }
@@ -157,12 +194,12 @@ export async function writeRosterBatches(
 }
 
 /** Deletes exactly the keys that `writes` created, in batches. */
-async function undoWrites(kv: Deno.Kv, classId: string, writes: Write[]) {
+async function undoWrites(kv: Deno.Kv, writes: Write[]) {
   let op = kv.atomic();
   let mutations = 0;
   let bytes = 0;
   for (const w of writes) {
-    const keys = writtenKeys(classId, w);
+    const keys = writtenKeys(w);
     const kb = keyBytes(keys);
     if (mutations + keys.length > BATCH.mutations || bytes + kb > BATCH.keyBytes) {
       await op.commit();

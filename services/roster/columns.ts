@@ -6,12 +6,20 @@
  */
 import { z } from "zod";
 import type { CsvRecord } from "../csv/csv.ts";
-import { MAX_NAME_LENGTH, normalizeDisplayName, normalizeEmail } from "../orgs/users.ts";
+import { MAX_NAME_LENGTH, normalizeDisplayName, normalizeEmail, type Role } from "../orgs/users.ts";
+import { MAX_DEPARTMENT_DEPTH } from "../classes/classes.ts";
 import type { MessageKey, Translate } from "../i18n/i18n.ts";
 import { AppError } from "../web/errors.ts";
 
 /** The columns a roster file may have, by their canonical header. */
-export const ROSTER_COLUMNS = ["name", "email", "student_number", "role"] as const;
+export const ROSTER_COLUMNS = [
+  "name",
+  "email",
+  "student_number",
+  "role",
+  "department",
+  "manager_email",
+] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 
 /**
@@ -58,6 +66,20 @@ export const ROSTER_ISSUE_CODES = [
   "reclaim",
   "notSaved",
   "nameDiffers",
+  // A workspace's import (people into departments):
+  "unknownColumnStaff",
+  "noEmailColumn",
+  "emailMissing",
+  "roleCompany",
+  "roleSchoolStaff",
+  "departmentEmpty",
+  "departmentTooLong",
+  "departmentTooDeep",
+  "managerEmailInvalid",
+  "managerNoDepartment",
+  "managerTwice",
+  "managerUnknown",
+  "managerNotStaff",
 ] as const;
 export type RosterIssueCode = (typeof ROSTER_ISSUE_CODES)[number];
 
@@ -102,7 +124,54 @@ export interface RosterRow {
   /** Trimmed, lower-case. */
   email?: string;
   studentNumber?: string;
-  role: "student" | "teacher";
+  /** A class's rows: student or teacher; a workspace's: admin, employee or teacher. */
+  role: Role;
+  /** Whether the file named the role (else it is the import's default). */
+  roleGiven?: boolean;
+  /** A workspace's row: the department's path of names, from the top level down. */
+  department?: string[];
+  /** A workspace's row: the manager of the row's department (trimmed, lower-case). */
+  managerEmail?: string;
+}
+
+/**
+ * What one kind of import reads: a class roster (students and teachers, signing in by email
+ * or student number) or a workspace's people (staff, signing in by email, into departments).
+ */
+export interface RosterRules {
+  /** The columns read; any other header is an unknown column (a warning). */
+  columns: readonly RosterColumn[];
+  /** Staff sign in with their email, so a workspace's every row needs one. */
+  emailRequired: boolean;
+  /** The roles a row may give, and the one it gets when it gives none. */
+  roles: readonly Role[];
+  defaultRole: Role;
+  /** The error for a role this import does not take (its text lists the roles it does). */
+  roleError: "roleUnknown" | "roleCompany" | "roleSchoolStaff";
+}
+
+/** A class's roster: name, email and/or student number, role student (default) or teacher. */
+export const CLASS_RULES: RosterRules = {
+  columns: ["name", "email", "student_number", "role"],
+  emailRequired: false,
+  roles: ["student", "teacher"],
+  defaultRole: "student",
+  roleError: "roleUnknown",
+};
+
+/**
+ * A workspace's people: a company's admins and employees (default), or a school staff
+ * workspace's admins and teachers (default). Students are never created by it.
+ */
+export function workspaceRules(orgKind: "school" | "company"): RosterRules {
+  const school = orgKind === "school";
+  return {
+    columns: ["name", "email", "role", "department", "manager_email"],
+    emailRequired: true,
+    roles: school ? ["admin", "teacher"] : ["admin", "employee"],
+    defaultRole: school ? "teacher" : "employee",
+    roleError: school ? "roleSchoolStaff" : "roleCompany",
+  };
 }
 
 /** Where each known column is (0-based field index) and how many columns the header has. */
@@ -127,6 +196,12 @@ const ALIASES: Record<string, RosterColumn> = {
   student_id: "student_number",
   number: "student_number",
   role: "role",
+  department: "department",
+  dept: "department",
+  team: "department",
+  manager_email: "manager_email",
+  manager: "manager_email",
+  manager_e_mail: "manager_email",
   이름: "name",
   성명: "name",
   학생_이름: "name",
@@ -137,6 +212,12 @@ const ALIASES: Record<string, RosterColumn> = {
   이메일: "email",
   메일: "email",
   전자우편: "email",
+  부서: "department",
+  소속: "department",
+  관리자_이메일: "manager_email",
+  관리자이메일: "manager_email",
+  부서장_이메일: "manager_email",
+  팀장_이메일: "manager_email",
   姓名: "name",
   名字: "name",
   学号: "student_number",
@@ -147,10 +228,31 @@ const ALIASES: Record<string, RosterColumn> = {
   电子邮件: "email",
   电子邮箱: "email",
   邮件: "email",
+  部门: "department",
+  部門: "department",
+  主管邮箱: "manager_email",
+  主管郵箱: "manager_email",
+  主管电子邮件: "manager_email",
+  经理邮箱: "manager_email",
 };
 
-/** Role values by language: student/학생/学生, teacher/교사/선생님/教师/老师. */
-const ROLE_VALUES: Record<string, RosterRow["role"]> = {
+/**
+ * Role values by language: student/학생/学生, teacher/교사/선생님/教师/老师, admin/관리자/管理员,
+ * employee/직원/员工. Which of them an import takes is its rules' `roles`.
+ */
+const ROLE_VALUES: Record<string, Role> = {
+  admin: "admin",
+  administrator: "admin",
+  관리자: "admin",
+  管理员: "admin",
+  管理員: "admin",
+  employee: "employee",
+  staff: "employee",
+  직원: "employee",
+  사원: "employee",
+  员工: "employee",
+  員工: "employee",
+  职员: "employee",
   student: "student",
   학생: "student",
   学生: "student",
@@ -202,7 +304,7 @@ function headerKey(raw: string): string {
  * Reads the header record. Missing required columns and repeated columns are errors (line 1);
  * unknown columns are warnings, because their values are ignored, not imported.
  */
-export function readHeader(record: CsvRecord): {
+export function readHeader(record: CsvRecord, rules: RosterRules = CLASS_RULES): {
   header: RosterHeader;
   errors: RosterIssue[];
   warnings: RosterIssue[];
@@ -212,16 +314,17 @@ export function readHeader(record: CsvRecord): {
   const warnings: RosterIssue[] = [];
   const line = record.line;
   record.fields.forEach((raw, i) => {
-    const column = ALIASES[headerKey(raw)];
+    const known = ALIASES[headerKey(raw)];
+    const column = known && rules.columns.includes(known) ? known : undefined;
     if (!column) {
       const label = raw.trim();
       warnings.push(
         label
           ? rosterIssue(
             line,
-            "unknownColumn",
+            rules === CLASS_RULES ? "unknownColumn" : "unknownColumnStaff",
             `Unknown column "${label}" (column ${i + 1}) is ignored; ` +
-              "known columns are name, email, student_number and role.",
+              `known columns are ${rules.columns.join(", ")}.`,
             { label, column: i + 1 },
           )
           : rosterIssue(
@@ -249,7 +352,15 @@ export function readHeader(record: CsvRecord): {
       rosterIssue(line, "noNameColumn", 'The header has no "name" column.', undefined, "name"),
     );
   }
-  if (index.email === undefined && index.student_number === undefined) {
+  if (rules.emailRequired && index.email === undefined) {
+    errors.push(rosterIssue(
+      line,
+      "noEmailColumn",
+      'The header needs an "email" column: staff sign in with their email.',
+      undefined,
+      "email",
+    ));
+  } else if (index.email === undefined && index.student_number === undefined) {
     errors.push(rosterIssue(
       line,
       "noLoginColumn",
@@ -274,6 +385,7 @@ export function isBlankRecord(record: CsvRecord): boolean {
 export function readRow(
   record: CsvRecord,
   header: RosterHeader,
+  rules: RosterRules = CLASS_RULES,
 ): { row?: RosterRow; email?: string; studentNumber?: string; errors: RosterIssue[] } {
   const { line, fields } = record;
   const errors: RosterIssue[] = [];
@@ -332,19 +444,49 @@ export function readRow(
       "student_number",
     ));
   }
-  if (!email && !studentNumber) {
+  if (rules.emailRequired && !email) {
+    errors.push(rosterIssue(
+      line,
+      "emailMissing",
+      "The email is missing: staff sign in with it.",
+      undefined,
+      "email",
+    ));
+  } else if (!email && !studentNumber) {
     errors.push(rosterIssue(line, "noLogin", "Each person needs an email or a student number."));
   }
 
   const rawRole = cell("role");
-  const role = rawRole ? ROLE_VALUES[rawRole.toLowerCase()] : "student";
+  const named = rawRole ? ROLE_VALUES[rawRole.toLowerCase()] : rules.defaultRole;
+  const role = named && rules.roles.includes(named) ? named : undefined;
   if (!role) {
     errors.push(rosterIssue(
       line,
-      "roleUnknown",
-      `The role "${rawRole}" is not known; use student or teacher.`,
+      rules.roleError,
+      `The role "${rawRole}" is not known; use ${rules.roles.join(" or ")}.`,
       { value: rawRole },
       "role",
+    ));
+  }
+
+  const department = readDepartment(line, cell("department"), errors);
+  const rawManager = cell("manager_email");
+  const managerEmail = rawManager ? normalizeEmail(rawManager) : undefined;
+  if (managerEmail && !EmailSchema.safeParse(managerEmail).success) {
+    errors.push(rosterIssue(
+      line,
+      "managerEmailInvalid",
+      `"${rawManager}" is not a valid email address.`,
+      { value: rawManager },
+      "manager_email",
+    ));
+  } else if (managerEmail && !department && !cell("department")) {
+    errors.push(rosterIssue(
+      line,
+      "managerNoDepartment",
+      "A manager_email needs a department on the same line: it names that department's manager.",
+      undefined,
+      "manager_email",
     ));
   }
 
@@ -357,5 +499,42 @@ export function readRow(
   const row: RosterRow = { line, name, role: role! };
   if (email) row.email = email;
   if (studentNumber) row.studentNumber = studentNumber;
+  if (rawRole) row.roleGiven = true;
+  if (department) row.department = department;
+  if (managerEmail) row.managerEmail = managerEmail;
   return { row, ...keys, errors };
+}
+
+/**
+ * A department cell as a path of names: "Engineering/Platform" and "Engineering > Platform"
+ * both read as ["Engineering", "Platform"] (names normalized like display names). Undefined for
+ * an empty cell or a bad path (the problem is added to `errors`).
+ */
+function readDepartment(line: number, raw: string, errors: RosterIssue[]): string[] | undefined {
+  if (!raw) return undefined;
+  const path = raw.split(/[/>]/).map(normalizeDisplayName);
+  const fail = (code: RosterIssueCode, message: string, params?: RosterIssue["params"]) => {
+    errors.push(rosterIssue(line, code, message, params, "department"));
+    return undefined;
+  };
+  if (path.some((p) => !p)) {
+    return fail(
+      "departmentEmpty",
+      `The department "${raw}" has an empty name in its path; write it as "Engineering/Platform".`,
+      { value: raw },
+    );
+  }
+  if (path.some((p) => p.length > 120)) {
+    return fail("departmentTooLong", "A department name is longer than 120 characters.", {
+      max: 120,
+    });
+  }
+  if (path.length > MAX_DEPARTMENT_DEPTH) {
+    return fail(
+      "departmentTooDeep",
+      `Departments nest at most ${MAX_DEPARTMENT_DEPTH} levels deep; this path has ${path.length}.`,
+      { max: MAX_DEPARTMENT_DEPTH, levels: path.length },
+    );
+  }
+  return path;
 }

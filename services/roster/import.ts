@@ -1,6 +1,7 @@
 /**
- * Roster import: a class's people from a CSV file, previewed first (`analyzeRoster`), then
- * written all-or-nothing (`importRoster`). Columns and row checks are in columns.ts.
+ * Roster import: a class's people, or a workspace's (staff into departments, workspace.ts),
+ * from a CSV file, previewed first (`analyzeRoster`), then written all-or-nothing
+ * (`importRoster`). Columns and row checks are in columns.ts.
  *
  * Each row is matched to the school's people by email or student number: someone already in
  * the class is "unchanged" (so importing the same file again changes nothing), someone else of
@@ -25,13 +26,16 @@ import { z } from "zod";
 import type { ClassRole } from "../auth/access.ts";
 import { type CsvRecord, CsvSyntaxError, parseCsv } from "../csv/csv.ts";
 import { getClass } from "../classes/classes.ts";
+import { getOrg, hasWorkspace } from "../orgs/orgs.ts";
 import { findClaimedEmails, reclaimEmails } from "../classes/unconfirmed_emails.ts";
 import type { ClassMember } from "../classes/members.ts";
-import { nameKey, newUser, type User, UserSchema } from "../orgs/users.ts";
+import { nameKey, newUser, RoleSchema, type User, UserSchema } from "../orgs/users.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import { AppError } from "../web/errors.ts";
 import { getManyValues, type Write, writeRosterBatches } from "./batches.ts";
+import { checkManagers, pathLabel, planDepartments } from "./workspace.ts";
 import {
+  CLASS_RULES,
   isBlankRecord,
   issueText,
   readHeader,
@@ -41,6 +45,8 @@ import {
   type RosterIssue,
   rosterIssue,
   type RosterRow,
+  type RosterRules,
+  workspaceRules,
 } from "./columns.ts";
 
 /** Most data rows one file may have. */
@@ -74,6 +80,9 @@ export const RosterReportSchema = z.object({
     add: z.number().int(),
     unchanged: z.number().int(),
     invalid: z.number().int(),
+    /** A workspace's import: departments it creates, and managers it sets. */
+    departments: z.number().int().optional(),
+    managers: z.number().int().optional(),
   }),
   errors: z.array(RosterIssueSchema),
   warnings: z.array(RosterIssueSchema),
@@ -88,8 +97,16 @@ export const RosterReportSchema = z.object({
     name: z.string(),
     email: z.string().optional(),
     studentNumber: z.string().optional(),
-    role: z.enum(["student", "teacher"]),
+    role: RoleSchema,
+    /** A workspace's row: its department's path ("Engineering / Platform"). */
+    department: z.string().optional(),
     action: RosterActionSchema,
+  })).optional(),
+  /** A workspace's import: each department the file names, created or already there. */
+  departments: z.array(z.object({
+    line: z.number().int(),
+    path: z.string(),
+    action: z.enum(["create", "existing"]),
   })).optional(),
 });
 export type RosterReport = z.infer<typeof RosterReportSchema>;
@@ -117,8 +134,24 @@ export interface RosterScope {
   by: ClassRole;
 }
 
+/**
+ * A workspace admin's import into the organization's workspace: staff (never students) by
+ * email, into departments (created when missing) with their managers.
+ */
+export interface WorkspaceScope {
+  orgId: string;
+  workspace: true;
+}
+
+/** Where an import goes: a class, or a workspace. */
+export type ImportScope = RosterScope | WorkspaceScope;
+
+function isWorkspace(scope: ImportScope): scope is WorkspaceScope {
+  return "workspace" in scope;
+}
+
 type Action =
-  | { kind: "create"; row: RosterRow }
+  | { kind: "create"; row: RosterRow; user?: User }
   | { kind: "add" | "unchanged"; row: RosterRow; user: User };
 
 interface Plan {
@@ -128,6 +161,8 @@ interface Plan {
   actions: Action[];
   /** Emails of created rows that link sign-ups claim unconfirmed (reclaimed on import). */
   reclaim: string[];
+  /** A workspace's import: everything it writes (a class's is built from `actions`). */
+  writes?: Write[];
 }
 
 /**
@@ -137,7 +172,7 @@ interface Plan {
  */
 export async function analyzeRoster(
   kv: Deno.Kv,
-  scope: RosterScope,
+  scope: ImportScope,
   csvText: string,
 ): Promise<RosterReport> {
   return (await planRoster(kv, scope, csvText)).report;
@@ -152,7 +187,7 @@ export async function analyzeRoster(
  */
 export async function importRoster(
   kv: Deno.Kv,
-  scope: RosterScope,
+  scope: ImportScope,
   csvText: string,
   opts: { commitsInFlight?: number } = {},
 ): Promise<RosterReport & { committed: boolean }> {
@@ -167,7 +202,11 @@ export async function importRoster(
         plan.report.errors.map(({ line, message }) => ({ line, message })),
       );
     }
-    await writeActions(kv, scope, plan.actions, opts.commitsInFlight);
+    await writeRosterBatches(
+      kv,
+      plan.writes ?? classWrites(plan.actions, scope as RosterScope),
+      opts.commitsInFlight,
+    );
     // After the writes: until then the claims are harmless (they sign nobody in).
     await reclaimEmails(kv, plan.reclaim);
     return { ...plan.report, committed: true };
@@ -203,19 +242,47 @@ async function lockRosterImports(kv: Deno.Kv, orgId: string): Promise<() => Prom
   };
 }
 
-async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Promise<Plan> {
+/** The rules for the scope's rows; 404/409 when the class or workspace cannot take any. */
+async function scopeRules(kv: Deno.Kv, scope: ImportScope): Promise<RosterRules> {
+  if (isWorkspace(scope)) {
+    const org = await getOrg(kv, scope.orgId);
+    if (!hasWorkspace(org)) throw new AppError("not_found", "Workspace not found");
+    return workspaceRules(org.kind);
+  }
   const cls = await getClass(kv, scope.orgId, scope.classId);
   if (cls.archived) {
     throw new AppError("conflict", "This class is archived. Restore it to import a roster.");
   }
+  return CLASS_RULES;
+}
+
+async function planRoster(kv: Deno.Kv, scope: ImportScope, csvText: string): Promise<Plan> {
+  const rules = await scopeRules(kv, scope);
+  const workspace = isWorkspace(scope);
   const errors: RosterIssue[] = [];
   const warnings: RosterIssue[] = [];
-  const counts = { create: 0, add: 0, unchanged: 0, invalid: 0 };
+  const counts: RosterReport["counts"] = { create: 0, add: 0, unchanged: 0, invalid: 0 };
   const actions: Action[] = [];
   const reclaimed: { line: number; email: string }[] = [];
+  let ws: Awaited<ReturnType<typeof planDepartments>> | undefined;
   const finish = (totalRows: number): Plan => {
     errors.sort((a, b) => a.line - b.line);
-    const rows = actions.slice(0, MAX_PREVIEW_ROWS).map((a) => ({ ...a.row, action: a.kind }));
+    const rows = actions.slice(0, MAX_PREVIEW_ROWS).map((a) => {
+      const { line, name, email, studentNumber, role, department } = a.row;
+      return {
+        line,
+        name,
+        ...(email ? { email } : {}),
+        ...(studentNumber ? { studentNumber } : {}),
+        role,
+        ...(department ? { department: pathLabel(department) } : {}),
+        action: a.kind,
+      };
+    });
+    if (ws) {
+      counts.departments = ws.departments.filter((d) => d.action === "create").length;
+      counts.managers = ws.managers;
+    }
     const report: RosterReport = {
       ok: errors.length === 0,
       totalRows,
@@ -224,12 +291,14 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
       warnings: warnings.slice(0, MAX_LISTED_ISSUES),
       rows,
       ...(reclaimed.length ? { reclaimed: reclaimed.slice(0, MAX_LISTED_ISSUES) } : {}),
+      ...(ws ? { departments: ws.departments.slice(0, MAX_PREVIEW_ROWS) } : {}),
     };
     return {
       report,
       problems: errors.length,
       actions: report.ok ? actions : [],
       reclaim: report.ok ? reclaimed.map((r) => r.email) : [],
+      ...(ws && report.ok ? { writes: ws.writes } : {}),
     };
   };
 
@@ -248,7 +317,7 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
     );
     return finish(0);
   }
-  const head = readHeader(records[0]);
+  const head = readHeader(records[0], rules);
   warnings.push(...head.warnings);
   const data = records.slice(1).filter((r) => !isBlankRecord(r));
   if (data.length > MAX_ROSTER_ROWS) {
@@ -282,10 +351,10 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
   const numberLines = new Map<string, number>();
   const rows: RosterRow[] = [];
   for (const record of data) {
-    const { row, email, studentNumber, errors: rowErrors } = readRow(record, head.header);
+    const { row, email, studentNumber, errors: rowErrors } = readRow(record, head.header, rules);
     const line = record.line;
     rowErrors.forEach(fail);
-    if (row?.role === "teacher" && scope.by !== "admin") {
+    if (row?.role === "teacher" && !workspace && scope.by !== "admin") {
       fail(rosterIssue(
         line,
         "teacherRowByTeacher",
@@ -321,8 +390,9 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
   // Then against the people who exist: the school's, and emails used anywhere in the install.
   const [people, memberRoles] = await Promise.all([
     loadOrgPeople(kv, scope.orgId),
-    loadMemberRoles(kv, scope.classId),
+    workspace ? new Map<string, ClassMember["role"]>() : loadMemberRoles(kv, scope.classId),
   ]);
+  if (workspace) checkManagers(rows, emailLines, people.byEmail, fail);
   const outside = rows.flatMap((r) => r.email && !people.byEmail.has(r.email) ? [r.email] : []);
   const usedEmails = await getManyValues<string>(kv, outside.map((e) => ["users_by_email", e]));
   const usedElsewhere = new Set(outside.filter((_, i) => usedEmails[i] !== null));
@@ -365,8 +435,15 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
     }
     if (badLines.has(line)) continue;
     if (!user) {
-      actions.push({ kind: "create", row });
-      counts.create++;
+      // A workspace's new people are made now: its managers and memberships refer to them.
+      const { name, role } = row;
+      actions.push({
+        kind: "create",
+        row,
+        ...(workspace
+          ? { user: newUser({ orgId: scope.orgId, name, email, role, joinedVia: "import" }) }
+          : {}),
+      });
       if (email && claimed.has(email)) {
         reclaimed.push({ line, email });
         warnings.push(rosterIssue(
@@ -379,7 +456,10 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
       }
       continue;
     }
-    const roleOk = row.role === "student"
+    // A workspace keeps an account's role; a role the file names must be that one.
+    const roleOk = workspace
+      ? user.role !== "student" && (!row.roleGiven || row.role === user.role)
+      : row.role === "student"
       ? user.role === "student"
       : user.role === "teacher" || user.role === "admin";
     const memberRole = memberRoles.get(user.id);
@@ -428,10 +508,21 @@ async function planRoster(kv: Deno.Kv, scope: RosterScope, csvText: string): Pro
       }
       const kind = memberRole ? "unchanged" : "add";
       actions.push({ kind, row, user });
-      counts[kind]++;
     }
   }
   counts.invalid = badLines.size;
+  if (workspace && errors.length === 0) {
+    const planned = actions.map((a) => ({
+      row: a.row,
+      user: a.user!,
+      created: a.kind === "create",
+    }));
+    ws = await planDepartments(kv, scope.orgId, planned, people.byEmail);
+    for (const a of actions) {
+      if (a.kind !== "create") a.kind = ws.joined.has(a.row.line) ? "add" : "unchanged";
+    }
+  }
+  for (const a of actions) counts[a.kind]++;
   return finish(data.length);
 }
 
@@ -464,22 +555,20 @@ async function loadMemberRoles(kv: Deno.Kv, classId: string) {
   return roles;
 }
 
-/** Builds every record of the plan, then writes them (batches.ts). */
-async function writeActions(
-  kv: Deno.Kv,
-  { orgId, classId }: RosterScope,
-  actions: Action[],
-  commitsInFlight?: number,
-) {
-  // Every record is built before the first commit, so nothing can throw halfway through.
+/**
+ * Every record of a class's plan, built before the first commit so nothing can throw halfway
+ * through the writes (batches.ts).
+ */
+function classWrites(actions: Action[], { orgId, classId }: RosterScope): Write[] {
   const writes: Write[] = [];
   for (const a of actions) {
     if (a.kind === "unchanged") continue;
-    const { line, name, email, studentNumber, role } = a.row;
+    const { line, name, email, studentNumber } = a.row;
+    const role = a.row.role === "teacher" ? "teacher" : "student";
     const user = a.kind === "add"
       ? a.user
       : newUser({ orgId, name, email, studentNumber, role, joinedVia: "import" });
-    writes.push({ line, user, role, created: a.kind === "create" });
+    writes.push({ line, user, created: a.kind === "create", memberships: [{ classId, role }] });
   }
-  await writeRosterBatches(kv, classId, writes, commitsInFlight);
+  return writes;
 }

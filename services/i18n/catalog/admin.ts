@@ -195,6 +195,51 @@ export default defineMessages({
       "{name} already exists; the import adds them to the class but does not change their account, so the new email or student number is not saved.",
     "admin.import.issue.nameDiffers":
       "{key} is {existing} in the school; this file says {given}. The existing account will be used (its name is not changed).",
+    "admin.import.role.employee": "Employee",
+    "admin.import.issue.unknownColumnStaff":
+      "Unknown column “{label}” (column {column}) is ignored; known columns are name, email, role, department and manager_email.",
+    "admin.import.issue.noEmailColumn":
+      "The header needs an email column: staff sign in with their email.",
+    "admin.import.issue.emailMissing": "The email is missing: staff sign in with it.",
+    "admin.import.issue.roleCompany":
+      "The role “{value}” is not known here; use admin or employee.",
+    "admin.import.issue.roleSchoolStaff":
+      "The role “{value}” is not known here; use admin or teacher (students are not added to the staff workspace).",
+    "admin.import.issue.departmentEmpty":
+      "The department “{value}” has an empty name in its path; write it as Engineering/Platform.",
+    "admin.import.issue.departmentTooLong": "A department name is longer than {max} characters.",
+    "admin.import.issue.departmentTooDeep":
+      "Departments nest at most {max} levels deep; this path has {levels}.",
+    "admin.import.issue.managerEmailInvalid":
+      "The manager's email “{value}” is not a valid email address.",
+    "admin.import.issue.managerNoDepartment":
+      "A manager email needs a department on the same line: it names that department's manager.",
+    "admin.import.issue.managerTwice":
+      "The department {department} has the manager {email} on line {other}; a department has one manager in a file.",
+    "admin.import.issue.managerUnknown":
+      "The manager {email} is neither in this file nor in the organization.",
+    "admin.import.issue.managerNotStaff":
+      "{email} is a student; a department's manager is a member of staff.",
+    "admin.import.ws.title": "Import people (CSV)",
+    "admin.import.ws.intro":
+      "Columns: name, email (required: staff sign in with it), role, department (a path such as Engineering/Platform; missing departments are created) and manager_email (that department's manager: someone in the file or already in the organization). Nothing is imported while any row has a problem.",
+    "admin.import.ws.add": "Added to a department",
+    "admin.import.ws.unchanged": "Already there",
+    "admin.import.ws.action.add": "Add to department",
+    "admin.import.ws.action.unchanged": "No change",
+    "admin.import.ws.nothingToDo":
+      "Nothing to import: everyone in this file is already where it says.",
+    "admin.import.ws.imported":
+      "Imported: {create} new, {add} added to departments, {unchanged} unchanged, {departments} departments created.",
+    "admin.import.ws.department": "Department",
+    "admin.import.ws.departments": "New departments",
+    "admin.import.ws.managers": "Managers set",
+    "admin.import.ws.departmentsTitle": "Departments in this file",
+    "admin.import.ws.dept.create": "Created",
+    "admin.import.ws.dept.existing": "Exists",
+    "admin.import.ws.role.admin": "Workspace admin",
+    "admin.import.ws.pageTitle": "Add people to the workspace",
+    "admin.import.ws.back": "Back to the workspace",
     "admin.links.classCode": "Class code",
     "admin.links.codeHint":
       "Students type it at {address} or scan the QR code. It is this link: the same limit, approval and turning off.",
@@ -430,6 +475,50 @@ export default defineMessages({
       "{name} 님은 이미 있습니다. 수업에는 추가되지만 계정은 바뀌지 않으므로 새 이메일이나 학번은 저장되지 않습니다.",
     "admin.import.issue.nameDiffers":
       "{key}은(는) 학교에 {existing}(으)로 등록되어 있는데 이 파일에는 {given}(으)로 적혀 있습니다. 기존 계정을 사용합니다(이름은 바뀌지 않습니다).",
+    "admin.import.role.employee": "직원",
+    "admin.import.issue.unknownColumnStaff":
+      "알 수 없는 열 “{label}”({column}번째 열)은 무시됩니다. 사용할 수 있는 열은 name, email, role, department, manager_email입니다.",
+    "admin.import.issue.noEmailColumn":
+      "머리글에 이메일 열이 있어야 합니다. 직원은 이메일로 로그인합니다.",
+    "admin.import.issue.emailMissing": "이메일이 없습니다. 직원은 이메일로 로그인합니다.",
+    "admin.import.issue.roleCompany":
+      "역할 “{value}”은(는) 여기서 쓸 수 없습니다. 관리자 또는 직원을 쓰세요.",
+    "admin.import.issue.roleSchoolStaff":
+      "역할 “{value}”은(는) 여기서 쓸 수 없습니다. 관리자 또는 교사를 쓰세요(학생은 교직원 워크스페이스에 추가되지 않습니다).",
+    "admin.import.issue.departmentEmpty":
+      "부서 “{value}”의 경로에 빈 이름이 있습니다. 개발/플랫폼처럼 쓰세요.",
+    "admin.import.issue.departmentTooLong": "부서 이름이 {max}자를 넘습니다.",
+    "admin.import.issue.departmentTooDeep":
+      "부서는 최대 {max}단계까지 만들 수 있습니다. 이 경로는 {levels}단계입니다.",
+    "admin.import.issue.managerEmailInvalid":
+      "관리자 이메일 “{value}”은(는) 올바른 이메일 주소가 아닙니다.",
+    "admin.import.issue.managerNoDepartment":
+      "관리자 이메일에는 같은 줄에 부서가 있어야 합니다. 그 부서의 관리자를 뜻합니다.",
+    "admin.import.issue.managerTwice":
+      "부서 {department}의 관리자는 {other}번째 줄에서 {email}(으)로 지정되었습니다. 한 파일에서 부서의 관리자는 한 명입니다.",
+    "admin.import.issue.managerUnknown": "관리자 {email}이(가) 이 파일에도 조직에도 없습니다.",
+    "admin.import.issue.managerNotStaff":
+      "{email}은(는) 학생입니다. 부서 관리자는 교직원이어야 합니다.",
+    "admin.import.ws.title": "사람 가져오기 (CSV)",
+    "admin.import.ws.intro":
+      "열: name, email(필수: 직원은 이메일로 로그인), role, department(개발/플랫폼 같은 경로, 없는 부서는 새로 만듦), manager_email(그 부서의 관리자: 파일에 있거나 이미 조직에 있는 사람). 문제가 있는 줄이 하나라도 있으면 아무것도 가져오지 않습니다.",
+    "admin.import.ws.add": "부서에 추가",
+    "admin.import.ws.unchanged": "이미 있음",
+    "admin.import.ws.action.add": "부서에 추가",
+    "admin.import.ws.action.unchanged": "변경 없음",
+    "admin.import.ws.nothingToDo":
+      "가져올 것이 없습니다. 이 파일의 모든 사람이 이미 적힌 부서에 있습니다.",
+    "admin.import.ws.imported":
+      "가져오기 완료: 새 계정 {create}명, 부서에 추가 {add}명, 변경 없음 {unchanged}명, 새 부서 {departments}개.",
+    "admin.import.ws.department": "부서",
+    "admin.import.ws.departments": "새 부서",
+    "admin.import.ws.managers": "지정된 관리자",
+    "admin.import.ws.departmentsTitle": "이 파일의 부서",
+    "admin.import.ws.dept.create": "새로 만듦",
+    "admin.import.ws.dept.existing": "있음",
+    "admin.import.ws.role.admin": "워크스페이스 관리자",
+    "admin.import.ws.pageTitle": "워크스페이스에 사람 추가",
+    "admin.import.ws.back": "워크스페이스로 돌아가기",
     "admin.links.classCode": "수업 코드",
     "admin.links.codeHint":
       "학생은 {address}에서 코드를 입력하거나 QR 코드를 찍습니다. 이 링크와 같아서 사용 한도, 승인, 끄기가 함께 적용됩니다.",
@@ -654,6 +743,43 @@ export default defineMessages({
       "{name} 已经存在：导入会把其加入班级，但不修改其账号，因此新的邮箱或学号不会保存。",
     "admin.import.issue.nameDiffers":
       "{key} 在学校里是 {existing}，此文件写的是 {given}。将使用已有账号（姓名不变）。",
+    "admin.import.role.employee": "员工",
+    "admin.import.issue.unknownColumnStaff":
+      "未知列“{label}”（第 {column} 列）将被忽略；可用的列为 name、email、role、department 和 manager_email。",
+    "admin.import.issue.noEmailColumn": "表头需要邮箱列：员工用邮箱登录。",
+    "admin.import.issue.emailMissing": "缺少邮箱：员工用邮箱登录。",
+    "admin.import.issue.roleCompany": "角色“{value}”在这里无效；请用管理员或员工。",
+    "admin.import.issue.roleSchoolStaff":
+      "角色“{value}”在这里无效；请用管理员或教师（学生不会加入教职工工作台）。",
+    "admin.import.issue.departmentEmpty":
+      "部门“{value}”的路径中有空名称；请写成“研发/平台”这样的形式。",
+    "admin.import.issue.departmentTooLong": "部门名称超过 {max} 个字符。",
+    "admin.import.issue.departmentTooDeep": "部门最多嵌套 {max} 层；此路径有 {levels} 层。",
+    "admin.import.issue.managerEmailInvalid": "主管邮箱“{value}”不是有效的邮箱地址。",
+    "admin.import.issue.managerNoDepartment": "主管邮箱需要同一行有部门：它指定该部门的主管。",
+    "admin.import.issue.managerTwice":
+      "部门 {department} 在第 {other} 行的主管是 {email}；一个文件中每个部门只有一位主管。",
+    "admin.import.issue.managerUnknown": "主管 {email} 既不在此文件中，也不在本组织中。",
+    "admin.import.issue.managerNotStaff": "{email} 是学生；部门主管必须是教职工。",
+    "admin.import.ws.title": "导入人员（CSV）",
+    "admin.import.ws.intro":
+      "列：name、email（必填：员工用邮箱登录）、role、department（如“研发/平台”的路径，不存在的部门会新建）和 manager_email（该部门的主管：文件中的人或组织中已有的人）。只要有一行有问题，就不会导入任何内容。",
+    "admin.import.ws.add": "加入部门",
+    "admin.import.ws.unchanged": "已在其中",
+    "admin.import.ws.action.add": "加入部门",
+    "admin.import.ws.action.unchanged": "无变化",
+    "admin.import.ws.nothingToDo": "没有要导入的内容：文件中的每个人都已在所写的部门中。",
+    "admin.import.ws.imported":
+      "导入完成：新建 {create} 人，加入部门 {add} 人，未变 {unchanged} 人，新建部门 {departments} 个。",
+    "admin.import.ws.department": "部门",
+    "admin.import.ws.departments": "新部门",
+    "admin.import.ws.managers": "设定的主管",
+    "admin.import.ws.departmentsTitle": "文件中的部门",
+    "admin.import.ws.dept.create": "新建",
+    "admin.import.ws.dept.existing": "已有",
+    "admin.import.ws.role.admin": "工作台管理员",
+    "admin.import.ws.pageTitle": "向工作台添加人员",
+    "admin.import.ws.back": "返回工作台",
     "admin.links.classCode": "班级码",
     "admin.links.codeHint":
       "学生在 {address} 输入班级码，或扫描二维码。它就是这个链接：使用上限、审批和关闭都相同。",
