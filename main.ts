@@ -11,6 +11,7 @@ import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
 import { backfillGradingQueue } from "./services/coursework/grading.ts";
 import { startQueue } from "./services/jobs/queue.ts";
 import { queueModeFor, setQueueMode } from "./services/jobs/schedule.ts";
+import { scheduleRetentionSweep } from "./services/clockin/retention.ts";
 import { LiveKitLink, startLinkedLiveKit } from "./services/livekit/link.ts";
 import { ensureMediaWorker, type LocalLiveKit } from "./services/livekit/local.ts";
 import { KvFileStore } from "./services/files/store.ts";
@@ -60,6 +61,8 @@ const app = createApp({ kv, config, manifest, livekit });
 const queueMode = queueModeFor(config.kvLocation);
 setQueueMode(kv, queueMode);
 if (first) startQueue(kv, queueMode);
+// Clock-in positions past their retention are reduced to their label, daily.
+if (first) await scheduleRetentionSweep(kv);
 // Lecture recorders (services/recordings/supervisor.ts): one per live lecture being recorded.
 let recordings: RecordingSupervisor | undefined;
 if (first) {

@@ -6,6 +6,7 @@
  */
 import { handleCourseworkMessage } from "../coursework/reminders.ts";
 import { handleFileCleanup, isFileCleanupMessage } from "../files/store.ts";
+import { handleRetentionMessage, isRetentionMessage } from "../clockin/retention.ts";
 import type { QueueMode } from "./schedule.ts";
 
 /** How long a claimed table job is hidden from other instances; after that it runs again. */
@@ -15,6 +16,10 @@ export const JOB_LEASE_MS = 5 * 60_000;
 export async function handleQueueMessage(kv: Deno.Kv, msg: unknown): Promise<void> {
   if (isFileCleanupMessage(msg)) {
     await handleFileCleanup(kv, msg.fileId);
+    return;
+  }
+  if (isRetentionMessage(msg)) {
+    await handleRetentionMessage(kv, msg);
     return;
   }
   if (await handleCourseworkMessage(kv, msg)) return;
