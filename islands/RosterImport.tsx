@@ -50,11 +50,25 @@ export const ROSTER_IMPORT_LABELS = [
   "ready",
   "imported",
 ] as const;
-export type RosterImportLabels = Record<typeof ROSTER_IMPORT_LABELS[number], string>;
+export type RosterImportLabels =
+  & Record<typeof ROSTER_IMPORT_LABELS[number], string>
+  & Partial<Record<typeof WORKSPACE_IMPORT_LABELS[number], string>>;
+
+/** The extra strings of a workspace's import (departments and their managers). */
+export const WORKSPACE_IMPORT_LABELS = [
+  "department",
+  "departments",
+  "managers",
+  "departmentsTitle",
+  "dept.create",
+  "dept.existing",
+  "role.admin",
+  "role.employee",
+] as const;
 
 export interface RosterImportProps {
-  /** The class the roster goes into. */
-  classId: string;
+  /** The class the roster goes into (absent: the asker's workspace). */
+  classId?: string;
   /** Translated strings, built on the server; `{name}` placeholders are filled here. */
   labels: RosterImportLabels;
 }
@@ -63,7 +77,14 @@ export interface RosterImportProps {
 interface RosterReport {
   ok: boolean;
   totalRows: number;
-  counts: { create: number; add: number; unchanged: number; invalid: number };
+  counts: {
+    create: number;
+    add: number;
+    unchanged: number;
+    invalid: number;
+    departments?: number;
+    managers?: number;
+  };
   /** `text` is the message in this page's language (the API keeps `message` English). */
   errors: { line: number; column?: string; message: string; text?: string }[];
   warnings: { line: number; message: string; text?: string }[];
@@ -73,8 +94,11 @@ interface RosterReport {
     email?: string;
     studentNumber?: string;
     role: string;
+    department?: string;
     action: string;
   }[];
+  /** A workspace's import: the departments the file names. */
+  departments?: { line: number; path: string; action: "create" | "existing" }[];
 }
 
 interface Problem {
@@ -88,9 +112,17 @@ type Phase = "idle" | "uploading" | "validating";
 const MAX_BYTES = 20 * 1024 * 1024;
 const SHOW_ROWS = 100;
 const SHOW_ERRORS = 200;
-const EXAMPLE = "name,email,student_number,role\nKim Minjun,minjun@example.org,2026101,student";
-const TEMPLATE = "data:text/csv;charset=utf-8," +
-  encodeURIComponent("name,email,student_number,role\r\n");
+const CLASS_FILE = {
+  example: "name,email,student_number,role\nKim Minjun,minjun@example.org,2026101,student",
+  template: "data:text/csv;charset=utf-8," +
+    encodeURIComponent("name,email,student_number,role\r\n"),
+};
+const WORKSPACE_FILE = {
+  example: "name,email,role,department,manager_email\n" +
+    "Kim Minjun,minjun@example.org,employee,Engineering/Platform,lead@example.org",
+  template: "data:text/csv;charset=utf-8," +
+    encodeURIComponent("name,email,role,department,manager_email\r\n"),
+};
 
 function isReport(body: unknown): body is RosterReport {
   return !!body && typeof body === "object" && "counts" in body && "totalRows" in body;
@@ -111,11 +143,17 @@ async function refreshRoster(): Promise<void> {
 }
 
 /**
- * Bulk roster import: pick a CSV file (or paste CSV), preview what would change with the
- * server's dry run, fix what it reports, then import all or nothing. Uploads go through
- * XMLHttpRequest so the progress bar shows real upload progress.
+ * Bulk roster import, into a class or (without `classId`) the asker's workspace: pick a CSV
+ * file (or paste CSV), preview what would change with the server's dry run, fix what it
+ * reports, then import all or nothing. Uploads go through XMLHttpRequest so the progress bar
+ * shows real upload progress.
  */
 export default function RosterImport({ classId, labels: L }: RosterImportProps) {
+  const workspace = classId === undefined;
+  const { example, template } = workspace ? WORKSPACE_FILE : CLASS_FILE;
+  const endpoint = workspace
+    ? "/api/v1/workspace/import"
+    : `/api/v1/classes/${encodeURIComponent(classId)}/roster`;
   const [file, setFile] = useState<File | null>(null);
   const [text, setText] = useState("");
   const [phase, setPhase] = useState<Phase>("idle");
@@ -129,7 +167,7 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
   const busy = !hydrated || phase !== "idle";
-  const id = (s: string) => `roster-import-${classId}-${s}`;
+  const id = (s: string) => `roster-import-${classId ?? "workspace"}-${s}`;
 
   function reset() {
     setReport(null);
@@ -184,7 +222,7 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
 
     const xhr = new XMLHttpRequest();
     const query = dryRun ? "?dryRun=true" : "";
-    xhr.open("POST", `/api/v1/classes/${encodeURIComponent(classId)}/roster${query}`);
+    xhr.open("POST", `${endpoint}${query}`);
     xhr.setRequestHeader("Content-Type", "text/csv");
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRF-Token", csrfToken());
@@ -208,7 +246,8 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
           setDone(data.counts);
           // The people are in: clear the source so the same file is not sent twice.
           clearSource();
-          void refreshRoster();
+          // A class page shows its roster: put the fresh one in place.
+          if (!workspace) void refreshRoster();
         } else {
           setReport(data);
         }
@@ -230,14 +269,17 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
 
   const percent = sent.total ? Math.round((sent.loaded / sent.total) * 100) : 0;
   const counts = report?.counts;
-  const canImport = !busy && !!report?.ok && !!counts && counts.create + counts.add > 0;
+  const changes = counts
+    ? counts.create + counts.add + (counts.departments ?? 0) + (counts.managers ?? 0)
+    : 0;
+  const canImport = !busy && !!report?.ok && changes > 0;
   const errors = problem?.details.length ? problem.details : report?.errors ?? [];
   const hasColumns = errors.some((e) => e.column);
 
   return (
     <div class="roster-import" data-hydrated={hydrated ? "" : undefined}>
       <p class="muted">
-        {L.intro} <a href={TEMPLATE} download="roster-template.csv">{L.template}</a>
+        {L.intro} <a href={template} download="roster-template.csv">{L.template}</a>
       </p>
       <div class="import-sources">
         <div class="stack">
@@ -267,7 +309,7 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
             id={id("text")}
             rows={5}
             spellcheck={false}
-            placeholder={EXAMPLE}
+            placeholder={example}
             value={text}
             disabled={busy || !!file}
             aria-describedby={id("text-hint")}
@@ -302,7 +344,12 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
         )}
         {done && (
           <p class="ok">
-            {fill(L.imported, { create: done.create, add: done.add, unchanged: done.unchanged })}
+            {fill(L.imported, {
+              create: done.create,
+              add: done.add,
+              unchanged: done.unchanged,
+              departments: done.departments ?? 0,
+            })}
           </p>
         )}
         {report && !busy && (
@@ -329,6 +376,16 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
           <li class={counts.invalid ? "bad" : undefined}>
             {L.invalid} <strong>{counts.invalid}</strong>
           </li>
+          {counts.departments !== undefined && (
+            <li>
+              {L.departments} <strong>{counts.departments}</strong>
+            </li>
+          )}
+          {counts.managers !== undefined && (
+            <li>
+              {L.managers} <strong>{counts.managers}</strong>
+            </li>
+          )}
         </ul>
       )}
 
@@ -373,6 +430,22 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
         </div>
       )}
 
+      {report?.departments && report.departments.length > 0 && (
+        <div class="preview">
+          <h3>{L.departmentsTitle}</h3>
+          <ul class="departments-preview">
+            {report.departments.map((d) => (
+              <li key={d.path}>
+                {d.path}{" "}
+                <span class={`badge action-${d.action === "create" ? "create" : "unchanged"}`}>
+                  {L[`dept.${d.action}`]}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
       {report?.rows && report.rows.length > 0 && (
         <div class="preview">
           <h3>{L.previewTitle}</h3>
@@ -383,7 +456,9 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
                   <th scope="col">{L.line}</th>
                   <th scope="col">{L.name}</th>
                   <th scope="col">{L.email}</th>
-                  <th scope="col">{L.studentNumber}</th>
+                  {workspace
+                    ? <th scope="col">{L.department}</th>
+                    : <th scope="col">{L.studentNumber}</th>}
                   <th scope="col">{L.role}</th>
                   <th scope="col">{L.action}</th>
                 </tr>
@@ -394,7 +469,9 @@ export default function RosterImport({ classId, labels: L }: RosterImportProps) 
                     <td class="muted" data-label={L.line}>{r.line}</td>
                     <td data-label={L.name}>{r.name}</td>
                     <td data-label={L.email}>{r.email ?? ""}</td>
-                    <td data-label={L.studentNumber}>{r.studentNumber ?? ""}</td>
+                    {workspace
+                      ? <td data-label={L.department}>{r.department ?? ""}</td>
+                      : <td data-label={L.studentNumber}>{r.studentNumber ?? ""}</td>}
                     <td data-label={L.role}>
                       {L[`role.${r.role}` as keyof RosterImportLabels] ?? r.role}
                     </td>
