@@ -34,102 +34,93 @@ import * as $29 from "./routes/api/v1/classes/[classId]/posts/index.ts";
 import * as $30 from "./routes/api/v1/classes/[classId]/posts/settings.ts";
 import * as $31 from "./routes/api/v1/classes/[classId]/roster.ts";
 import * as $32 from "./routes/api/v1/classes/index.ts";
-import * as $33 from "./routes/api/v1/clockin/board.ts";
-import * as $34 from "./routes/api/v1/clockin/corrections.ts";
-import * as $35 from "./routes/api/v1/clockin/makeup/[requestId]/approve.ts";
-import * as $36 from "./routes/api/v1/clockin/makeup/[requestId]/reject.ts";
-import * as $37 from "./routes/api/v1/clockin/makeup/index.ts";
-import * as $38 from "./routes/api/v1/clockin/makeup/pending.ts";
-import * as $39 from "./routes/api/v1/clockin/punches/index.ts";
-import * as $40 from "./routes/api/v1/clockin/settings.ts";
-import * as $41 from "./routes/api/v1/clockin/sheet.csv.ts";
-import * as $42 from "./routes/api/v1/clockin/shift-assignments.ts";
-import * as $43 from "./routes/api/v1/clockin/shifts/[shiftId].ts";
-import * as $44 from "./routes/api/v1/clockin/shifts/index.ts";
-import * as $45 from "./routes/api/v1/clockin/sites/[siteId].ts";
-import * as $46 from "./routes/api/v1/clockin/sites/index.ts";
-import * as $47 from "./routes/api/v1/files/[fileId].ts";
-import * as $48 from "./routes/api/v1/files/index.ts";
-import * as $49 from "./routes/api/v1/health.ts";
-import * as $50 from "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts";
-import * as $51 from "./routes/api/v1/lectures/[lectureId]/attendance.ts";
-import * as $52 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
-import * as $53 from "./routes/api/v1/lectures/[lectureId]/end.ts";
-import * as $54 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
-import * as $55 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
-import * as $56 from "./routes/api/v1/lectures/[lectureId]/index.ts";
-import * as $57 from "./routes/api/v1/lectures/[lectureId]/open.ts";
-import * as $58 from "./routes/api/v1/lectures/[lectureId]/participants.ts";
-import * as $59 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
-import * as $60 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
-import * as $61 from "./routes/api/v1/lectures/[lectureId]/recordings.ts";
-import * as $62 from "./routes/api/v1/lectures/[lectureId]/recordings/[recordingId].ts";
-import * as $63 from "./routes/api/v1/lectures/[lectureId]/recordings/[recordingId]/views.ts";
-import * as $64 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
-import * as $65 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
-import * as $66 from "./routes/api/v1/lectures/[lectureId]/token.ts";
-import * as $67 from "./routes/api/v1/livekit/webhook.ts";
-import * as $68 from "./routes/api/v1/me.ts";
-import * as $69 from "./routes/api/v1/me/calendar.ts";
-import * as $70 from "./routes/api/v1/me/grades.ts";
-import * as $71 from "./routes/api/v1/me/notifications.ts";
-import * as $72 from "./routes/api/v1/me/password.ts";
-import * as $73 from "./routes/api/v1/members.ts";
-import * as $74 from "./routes/api/v1/posts/[postId]/comments/[commentId].ts";
-import * as $75 from "./routes/api/v1/posts/[postId]/comments/index.ts";
-import * as $76 from "./routes/api/v1/posts/[postId]/index.ts";
-import * as $77 from "./routes/api/v1/recordings/retention.ts";
-import * as $78 from "./routes/api/v1/sessions/code.ts";
-import * as $79 from "./routes/api/v1/sessions/current.ts";
-import * as $80 from "./routes/api/v1/sessions/index.ts";
-import * as $81 from "./routes/api/v1/users/[userId]/merge.ts";
-import * as $82 from "./routes/api/v1/users/[userId]/signin-code.ts";
-import * as $83 from "./routes/api/v1/workspace/import.ts";
-import * as $84 from "./routes/calendar.tsx";
-import * as $85 from "./routes/calendar/[feed].ts";
-import * as $86 from "./routes/classes/[classId].tsx";
-import * as $87 from "./routes/classes/[classId]/_middleware.ts";
-import * as $88 from "./routes/classes/[classId]/accounts.tsx";
-import * as $89 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $90 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $91 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $92 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $93 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $94 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $95 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $96 from "./routes/classes/[classId]/slips.tsx";
-import * as $97 from "./routes/classes/index.tsx";
-import * as $98 from "./routes/grades.tsx";
-import * as $99 from "./routes/index.tsx";
-import * as $100 from "./routes/join/[token].tsx";
-import * as $101 from "./routes/join/index.tsx";
-import * as $102 from "./routes/lectures/[lectureId].tsx";
-import * as $103 from "./routes/lectures/[lectureId]/attendance.tsx";
-import * as $104 from "./routes/locale.ts";
-import * as $105 from "./routes/notifications.tsx";
-import * as $106 from "./routes/signin.tsx";
-import * as $107 from "./routes/signin/code.tsx";
-import * as $108 from "./routes/signout.ts";
-import * as $109 from "./routes/today.tsx";
-import * as $110 from "./routes/workspace/clockin.tsx";
-import * as $111 from "./routes/workspace/clockin/history.tsx";
-import * as $112 from "./routes/workspace/import.tsx";
-import * as $113 from "./routes/workspace/index.tsx";
+import * as $39 from "./routes/api/v1/clockin/me.ts";
+import * as $40 from "./routes/api/v1/clockin/punches/[punchId]/undo.ts";
+import * as $41 from "./routes/api/v1/clockin/punches/index.ts";
+import * as $42 from "./routes/api/v1/clockin/settings.ts";
+import * as $44 from "./routes/api/v1/clockin/shift-assignments.ts";
+import * as $45 from "./routes/api/v1/clockin/shifts/[shiftId].ts";
+import * as $46 from "./routes/api/v1/clockin/shifts/index.ts";
+import * as $47 from "./routes/api/v1/clockin/sites/[siteId].ts";
+import * as $48 from "./routes/api/v1/clockin/sites/index.ts";
+import * as $49 from "./routes/api/v1/clockin/today.ts";
+import * as $50 from "./routes/api/v1/files/[fileId].ts";
+import * as $51 from "./routes/api/v1/files/index.ts";
+import * as $52 from "./routes/api/v1/health.ts";
+import * as $53 from "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts";
+import * as $54 from "./routes/api/v1/lectures/[lectureId]/attendance.ts";
+import * as $55 from "./routes/api/v1/lectures/[lectureId]/chat.ts";
+import * as $56 from "./routes/api/v1/lectures/[lectureId]/end.ts";
+import * as $57 from "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts";
+import * as $58 from "./routes/api/v1/lectures/[lectureId]/hands/index.ts";
+import * as $59 from "./routes/api/v1/lectures/[lectureId]/index.ts";
+import * as $60 from "./routes/api/v1/lectures/[lectureId]/open.ts";
+import * as $61 from "./routes/api/v1/lectures/[lectureId]/participants.ts";
+import * as $62 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts";
+import * as $63 from "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts";
+import * as $64 from "./routes/api/v1/lectures/[lectureId]/recordings.ts";
+import * as $65 from "./routes/api/v1/lectures/[lectureId]/recordings/[recordingId].ts";
+import * as $66 from "./routes/api/v1/lectures/[lectureId]/recordings/[recordingId]/views.ts";
+import * as $67 from "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts";
+import * as $68 from "./routes/api/v1/lectures/[lectureId]/stage/index.ts";
+import * as $69 from "./routes/api/v1/lectures/[lectureId]/token.ts";
+import * as $70 from "./routes/api/v1/livekit/webhook.ts";
+import * as $71 from "./routes/api/v1/me.ts";
+import * as $72 from "./routes/api/v1/me/calendar.ts";
+import * as $73 from "./routes/api/v1/me/grades.ts";
+import * as $74 from "./routes/api/v1/me/notifications.ts";
+import * as $75 from "./routes/api/v1/me/password.ts";
+import * as $76 from "./routes/api/v1/members.ts";
+import * as $77 from "./routes/api/v1/posts/[postId]/comments/[commentId].ts";
+import * as $78 from "./routes/api/v1/posts/[postId]/comments/index.ts";
+import * as $79 from "./routes/api/v1/posts/[postId]/index.ts";
+import * as $80 from "./routes/api/v1/recordings/retention.ts";
+import * as $81 from "./routes/api/v1/sessions/code.ts";
+import * as $82 from "./routes/api/v1/sessions/current.ts";
+import * as $83 from "./routes/api/v1/sessions/index.ts";
+import * as $84 from "./routes/api/v1/users/[userId]/merge.ts";
+import * as $85 from "./routes/api/v1/users/[userId]/signin-code.ts";
+import * as $86 from "./routes/api/v1/workspace/import.ts";
+import * as $87 from "./routes/calendar.tsx";
+import * as $88 from "./routes/calendar/[feed].ts";
+import * as $89 from "./routes/classes/[classId].tsx";
+import * as $91 from "./routes/classes/[classId]/accounts.tsx";
+import * as $92 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $93 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $94 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $95 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $96 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $97 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $98 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $99 from "./routes/classes/[classId]/slips.tsx";
+import * as $100 from "./routes/classes/index.tsx";
+import * as $101 from "./routes/grades.tsx";
+import * as $102 from "./routes/index.tsx";
+import * as $103 from "./routes/join/[token].tsx";
+import * as $104 from "./routes/join/index.tsx";
+import * as $105 from "./routes/lectures/[lectureId].tsx";
+import * as $106 from "./routes/lectures/[lectureId]/attendance.tsx";
+import * as $107 from "./routes/locale.ts";
+import * as $108 from "./routes/notifications.tsx";
+import * as $109 from "./routes/signin.tsx";
+import * as $110 from "./routes/signin/code.tsx";
+import * as $111 from "./routes/signout.ts";
+import * as $112 from "./routes/today.tsx";
+import * as $114 from "./routes/workspace/clockin.tsx";
+import * as $115 from "./routes/workspace/clockin/history.tsx";
+import * as $117 from "./routes/workspace/import.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
-import * as $$1 from "./islands/AttendanceBoard.tsx";
 import * as $$2 from "./islands/ClassStream.tsx";
 import * as $$3 from "./islands/ClockIn.tsx";
 import * as $$4 from "./islands/ClockinHistory.tsx";
-import * as $$5 from "./islands/ClockinSettings.tsx";
-import * as $$6 from "./islands/ClockinSites.tsx";
-import * as $$7 from "./islands/JoinLinks.tsx";
-import * as $$8 from "./islands/JoinRequests.tsx";
-import * as $$9 from "./islands/LectureRoom.tsx";
-import * as $$10 from "./islands/LiveVideoWait.tsx";
-import * as $$11 from "./islands/RecordingPlayer.tsx";
-import * as $$12 from "./islands/RecordingToggle.tsx";
-import * as $$13 from "./islands/RosterImport.tsx";
-import * as $$14 from "./islands/SubmitWork.tsx";
+import * as $$8 from "./islands/JoinLinks.tsx";
+import * as $$9 from "./islands/JoinRequests.tsx";
+import * as $$10 from "./islands/LectureRoom.tsx";
+import * as $$11 from "./islands/LiveVideoWait.tsx";
+import * as $$12 from "./islands/RecordingPlayer.tsx";
+import * as $$13 from "./islands/RecordingToggle.tsx";
+import * as $$14 from "./islands/RosterImport.tsx";
+import * as $$15 from "./islands/SubmitWork.tsx";
 
 import type { Manifest } from "./services/web/app.tsx";
 
@@ -168,104 +159,95 @@ const manifest: Manifest = {
     "./routes/api/v1/classes/[classId]/posts/settings.ts": $30,
     "./routes/api/v1/classes/[classId]/roster.ts": $31,
     "./routes/api/v1/classes/index.ts": $32,
-    "./routes/api/v1/clockin/board.ts": $33,
-    "./routes/api/v1/clockin/corrections.ts": $34,
-    "./routes/api/v1/clockin/makeup/[requestId]/approve.ts": $35,
-    "./routes/api/v1/clockin/makeup/[requestId]/reject.ts": $36,
-    "./routes/api/v1/clockin/makeup/index.ts": $37,
-    "./routes/api/v1/clockin/makeup/pending.ts": $38,
-    "./routes/api/v1/clockin/punches/index.ts": $39,
-    "./routes/api/v1/clockin/settings.ts": $40,
-    "./routes/api/v1/clockin/sheet.csv.ts": $41,
-    "./routes/api/v1/clockin/shift-assignments.ts": $42,
-    "./routes/api/v1/clockin/shifts/[shiftId].ts": $43,
-    "./routes/api/v1/clockin/shifts/index.ts": $44,
-    "./routes/api/v1/clockin/sites/[siteId].ts": $45,
-    "./routes/api/v1/clockin/sites/index.ts": $46,
-    "./routes/api/v1/files/[fileId].ts": $47,
-    "./routes/api/v1/files/index.ts": $48,
-    "./routes/api/v1/health.ts": $49,
-    "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts": $50,
-    "./routes/api/v1/lectures/[lectureId]/attendance.ts": $51,
-    "./routes/api/v1/lectures/[lectureId]/chat.ts": $52,
-    "./routes/api/v1/lectures/[lectureId]/end.ts": $53,
-    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $54,
-    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $55,
-    "./routes/api/v1/lectures/[lectureId]/index.ts": $56,
-    "./routes/api/v1/lectures/[lectureId]/open.ts": $57,
-    "./routes/api/v1/lectures/[lectureId]/participants.ts": $58,
-    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $59,
-    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $60,
-    "./routes/api/v1/lectures/[lectureId]/recordings.ts": $61,
-    "./routes/api/v1/lectures/[lectureId]/recordings/[recordingId].ts": $62,
-    "./routes/api/v1/lectures/[lectureId]/recordings/[recordingId]/views.ts": $63,
-    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $64,
-    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $65,
-    "./routes/api/v1/lectures/[lectureId]/token.ts": $66,
-    "./routes/api/v1/livekit/webhook.ts": $67,
-    "./routes/api/v1/me.ts": $68,
-    "./routes/api/v1/me/calendar.ts": $69,
-    "./routes/api/v1/me/grades.ts": $70,
-    "./routes/api/v1/me/notifications.ts": $71,
-    "./routes/api/v1/me/password.ts": $72,
-    "./routes/api/v1/members.ts": $73,
-    "./routes/api/v1/posts/[postId]/comments/[commentId].ts": $74,
-    "./routes/api/v1/posts/[postId]/comments/index.ts": $75,
-    "./routes/api/v1/posts/[postId]/index.ts": $76,
-    "./routes/api/v1/recordings/retention.ts": $77,
-    "./routes/api/v1/sessions/code.ts": $78,
-    "./routes/api/v1/sessions/current.ts": $79,
-    "./routes/api/v1/sessions/index.ts": $80,
-    "./routes/api/v1/users/[userId]/merge.ts": $81,
-    "./routes/api/v1/users/[userId]/signin-code.ts": $82,
-    "./routes/api/v1/workspace/import.ts": $83,
-    "./routes/calendar.tsx": $84,
-    "./routes/calendar/[feed].ts": $85,
-    "./routes/classes/[classId].tsx": $86,
-    "./routes/classes/[classId]/_middleware.ts": $87,
-    "./routes/classes/[classId]/accounts.tsx": $88,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $89,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $90,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $91,
-    "./routes/classes/[classId]/assignments/index.tsx": $92,
-    "./routes/classes/[classId]/assignments/new.tsx": $93,
-    "./routes/classes/[classId]/gradebook.tsx": $94,
-    "./routes/classes/[classId]/lectures/index.tsx": $95,
-    "./routes/classes/[classId]/slips.tsx": $96,
-    "./routes/classes/index.tsx": $97,
-    "./routes/grades.tsx": $98,
-    "./routes/index.tsx": $99,
-    "./routes/join/[token].tsx": $100,
-    "./routes/join/index.tsx": $101,
-    "./routes/lectures/[lectureId].tsx": $102,
-    "./routes/lectures/[lectureId]/attendance.tsx": $103,
-    "./routes/locale.ts": $104,
-    "./routes/notifications.tsx": $105,
-    "./routes/signin.tsx": $106,
-    "./routes/signin/code.tsx": $107,
-    "./routes/signout.ts": $108,
-    "./routes/today.tsx": $109,
-    "./routes/workspace/clockin.tsx": $110,
-    "./routes/workspace/clockin/history.tsx": $111,
-    "./routes/workspace/import.tsx": $112,
-    "./routes/workspace/index.tsx": $113,
+    "./routes/api/v1/clockin/me.ts": $39,
+    "./routes/api/v1/clockin/punches/[punchId]/undo.ts": $40,
+    "./routes/api/v1/clockin/punches/index.ts": $41,
+    "./routes/api/v1/clockin/settings.ts": $42,
+    "./routes/api/v1/clockin/shift-assignments.ts": $44,
+    "./routes/api/v1/clockin/shifts/[shiftId].ts": $45,
+    "./routes/api/v1/clockin/shifts/index.ts": $46,
+    "./routes/api/v1/clockin/sites/[siteId].ts": $47,
+    "./routes/api/v1/clockin/sites/index.ts": $48,
+    "./routes/api/v1/clockin/today.ts": $49,
+    "./routes/api/v1/files/[fileId].ts": $50,
+    "./routes/api/v1/files/index.ts": $51,
+    "./routes/api/v1/health.ts": $52,
+    "./routes/api/v1/lectures/[lectureId]/attendance.csv.ts": $53,
+    "./routes/api/v1/lectures/[lectureId]/attendance.ts": $54,
+    "./routes/api/v1/lectures/[lectureId]/chat.ts": $55,
+    "./routes/api/v1/lectures/[lectureId]/end.ts": $56,
+    "./routes/api/v1/lectures/[lectureId]/hands/[userId].ts": $57,
+    "./routes/api/v1/lectures/[lectureId]/hands/index.ts": $58,
+    "./routes/api/v1/lectures/[lectureId]/index.ts": $59,
+    "./routes/api/v1/lectures/[lectureId]/open.ts": $60,
+    "./routes/api/v1/lectures/[lectureId]/participants.ts": $61,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/mute.ts": $62,
+    "./routes/api/v1/lectures/[lectureId]/participants/[userId]/remove.ts": $63,
+    "./routes/api/v1/lectures/[lectureId]/recordings.ts": $64,
+    "./routes/api/v1/lectures/[lectureId]/recordings/[recordingId].ts": $65,
+    "./routes/api/v1/lectures/[lectureId]/recordings/[recordingId]/views.ts": $66,
+    "./routes/api/v1/lectures/[lectureId]/stage/[userId].ts": $67,
+    "./routes/api/v1/lectures/[lectureId]/stage/index.ts": $68,
+    "./routes/api/v1/lectures/[lectureId]/token.ts": $69,
+    "./routes/api/v1/livekit/webhook.ts": $70,
+    "./routes/api/v1/me.ts": $71,
+    "./routes/api/v1/me/calendar.ts": $72,
+    "./routes/api/v1/me/grades.ts": $73,
+    "./routes/api/v1/me/notifications.ts": $74,
+    "./routes/api/v1/me/password.ts": $75,
+    "./routes/api/v1/members.ts": $76,
+    "./routes/api/v1/posts/[postId]/comments/[commentId].ts": $77,
+    "./routes/api/v1/posts/[postId]/comments/index.ts": $78,
+    "./routes/api/v1/posts/[postId]/index.ts": $79,
+    "./routes/api/v1/recordings/retention.ts": $80,
+    "./routes/api/v1/sessions/code.ts": $81,
+    "./routes/api/v1/sessions/current.ts": $82,
+    "./routes/api/v1/sessions/index.ts": $83,
+    "./routes/api/v1/users/[userId]/merge.ts": $84,
+    "./routes/api/v1/users/[userId]/signin-code.ts": $85,
+    "./routes/api/v1/workspace/import.ts": $86,
+    "./routes/calendar.tsx": $87,
+    "./routes/calendar/[feed].ts": $88,
+    "./routes/classes/[classId].tsx": $89,
+    "./routes/classes/[classId]/accounts.tsx": $91,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $92,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $93,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $94,
+    "./routes/classes/[classId]/assignments/index.tsx": $95,
+    "./routes/classes/[classId]/assignments/new.tsx": $96,
+    "./routes/classes/[classId]/gradebook.tsx": $97,
+    "./routes/classes/[classId]/lectures/index.tsx": $98,
+    "./routes/classes/[classId]/slips.tsx": $99,
+    "./routes/classes/index.tsx": $100,
+    "./routes/grades.tsx": $101,
+    "./routes/index.tsx": $102,
+    "./routes/join/[token].tsx": $103,
+    "./routes/join/index.tsx": $104,
+    "./routes/lectures/[lectureId].tsx": $105,
+    "./routes/lectures/[lectureId]/attendance.tsx": $106,
+    "./routes/locale.ts": $107,
+    "./routes/notifications.tsx": $108,
+    "./routes/signin.tsx": $109,
+    "./routes/signin/code.tsx": $110,
+    "./routes/signout.ts": $111,
+    "./routes/today.tsx": $112,
+    "./routes/workspace/clockin.tsx": $114,
+    "./routes/workspace/clockin/history.tsx": $115,
+    "./routes/workspace/import.tsx": $117,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,
-    "./islands/AttendanceBoard.tsx": $$1,
     "./islands/ClassStream.tsx": $$2,
     "./islands/ClockIn.tsx": $$3,
     "./islands/ClockinHistory.tsx": $$4,
-    "./islands/ClockinSettings.tsx": $$5,
-    "./islands/ClockinSites.tsx": $$6,
-    "./islands/JoinLinks.tsx": $$7,
-    "./islands/JoinRequests.tsx": $$8,
-    "./islands/LectureRoom.tsx": $$9,
-    "./islands/LiveVideoWait.tsx": $$10,
-    "./islands/RecordingPlayer.tsx": $$11,
-    "./islands/RecordingToggle.tsx": $$12,
-    "./islands/RosterImport.tsx": $$13,
-    "./islands/SubmitWork.tsx": $$14,
+    "./islands/JoinLinks.tsx": $$8,
+    "./islands/JoinRequests.tsx": $$9,
+    "./islands/LectureRoom.tsx": $$10,
+    "./islands/LiveVideoWait.tsx": $$11,
+    "./islands/RecordingPlayer.tsx": $$12,
+    "./islands/RecordingToggle.tsx": $$13,
+    "./islands/RosterImport.tsx": $$14,
+    "./islands/SubmitWork.tsx": $$15,
   },
   baseUrl: import.meta.url,
 };

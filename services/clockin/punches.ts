@@ -27,7 +27,7 @@ import { type Punch, PunchSchema } from "./model.ts";
 import { type ClockinOrg, clockinOrg } from "./cache.ts";
 import { departmentsAbove, sitesForPerson } from "./sites.ts";
 import { resolveShiftIn } from "./shift_store.ts";
-import { weekdayOf } from "./shifts.ts";
+import { clockInWindow, weekdayOf } from "./shifts.ts";
 import { punchKeys, writePunch } from "./punch_writer.ts";
 import type { Site, StoredShift } from "./model.ts";
 
@@ -300,4 +300,91 @@ export async function listDayPunches(
     out.push(PunchSchema.parse(e.value));
   }
   return out.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** What the clock-in page needs today (the contract in docs; `enabled: false` when off). */
+export async function todayFor(kv: Deno.Kv, orgId: string, userId: string, now = new Date()) {
+  const setup = await clockinOrg(kv, orgId, now.getTime());
+  const { settings, org } = setup;
+  if (!settings.enabled) return { enabled: false as const };
+  const day = dayOn(now, org.timeZone);
+  const [{ sites, shift }, punches] = await Promise.all([
+    personSetup(kv, { ...setup, byDepartment: true }, userId),
+    listDayPunches(kv, orgId, userId, day),
+  ]);
+  const counted = punches.filter((p) => !p.undoneAt);
+  const lastPunch = punches.at(-1);
+  return {
+    enabled: true as const,
+    quick: settings.quick,
+    outsideRemark: settings.outsideRemark,
+    outsidePhoto: settings.outsidePhoto,
+    accuracyLimitM: settings.accuracyLimitM,
+    serverTime: now.toISOString(),
+    timeZone: org.timeZone,
+    day,
+    shift: shift ? shiftToday(shift, day, org.timeZone, settings.holidays) : null,
+    sites: sites.map((s) => ({ id: s.id, name: s.name })),
+    punches,
+    next: counted.at(-1)?.kind === "in" ? "out" as const : "in" as const,
+    ...(lastPunch && { lastPunch }),
+  };
+}
+
+function shiftToday(shift: StoredShift, day: string, timeZone: string, holidays: string[]) {
+  const s = shift.shift;
+  const wd = weekdayOf(day);
+  const hours = s.kind === "fixed"
+    ? s.days[wd]
+    : s.days[wd]
+    ? { start: s.coreStart, end: s.coreEnd }
+    : null;
+  const window = clockInWindow(s, day, timeZone);
+  return {
+    name: s.name,
+    kind: s.kind,
+    ...(hours && { expected: { start: hours.start, end: hours.end } }),
+    ...(window && {
+      window: {
+        opens: window.opens.toISOString(),
+        start: window.start.toISOString(),
+        closes: window.closes.toISOString(),
+      },
+    }),
+    remote: isRemoteDay(shift, day, holidays),
+    holiday: holidays.includes(day),
+    rest: !hours,
+  };
+}
+
+/**
+ * Everything stored about a person's punches of a month ("YYYY-MM", on the organization's
+ * clock), with the corrections of their days and their makeup requests for that month.
+ */
+export async function myMonth(kv: Deno.Kv, orgId: string, userId: string, month: string) {
+  const [y, m] = month.split("-").map(Number);
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const dayList = Array.from(
+    { length: days },
+    (_, i) => `${month}-${String(i + 1).padStart(2, "0")}`,
+  );
+  const perDay = await Promise.all(dayList.map((d) => listDayPunches(kv, orgId, userId, d)));
+  const corrections: unknown[] = [];
+  for await (
+    const e of kv.list<{ day?: string }>({ prefix: ["punch_corrections", orgId, userId] })
+  ) {
+    if (e.value?.day?.startsWith(month)) corrections.push(e.value);
+  }
+  const ids: string[] = [];
+  for await (const e of kv.list({ prefix: ["makeup_by_user", userId] })) {
+    ids.push(e.key[2] as string);
+  }
+  const makeupRequests: unknown[] = [];
+  for (let i = 0; i < ids.length; i += 10) {
+    for (const e of await kv.getMany(ids.slice(i, i + 10).map((id) => ["makeup_requests", id]))) {
+      const r = e.value as { orgId?: string; payload?: { day?: string } } | null;
+      if (r?.orgId === orgId && r.payload?.day?.startsWith(month)) makeupRequests.push(r);
+    }
+  }
+  return { punches: perDay.flat(), corrections, makeupRequests };
 }
