@@ -34,10 +34,17 @@ import * as $29 from "./routes/api/v1/classes/[classId]/posts/index.ts";
 import * as $30 from "./routes/api/v1/classes/[classId]/posts/settings.ts";
 import * as $31 from "./routes/api/v1/classes/[classId]/roster.ts";
 import * as $32 from "./routes/api/v1/classes/index.ts";
+import * as $33 from "./routes/api/v1/clockin/board.ts";
+import * as $34 from "./routes/api/v1/clockin/corrections.ts";
+import * as $35 from "./routes/api/v1/clockin/makeup/[requestId]/approve.ts";
+import * as $36 from "./routes/api/v1/clockin/makeup/[requestId]/reject.ts";
+import * as $37 from "./routes/api/v1/clockin/makeup/index.ts";
+import * as $38 from "./routes/api/v1/clockin/makeup/pending.ts";
 import * as $39 from "./routes/api/v1/clockin/me.ts";
 import * as $40 from "./routes/api/v1/clockin/punches/[punchId]/undo.ts";
 import * as $41 from "./routes/api/v1/clockin/punches/index.ts";
 import * as $42 from "./routes/api/v1/clockin/settings.ts";
+import * as $43 from "./routes/api/v1/clockin/sheet.csv.ts";
 import * as $44 from "./routes/api/v1/clockin/shift-assignments.ts";
 import * as $45 from "./routes/api/v1/clockin/shifts/[shiftId].ts";
 import * as $46 from "./routes/api/v1/clockin/shifts/index.ts";
@@ -84,15 +91,16 @@ import * as $86 from "./routes/api/v1/workspace/import.ts";
 import * as $87 from "./routes/calendar.tsx";
 import * as $88 from "./routes/calendar/[feed].ts";
 import * as $89 from "./routes/classes/[classId].tsx";
-import * as $91 from "./routes/classes/[classId]/accounts.tsx";
-import * as $92 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
-import * as $93 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
-import * as $94 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
-import * as $95 from "./routes/classes/[classId]/assignments/index.tsx";
-import * as $96 from "./routes/classes/[classId]/assignments/new.tsx";
-import * as $97 from "./routes/classes/[classId]/gradebook.tsx";
-import * as $98 from "./routes/classes/[classId]/lectures/index.tsx";
-import * as $99 from "./routes/classes/[classId]/slips.tsx";
+import * as $90 from "./routes/classes/[classId]/accounts.tsx";
+import * as $91 from "./routes/classes/[classId]/assignments/[assignmentId].tsx";
+import * as $92 from "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx";
+import * as $93 from "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx";
+import * as $94 from "./routes/classes/[classId]/assignments/index.tsx";
+import * as $95 from "./routes/classes/[classId]/assignments/new.tsx";
+import * as $96 from "./routes/classes/[classId]/gradebook.tsx";
+import * as $97 from "./routes/classes/[classId]/lectures/index.tsx";
+import * as $98 from "./routes/classes/[classId]/slips.tsx";
+import * as $99 from "./routes/classes/_middleware.ts";
 import * as $100 from "./routes/classes/index.tsx";
 import * as $101 from "./routes/grades.tsx";
 import * as $102 from "./routes/index.tsx";
@@ -106,13 +114,21 @@ import * as $109 from "./routes/signin.tsx";
 import * as $110 from "./routes/signin/code.tsx";
 import * as $111 from "./routes/signout.ts";
 import * as $112 from "./routes/today.tsx";
-import * as $114 from "./routes/workspace/clockin.tsx";
-import * as $115 from "./routes/workspace/clockin/history.tsx";
-import * as $117 from "./routes/workspace/import.tsx";
+import * as $113 from "./routes/workspace/attendance/[userId].tsx";
+import * as $114 from "./routes/workspace/attendance/index.tsx";
+import * as $115 from "./routes/workspace/clockin.tsx";
+import * as $116 from "./routes/workspace/clockin/history.tsx";
+import * as $117 from "./routes/workspace/clockin/setup.tsx";
+import * as $118 from "./routes/workspace/import.tsx";
+import * as $119 from "./routes/workspace/index.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
+import * as $$1 from "./islands/AttendanceBoard.tsx";
 import * as $$2 from "./islands/ClassStream.tsx";
 import * as $$3 from "./islands/ClockIn.tsx";
 import * as $$4 from "./islands/ClockinHistory.tsx";
+import * as $$5 from "./islands/ClockinSettings.tsx";
+import * as $$6 from "./islands/ClockinShifts.tsx";
+import * as $$7 from "./islands/ClockinSites.tsx";
 import * as $$8 from "./islands/JoinLinks.tsx";
 import * as $$9 from "./islands/JoinRequests.tsx";
 import * as $$10 from "./islands/LectureRoom.tsx";
@@ -159,10 +175,17 @@ const manifest: Manifest = {
     "./routes/api/v1/classes/[classId]/posts/settings.ts": $30,
     "./routes/api/v1/classes/[classId]/roster.ts": $31,
     "./routes/api/v1/classes/index.ts": $32,
+    "./routes/api/v1/clockin/board.ts": $33,
+    "./routes/api/v1/clockin/corrections.ts": $34,
+    "./routes/api/v1/clockin/makeup/[requestId]/approve.ts": $35,
+    "./routes/api/v1/clockin/makeup/[requestId]/reject.ts": $36,
+    "./routes/api/v1/clockin/makeup/index.ts": $37,
+    "./routes/api/v1/clockin/makeup/pending.ts": $38,
     "./routes/api/v1/clockin/me.ts": $39,
     "./routes/api/v1/clockin/punches/[punchId]/undo.ts": $40,
     "./routes/api/v1/clockin/punches/index.ts": $41,
     "./routes/api/v1/clockin/settings.ts": $42,
+    "./routes/api/v1/clockin/sheet.csv.ts": $43,
     "./routes/api/v1/clockin/shift-assignments.ts": $44,
     "./routes/api/v1/clockin/shifts/[shiftId].ts": $45,
     "./routes/api/v1/clockin/shifts/index.ts": $46,
@@ -209,15 +232,16 @@ const manifest: Manifest = {
     "./routes/calendar.tsx": $87,
     "./routes/calendar/[feed].ts": $88,
     "./routes/classes/[classId].tsx": $89,
-    "./routes/classes/[classId]/accounts.tsx": $91,
-    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $92,
-    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $93,
-    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $94,
-    "./routes/classes/[classId]/assignments/index.tsx": $95,
-    "./routes/classes/[classId]/assignments/new.tsx": $96,
-    "./routes/classes/[classId]/gradebook.tsx": $97,
-    "./routes/classes/[classId]/lectures/index.tsx": $98,
-    "./routes/classes/[classId]/slips.tsx": $99,
+    "./routes/classes/[classId]/accounts.tsx": $90,
+    "./routes/classes/[classId]/assignments/[assignmentId].tsx": $91,
+    "./routes/classes/[classId]/assignments/[assignmentId]/edit.tsx": $92,
+    "./routes/classes/[classId]/assignments/[assignmentId]/submissions/[studentId].tsx": $93,
+    "./routes/classes/[classId]/assignments/index.tsx": $94,
+    "./routes/classes/[classId]/assignments/new.tsx": $95,
+    "./routes/classes/[classId]/gradebook.tsx": $96,
+    "./routes/classes/[classId]/lectures/index.tsx": $97,
+    "./routes/classes/[classId]/slips.tsx": $98,
+    "./routes/classes/_middleware.ts": $99,
     "./routes/classes/index.tsx": $100,
     "./routes/grades.tsx": $101,
     "./routes/index.tsx": $102,
@@ -231,15 +255,23 @@ const manifest: Manifest = {
     "./routes/signin/code.tsx": $110,
     "./routes/signout.ts": $111,
     "./routes/today.tsx": $112,
-    "./routes/workspace/clockin.tsx": $114,
-    "./routes/workspace/clockin/history.tsx": $115,
-    "./routes/workspace/import.tsx": $117,
+    "./routes/workspace/attendance/[userId].tsx": $113,
+    "./routes/workspace/attendance/index.tsx": $114,
+    "./routes/workspace/clockin.tsx": $115,
+    "./routes/workspace/clockin/history.tsx": $116,
+    "./routes/workspace/clockin/setup.tsx": $117,
+    "./routes/workspace/import.tsx": $118,
+    "./routes/workspace/index.tsx": $119,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,
+    "./islands/AttendanceBoard.tsx": $$1,
     "./islands/ClassStream.tsx": $$2,
     "./islands/ClockIn.tsx": $$3,
     "./islands/ClockinHistory.tsx": $$4,
+    "./islands/ClockinSettings.tsx": $$5,
+    "./islands/ClockinShifts.tsx": $$6,
+    "./islands/ClockinSites.tsx": $$7,
     "./islands/JoinLinks.tsx": $$8,
     "./islands/JoinRequests.tsx": $$9,
     "./islands/LectureRoom.tsx": $$10,

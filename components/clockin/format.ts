@@ -125,19 +125,28 @@ export async function getJson<T>(url: string): Promise<{ status: number; body: T
 }
 
 /** POSTs JSON with the CSRF header; resolves to the status and body (0 and null: unreachable). */
-export async function postJson<T>(
+export function postJson<T>(
   url: string,
   body: unknown,
 ): Promise<{ status: number; body: T | null }> {
+  return requestJson<T>("POST", url, body);
+}
+
+/** Sends JSON (or nothing) with the CSRF header; resolves to the status and the body. */
+export async function requestJson<T>(
+  method: "POST" | "PUT" | "PATCH" | "DELETE",
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; body: T | null }> {
   try {
     const res = await fetch(url, {
-      method: "POST",
+      method,
       headers: {
         "content-type": "application/json",
         accept: "application/json",
         "x-csrf-token": csrfToken(),
       },
-      body: JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     let data: T | null = null;
     try {
