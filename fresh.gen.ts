@@ -118,9 +118,10 @@ import * as $113 from "./routes/workspace/attendance/[userId].tsx";
 import * as $114 from "./routes/workspace/attendance/index.tsx";
 import * as $115 from "./routes/workspace/clockin.tsx";
 import * as $116 from "./routes/workspace/clockin/history.tsx";
-import * as $117 from "./routes/workspace/clockin/setup.tsx";
-import * as $118 from "./routes/workspace/import.tsx";
-import * as $119 from "./routes/workspace/index.tsx";
+import * as $117 from "./routes/workspace/clockin/makeup.tsx";
+import * as $118 from "./routes/workspace/clockin/setup.tsx";
+import * as $119 from "./routes/workspace/import.tsx";
+import * as $120 from "./routes/workspace/index.tsx";
 import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/AttendanceBoard.tsx";
 import * as $$2 from "./islands/ClassStream.tsx";
@@ -259,9 +260,10 @@ const manifest: Manifest = {
     "./routes/workspace/attendance/index.tsx": $114,
     "./routes/workspace/clockin.tsx": $115,
     "./routes/workspace/clockin/history.tsx": $116,
-    "./routes/workspace/clockin/setup.tsx": $117,
-    "./routes/workspace/import.tsx": $118,
-    "./routes/workspace/index.tsx": $119,
+    "./routes/workspace/clockin/makeup.tsx": $117,
+    "./routes/workspace/clockin/setup.tsx": $118,
+    "./routes/workspace/import.tsx": $119,
+    "./routes/workspace/index.tsx": $120,
   },
   islands: {
     "./islands/AssignmentEditor.tsx": $$0,

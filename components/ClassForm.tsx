@@ -1,5 +1,7 @@
 import type { ClassFormValues } from "@/services/classes/class_form.ts";
+import { groupWords } from "@/services/classes/group_words.ts";
 import type { User } from "@/services/orgs/users.ts";
+import type { DepartmentNode } from "@/services/workspace/departments.ts";
 import type { State } from "@/services/web/define.ts";
 import { CsrfField } from "./CsrfField.tsx";
 
@@ -7,61 +9,108 @@ interface ClassFormProps {
   state: State;
   action: string;
   values: ClassFormValues;
+  /** Who can be picked as a lead (a class's teachers, a department's managers). */
   teachers: User[];
   error?: string;
+  /** The field `error` is about: a field the form has shows it there, others above the form. */
+  errorField?: string;
   submitLabel: string;
   /** Distinguishes the ids when a page has more than one form. */
   idPrefix: string;
   /** Extra hidden fields (e.g. which action the POST is). */
   hidden?: Record<string, string>;
+  /** A department's possible parents, in tree order (departments only). */
+  parents?: DepartmentNode[];
 }
 
-/** Name, grade, subject and teacher checkboxes; used to create and to edit a class. */
+/**
+ * Name, grade and subject (classes) or parent department (departments), and the lead
+ * checkboxes; used to create and to edit a class or a department, with the words of its kind.
+ */
 export function ClassForm(
-  { state, action, values, teachers, error, submitLabel, idPrefix, hidden = {} }: ClassFormProps,
+  {
+    state,
+    action,
+    values,
+    teachers,
+    error,
+    errorField,
+    submitLabel,
+    idPrefix,
+    hidden = {},
+    parents = [],
+  }: ClassFormProps,
 ) {
   const { t } = state;
+  const words = groupWords(values.kind);
+  const department = values.kind === "department";
   const errorId = `${idPrefix}-error`;
+  const parentError = department && errorField === "parentId" ? error : undefined;
+  const formError = parentError ? undefined : error;
   const chosen = new Set(values.teacherIds);
   return (
     <form
       method="post"
       action={action}
       class="stack"
-      aria-describedby={error ? errorId : undefined}
+      aria-describedby={formError ? errorId : undefined}
     >
       <CsrfField state={state} />
       {Object.entries(hidden).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      {error && <p class="error" role="alert" id={errorId}>{error}</p>}
+      {department && <input type="hidden" name="kind" value="department" />}
+      {formError && <p class="error" role="alert" id={errorId}>{formError}</p>}
       <label>
-        {t("admin.form.name")}
+        {t(words.formName)}
         <input
           name="name"
           required
           maxLength={120}
           value={values.name}
-          placeholder={t("admin.form.namePlaceholder")}
+          placeholder={t(words.formNamePlaceholder)}
           aria-invalid={error && !values.name.trim() ? "true" : undefined}
         />
       </label>
-      <div class="row">
-        <label class="short">
-          {t("admin.form.grade")}
-          <input name="grade" maxLength={40} value={values.grade} placeholder="3" size={4} />
-        </label>
-        <label class="grow">
-          {t("admin.form.subject")}
-          <input
-            name="subject"
-            maxLength={80}
-            value={values.subject}
-            placeholder={t("admin.form.subjectPlaceholder")}
-          />
-        </label>
-      </div>
+      {department
+        ? (
+          <label>
+            {t("workspace.form.parent")}
+            <select
+              name="parentId"
+              aria-invalid={parentError ? "true" : undefined}
+              aria-describedby={parentError ? errorId : undefined}
+            >
+              <option value="" selected={!values.parentId}>{t("workspace.form.parentNone")}</option>
+              {parents.map((n) => (
+                <option key={n.dept.id} value={n.dept.id} selected={values.parentId === n.dept.id}>
+                  {/* The tree's indentation: a select shows no markup, so non-breaking spaces. */}
+                  {"\u00a0\u00a0".repeat(n.depth)}
+                  {n.dept.name}
+                </option>
+              ))}
+            </select>
+            {parentError && <span class="error" role="alert" id={errorId}>{parentError}</span>}
+          </label>
+        )
+        : (
+          <div class="row">
+            <label class="short">
+              {t("admin.form.grade")}
+              <input name="grade" maxLength={40} value={values.grade} placeholder="3" size={4} />
+            </label>
+            <label class="grow">
+              {t("admin.form.subject")}
+              <input
+                name="subject"
+                maxLength={80}
+                value={values.subject}
+                placeholder={t("admin.form.subjectPlaceholder")}
+              />
+            </label>
+          </div>
+        )}
       <fieldset class="checklist">
-        <legend>{t("admin.form.teachers")}</legend>
-        {teachers.length === 0 && <p class="muted">{t("admin.form.noTeachers")}</p>}
+        <legend>{t(words.formLeads)}</legend>
+        {teachers.length === 0 && <p class="muted">{t(words.formNoLeads)}</p>}
         {teachers.map((u) => (
           <label class="check" key={u.id}>
             <input

@@ -1,5 +1,8 @@
+import type { GroupKind } from "@/services/classes/classes.ts";
+import { groupWords, memberRoleKey } from "@/services/classes/group_words.ts";
 import type { ClassMember } from "@/services/classes/members.ts";
 import type { State } from "@/services/web/define.ts";
+import { CsrfField } from "./CsrfField.tsx";
 import { Pager } from "./Pager.tsx";
 import { SearchForm } from "./SearchForm.tsx";
 
@@ -23,11 +26,18 @@ interface RosterTableProps {
   path: string;
   /** Teachers and admins see email and student number; students see names and roles only. */
   showContact: boolean;
+  /** The group's kind: a department's roster says Manager and Member (default: class). */
+  kind?: GroupKind;
+  /** Where a row's Remove button posts (`intent=remove`, `userId`); absent: no button. */
+  removeAction?: string;
 }
 
 /** The roster section: a search box, one page of members and the pager. Never renders all rows. */
-export function RosterTable({ state, roster, q, path, showContact }: RosterTableProps) {
+export function RosterTable(
+  { state, roster, q, path, showContact, kind = "class", removeAction }: RosterTableProps,
+) {
   const { t } = state;
+  const words = groupWords(kind);
   const href = (offset: number) => {
     const params = new URLSearchParams();
     if (q) params.set("q", q);
@@ -42,7 +52,7 @@ export function RosterTable({ state, roster, q, path, showContact }: RosterTable
   return (
     <section class="card" id="roster" aria-labelledby="roster-title">
       <div class="section-head">
-        <h2 id="roster-title">{t("classes.roster.title")}</h2>
+        <h2 id="roster-title">{t(words.rosterTitle)}</h2>
         <SearchForm
           state={state}
           path={path}
@@ -54,7 +64,7 @@ export function RosterTable({ state, roster, q, path, showContact }: RosterTable
         />
       </div>
       {total === 0 && (
-        <p class="empty">{q ? t("classes.roster.noMatch", { q }) : t("classes.roster.empty")}</p>
+        <p class="empty">{q ? t("classes.roster.noMatch", { q }) : t(words.rosterEmpty)}</p>
       )}
       {items.length > 0 && (
         <div class="table-wrap">
@@ -65,7 +75,14 @@ export function RosterTable({ state, roster, q, path, showContact }: RosterTable
                 <th scope="col">{t("classes.roster.name")}</th>
                 <th scope="col">{t("classes.roster.role")}</th>
                 {showContact && <th scope="col">{t("classes.roster.email")}</th>}
-                {showContact && <th scope="col">{t("classes.roster.studentNumber")}</th>}
+                {showContact && kind === "class" && (
+                  <th scope="col">{t("classes.roster.studentNumber")}</th>
+                )}
+                {removeAction && (
+                  <th scope="col">
+                    <span class="sr-only">{t("admin.classes.actions")}</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -74,16 +91,31 @@ export function RosterTable({ state, roster, q, path, showContact }: RosterTable
                   <td class="num muted row-index">{offset + i + 1}</td>
                   <td>{m.name}</td>
                   <td data-label={t("classes.roster.role")}>
-                    <span class={`badge role-${m.role}`}>{t(`classes.role.${m.role}`)}</span>
+                    <span class={`badge role-${m.role}`}>{t(memberRoleKey(kind, m.role))}</span>
                   </td>
                   {showContact && (
                     <td data-label={t("classes.roster.email")}>
                       {m.email ?? <span class="muted">—</span>}
                     </td>
                   )}
-                  {showContact && (
+                  {showContact && kind === "class" && (
                     <td data-label={t("classes.roster.studentNumber")}>
                       {m.studentNumber ?? <span class="muted">—</span>}
+                    </td>
+                  )}
+                  {removeAction && (
+                    <td class="cell-actions">
+                      <form method="post" action={`${removeAction}#roster`}>
+                        <CsrfField state={state} />
+                        <input type="hidden" name="intent" value="remove" />
+                        <input type="hidden" name="userId" value={m.userId} />
+                        <button
+                          type="submit"
+                          aria-label={t("workspace.remove.label", { name: m.name })}
+                        >
+                          {t("workspace.remove")}
+                        </button>
+                      </form>
                     </td>
                   )}
                 </tr>
@@ -92,7 +124,7 @@ export function RosterTable({ state, roster, q, path, showContact }: RosterTable
           </table>
         </div>
       )}
-      {noStudents && items.length > 0 && <p class="empty">{t("classes.roster.empty")}</p>}
+      {noStudents && items.length > 0 && <p class="empty">{t(words.rosterEmpty)}</p>}
       <Pager state={state} total={total} offset={offset} limit={roster.limit} href={href} />
     </section>
   );

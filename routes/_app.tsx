@@ -60,11 +60,14 @@ function NavLinks({ state, url }: { state: State; url: URL }) {
   const { t, actor } = state;
   if (!actor) return null;
   const role = actor.user.role;
+  // Classes, a workspace or both: what this person has (a company's employee has no classes).
+  const faces = state.nav ?? { classes: true, workspace: false };
   const links: [string, string][] = [
     ["/today", t("today.nav")],
     ...(role === "admin" ? [["/admin", t("nav.dashboard")] as [string, string]] : []),
-    ["/classes", t("nav.myClasses")],
+    ...(faces.classes ? [["/classes", t("nav.myClasses")] as [string, string]] : []),
     ...(role === "student" ? [["/grades", t("coursework.nav.grades")] as [string, string]] : []),
+    ...(faces.workspace ? [["/workspace", t("workspace.nav")] as [string, string]] : []),
     ["/notifications", t("coursework.nav.notifications")],
     ["/account", t("nav.account")],
   ];

@@ -6,6 +6,7 @@ import {
   TeacherSections,
 } from "@/components/Today.tsx";
 import { zoneLabel } from "@/components/Coursework.tsx";
+import { WorkspaceCard } from "@/components/Directory.tsx";
 import { requireActor } from "@/services/auth/access.ts";
 import type { Role } from "@/services/orgs/users.ts";
 import { gatherToday, type Today } from "@/services/today/today.ts";
@@ -31,6 +32,7 @@ export default function TodayPage({ data, state }: PageProps<Data>) {
   const { today, role } = data;
   const studies = role === "student" || today.classes.some((c) => c.role === "student");
   const teaches = role === "teacher" || today.classes.some((c) => c.role === "teacher");
+  const classes = state.nav?.classes !== false;
   return (
     <div class="today">
       <header class="page-head">
@@ -41,10 +43,12 @@ export default function TodayPage({ data, state }: PageProps<Data>) {
       </header>
       {studies && <StudentSections state={state} today={today} />}
       {teaches && <TeacherSections state={state} today={today} />}
-      {today.school && <SchoolCard state={state} school={today.school} />}
+      {/* A company's people have no classes (state.nav): their Today points to the workspace. */}
+      {today.school && classes && <SchoolCard state={state} school={today.school} />}
+      {state.nav?.workspace && <WorkspaceCard state={state} />}
       <NotificationsCard state={state} today={today} />
       {today.classes.length > 0 && <ClassesCard state={state} today={today} />}
-      {today.classes.length === 0 && !today.school && (
+      {today.classes.length === 0 && !today.school && classes && (
         <p class="empty">{role === "student" ? t("myClasses.empty") : t("myClasses.emptyStaff")}</p>
       )}
     </div>

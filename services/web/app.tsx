@@ -12,6 +12,7 @@ import type { Config } from "@/fresh.config.ts";
 import { negotiateLocale, translator } from "../i18n/i18n.ts";
 import { LiveKitLink } from "../livekit/link.ts";
 import { unreadCount } from "../notifications/notifications.ts";
+import { navFaces } from "../workspace/nav.ts";
 import type { ApiEnv, ApiRoute } from "./api.ts";
 import type {
   AppProps,
@@ -135,6 +136,7 @@ export function createApp({ kv, config, manifest, livekit }: AppOptions) {
     if (state.actor && state.unread === undefined) {
       state.unread = await unreadCount(state.kv, state.actor.user.id);
     }
+    if (state.actor && !state.nav) state.nav = await navFaces(state.kv, state.actor.user);
     const tree = App ? h(App, { Component: inner, state, url }) as VNode : inner();
     const html = await renderDocument(tree, async () => (await islands()).bootUrl);
     const headers = new Headers(init?.headers);

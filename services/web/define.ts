@@ -34,6 +34,8 @@ export interface State {
    * renders, unless the handler already knows it and set it.
    */
   unread?: number;
+  /** What the header's navigation offers the signed-in person (read once when a page renders). */
+  nav?: { classes: boolean; workspace: boolean };
 }
 
 export interface RouteContext<Data = unknown> {
