@@ -1,4 +1,5 @@
 import { requireActor } from "@/services/auth/access.ts";
+import { refreshClockinOrg } from "@/services/clockin/cache.ts";
 import { ClockinSettingsSchema } from "@/services/clockin/model.ts";
 import {
   ClockinSettingsPatchSchema,
@@ -36,5 +37,7 @@ export const PUT = defineApi({
 }, async (c) => {
   const { kv } = c.var.state;
   const { org } = await requireWorkspaceAdmin(kv, requireActor(c.var.state));
-  return c.json(await saveClockinSettings(kv, org.id, c.req.valid("json")), 200);
+  const saved = await saveClockinSettings(kv, org.id, c.req.valid("json"));
+  refreshClockinOrg(kv, org.id);
+  return c.json(saved, 200);
 });

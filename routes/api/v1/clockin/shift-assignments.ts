@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requireActor } from "@/services/auth/access.ts";
+import { refreshClockinOrg } from "@/services/clockin/cache.ts";
 import {
   assignShift,
   AssignTargetSchema,
@@ -57,5 +58,7 @@ export const PUT = defineApi({
 }, async (c) => {
   const { kv } = c.var.state;
   const { org } = await requireWorkspaceAdmin(kv, requireActor(c.var.state));
-  return c.json({ assignment: await assignShift(kv, org.id, c.req.valid("json")) }, 200);
+  const assignment = await assignShift(kv, org.id, c.req.valid("json"));
+  refreshClockinOrg(kv, org.id);
+  return c.json({ assignment }, 200);
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requireActor } from "@/services/auth/access.ts";
+import { refreshClockinOrg } from "@/services/clockin/cache.ts";
 import { StoredShiftSchema } from "@/services/clockin/model.ts";
 import { deleteShift, getShift, updateShift } from "@/services/clockin/shift_store.ts";
 import { ShiftSchema } from "@/services/clockin/shifts.ts";
@@ -35,6 +36,7 @@ export const PUT = defineApi({
   const { kv } = c.var.state;
   const { org } = await requireWorkspaceAdmin(kv, requireActor(c.var.state));
   const s = await updateShift(kv, org.id, c.req.valid("param").shiftId, c.req.valid("json"));
+  refreshClockinOrg(kv, org.id);
   return c.json(s, 200);
 });
 
@@ -49,5 +51,6 @@ export const DELETE = defineApi({
   const { kv } = c.var.state;
   const { org } = await requireWorkspaceAdmin(kv, requireActor(c.var.state));
   await deleteShift(kv, org.id, c.req.valid("param").shiftId);
+  refreshClockinOrg(kv, org.id);
   return c.body(null, 204);
 });

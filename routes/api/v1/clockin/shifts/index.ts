@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requireActor } from "@/services/auth/access.ts";
+import { refreshClockinOrg } from "@/services/clockin/cache.ts";
 import { StoredShiftSchema } from "@/services/clockin/model.ts";
 import { createShift, listShifts } from "@/services/clockin/shift_store.ts";
 import { ShiftSchema } from "@/services/clockin/shifts.ts";
@@ -33,5 +34,7 @@ export const POST = defineApi({
 }, async (c) => {
   const { kv } = c.var.state;
   const { org } = await requireWorkspaceAdmin(kv, requireActor(c.var.state));
-  return c.json(await createShift(kv, org.id, c.req.valid("json")), 201);
+  const shift = await createShift(kv, org.id, c.req.valid("json"));
+  refreshClockinOrg(kv, org.id);
+  return c.json(shift, 201);
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requireActor } from "@/services/auth/access.ts";
+import { refreshClockinOrg } from "@/services/clockin/cache.ts";
 import { SiteSchema } from "@/services/clockin/model.ts";
 import { deleteSite, getSite, SitePatchSchema, updateSite } from "@/services/clockin/sites.ts";
 import { defineApi, errorResponses, json } from "@/services/web/api.ts";
@@ -34,6 +35,7 @@ export const PATCH = defineApi({
   const { kv } = c.var.state;
   const { org } = await requireWorkspaceAdmin(kv, requireActor(c.var.state));
   const site = await updateSite(kv, org.id, c.req.valid("param").siteId, c.req.valid("json"));
+  refreshClockinOrg(kv, org.id);
   return c.json(site, 200);
 });
 
@@ -48,5 +50,6 @@ export const DELETE = defineApi({
   const { kv } = c.var.state;
   const { org } = await requireWorkspaceAdmin(kv, requireActor(c.var.state));
   await deleteSite(kv, org.id, c.req.valid("param").siteId);
+  refreshClockinOrg(kv, org.id);
   return c.body(null, 204);
 });

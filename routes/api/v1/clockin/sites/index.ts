@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requireActor } from "@/services/auth/access.ts";
+import { refreshClockinOrg } from "@/services/clockin/cache.ts";
 import { SiteSchema } from "@/services/clockin/model.ts";
 import { createSite, listSites, SiteInputSchema } from "@/services/clockin/sites.ts";
 import { defineApi, errorResponses, json } from "@/services/web/api.ts";
@@ -32,5 +33,7 @@ export const POST = defineApi({
 }, async (c) => {
   const { kv } = c.var.state;
   const { org } = await requireWorkspaceAdmin(kv, requireActor(c.var.state));
-  return c.json(await createSite(kv, org.id, c.req.valid("json")), 201);
+  const site = await createSite(kv, org.id, c.req.valid("json"));
+  refreshClockinOrg(kv, org.id);
+  return c.json(site, 201);
 });
