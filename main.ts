@@ -8,10 +8,12 @@ import manifest from "./fresh.gen.ts";
 import { ensureBeautifyAssets } from "./scripts/beautify_assets.ts";
 import { kvFolder, openKv } from "./services/db/kv.ts";
 import { demoInfo, hasDemo, seedDemo } from "./services/demo/seed.ts";
+import { hasDemoCompany } from "./services/demo/workspace.ts";
 import { backfillGradingQueue } from "./services/coursework/grading.ts";
 import { startQueue } from "./services/jobs/queue.ts";
 import { queueModeFor, setQueueMode } from "./services/jobs/schedule.ts";
 import { scheduleRetentionSweep } from "./services/clockin/retention.ts";
+import { startAllClockinReminders } from "./services/clockin/reminders.ts";
 import { LiveKitLink, startLinkedLiveKit } from "./services/livekit/link.ts";
 import { ensureMediaWorker, type LocalLiveKit } from "./services/livekit/local.ts";
 import { KvFileStore } from "./services/files/store.ts";
@@ -63,6 +65,8 @@ setQueueMode(kv, queueMode);
 if (first) startQueue(kv, queueMode);
 // Clock-in positions past their retention are reduced to their label, daily.
 if (first) await scheduleRetentionSweep(kv);
+// Reminders before each shift, planned per organization and day (clock-in on).
+if (first) await startAllClockinReminders(kv);
 // Lecture recorders (services/recordings/supervisor.ts): one per live lecture being recorded.
 let recordings: RecordingSupervisor | undefined;
 if (first) {
@@ -118,6 +122,12 @@ async function onListen(hostname: string, port: number) {
     console.log(`  admin:    ${d.admin}`);
     console.log(`  teachers: ${d.teachers.join(", ")}`);
     console.log(`  student:  number ${d.student.number}, school code ${d.student.school}`);
+    if (await hasDemoCompany(kv)) {
+      console.log(
+        `  company ${d.company.code}: admin ${d.company.admin}, manager ` +
+          `${d.company.manager}, employee ${d.company.employee}`,
+      );
+    }
   }
   if (shared) {
     // The others start once live video is settled, so they are told where it is (or why not).

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import { getClass, listClassesByOrg } from "@/services/classes/classes.ts";
 import { getMemberRole } from "@/services/classes/members.ts";
 import { commit } from "@/services/db/kv.ts";
-import { getOrg } from "@/services/orgs/orgs.ts";
-import { createUserOps, newUser, type User } from "@/services/orgs/users.ts";
+import { seedDemo } from "@/services/demo/seed.ts";
+import { findOrgBySlug, getOrg } from "@/services/orgs/orgs.ts";
+import { createUserOps, findUserByEmail, newUser, type User } from "@/services/orgs/users.ts";
 import { addMemberOps } from "@/services/classes/members.ts";
 import { browserSessionFor, randomClass, randomOrg, randomUser, testApp } from "./helpers.ts";
 import { randomCompany, randomDepartment, randomStaffSchool } from "./workspace_fixtures.ts";
@@ -385,4 +386,36 @@ Deno.test("[pages] tenant isolation across a company and a school: 404 both ways
   assert.ok(schoolDir.includes(teacher.name) && !schoolDir.includes(c.seller.name));
   assert.ok(!schoolDir.includes(student.name), "students are not in the staff directory");
   assert.equal((await (await browserAs(t, student)).get("/workspace")).status, 404);
+});
+
+Deno.test("[demo] the demo school's staff workspace and the demo company", async () => {
+  await using t = await testApp();
+  const info = await seedDemo(t.kv, { iterations: 1000 });
+  const school = (await findOrgBySlug(t.kv, info.school))!;
+  assert.equal(school.staffWorkspace, true);
+  const company = (await findOrgBySlug(t.kv, info.company.code))!;
+  assert.equal(company.kind, "company");
+  assert.equal(company.timeZone, "Asia/Seoul");
+
+  const admin = await browserAs(t, (await findUserByEmail(t.kv, info.admin))!);
+  const dash = await html(await admin.get("/admin"));
+  assert.match(dash, /data-depth="1"[\s\S]*Mathematics faculty/, "a nested department");
+  const teacher = await browserAs(t, (await findUserByEmail(t.kv, info.teachers[0]))!);
+  assert.ok((await html(await teacher.get("/workspace"))).includes("You are: manager"));
+
+  const manager = (await findUserByEmail(t.kv, info.company.manager))!;
+  const employee = (await findUserByEmail(t.kv, info.company.employee))!;
+  const companyAdmin = (await findUserByEmail(t.kv, info.company.admin))!;
+  assert.equal(companyAdmin.role, "admin");
+  const sales = (await listClassesByOrg(t.kv, company.id, { kind: "department" }))
+    .find((d) => d.name === "Sales")!;
+  const asManager = await html(
+    await (await browserAs(t, manager)).get(`/workspace?dept=${sales.id}`),
+  );
+  assert.ok(asManager.includes("You are: manager"));
+  assert.ok(asManager.includes(employee.name), "Seoul Sales is inside Sales");
+  assert.ok(asManager.includes("Sales / Seoul Sales"));
+  const all = await html(await (await browserAs(t, employee)).get("/workspace"));
+  assert.ok(all.includes("Showing 1–11 of 11"), all.match(/Showing[^<]*/)?.[0]);
+  assert.ok(!navLinks(all).includes("/classes"));
 });

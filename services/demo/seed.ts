@@ -5,7 +5,8 @@
  * setup ("3-1 Science"): a lecture starting a few minutes after the seed, past lectures with
  * attendance (written by the webhook service, as LiveKit's events would), an assignment with
  * work to grade, one graded and released for the demo student, and one they missed. Every time
- * is relative to the moment of seeding. Development only (never in production).
+ * is relative to the moment of seeding. The school's staff workspace is on, and a demo
+ * company sits beside it (workspace.ts). Development only (never in production).
  * @module
  */
 import { applyEvent, type LiveKitEvent } from "../attendance/webhooks.ts";
@@ -21,6 +22,14 @@ import { scheduleLecture } from "../lectures/lectures.ts";
 import { type Lecture, LectureSchema } from "../lectures/model.ts";
 import { createOrg, findOrgBySlug, type Org } from "../orgs/orgs.ts";
 import { createUserOps, newUser, type User } from "../orgs/users.ts";
+import {
+  DEMO_COMPANY_ADMIN,
+  DEMO_COMPANY_EMPLOYEE,
+  DEMO_COMPANY_MANAGER,
+  DEMO_COMPANY_SLUG,
+  seedDemoCompany,
+  seedSchoolWorkspace,
+} from "./workspace.ts";
 
 export const DEMO_SLUG = "demo";
 export const DEMO_PASSWORD = "mirae-demo-2026";
@@ -67,6 +76,8 @@ export interface DemoInfo {
   admin: string;
   teachers: string[];
   student: { number: string; school: string };
+  /** The demo company's sign-ins (same password). */
+  company: { code: string; admin: string; manager: string; employee: string };
 }
 
 /** Describes the demo sign-ins (whether just seeded or seeded before). */
@@ -77,6 +88,12 @@ export function demoInfo(): DemoInfo {
     admin: DEMO_ADMIN,
     teachers: DEMO_TEACHERS,
     student: { number: DEMO_STUDENT_NUMBER, school: DEMO_SLUG },
+    company: {
+      code: DEMO_COMPANY_SLUG,
+      admin: DEMO_COMPANY_ADMIN,
+      manager: DEMO_COMPANY_MANAGER,
+      employee: DEMO_COMPANY_EMPLOYEE,
+    },
   };
 }
 
@@ -151,6 +168,8 @@ export async function seedDemo(
   for (const s of students) addMemberOps(createUserOps(sop, s, false), cls.id, s, "student");
   await commit(sop);
   await seedScience(kv, org, teachers[0], students, opts.now ?? new Date());
+  await seedSchoolWorkspace(kv, org, teachers[0], teachers[1]);
+  await seedDemoCompany(kv, hash);
   return demoInfo();
 }
 
