@@ -70,6 +70,7 @@ const KIND_LABELS: Record<NotificationKind, MessageKey> = {
   lecture_moved: "notifications.kind.lecture_moved",
   lecture_live: "notifications.kind.lecture_live",
   announcement: "stream.notif.kind",
+  clockin: "clockin.notif.kind",
 };
 
 /** Title and body in the reader's language where the notification carries its `args`. */

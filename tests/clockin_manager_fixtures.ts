@@ -42,11 +42,7 @@ export function mondayBefore(now: Date, timeZone: string, weeksAgo = 1): string 
   throw new Error("no Monday");
 }
 
-/** The calendar day `n` days after `day`. */
-export function addDays(day: string, n: number): string {
-  const t = Date.parse(`${day}T00:00:00Z`) + n * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
+export { addDays } from "@/services/clockin/days.ts";
 
 /**
  * A company on Seoul's clock: admin; Boss manages Engineering, Lead manages Platform (under

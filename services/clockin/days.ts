@@ -7,85 +7,27 @@
  * whole organization's day, the shift assignments and shifts are read once
  * (`loadShiftBook`), and a department's people come from one scan of each department's
  * members. A person's shift is theirs, else their nearest department's (walking up the
- * parents), else the organization's (model.ts).
+ * parents), else the organization's (shift_store.ts `resolveShiftIn`).
  * @module
  */
 import type { Class } from "../classes/classes.ts";
 import type { ClassMember } from "../classes/members.ts";
-import { getRecord } from "../db/kv.ts";
 import { utcToZonedTime } from "../coursework/due_time.ts";
-import {
-  type ClockinSettings,
-  ClockinSettingsSchema,
-  DEFAULT_CLOCKIN_SETTINGS,
-  type Punch,
-  PunchSchema,
-  StoredShiftSchema,
-} from "./model.ts";
+import { type Punch, PunchSchema } from "./model.ts";
+import { getClockinSettings } from "./settings.ts";
+import { loadShiftBook, resolveShiftIn, type ShiftBook } from "./shift_store.ts";
 import { type DayEvaluation, evaluateDay, type Shift } from "./shifts.ts";
 
-/** An organization's clock-in settings (the defaults, clock-in off, when none are saved). */
-export async function readClockinSettings(kv: Deno.Kv, orgId: string): Promise<ClockinSettings> {
-  return await getRecord(kv, ClockinSettingsSchema, ["clockin_settings", orgId]) ??
-    DEFAULT_CLOCKIN_SETTINGS;
-}
+export { getClockinSettings, loadShiftBook };
 
-/** Every shift of an organization and who it is assigned to, read once. */
-export interface ShiftBook {
-  shifts: Map<string, Shift>;
-  /** "org", "dept:<id>" or "user:<id>" -> shift id. */
-  assigned: Map<string, string>;
-  /** Departments by id, for walking up the parents. */
-  departments: Map<string, Class>;
-}
-
-/** Reads an organization's shifts and assignments (two prefix scans). */
-export async function loadShiftBook(
-  kv: Deno.Kv,
-  orgId: string,
-  departments: Class[],
-): Promise<ShiftBook> {
-  const shifts = new Map<string, Shift>();
-  for await (const e of kv.list({ prefix: ["clock_shifts", orgId] })) {
-    const s = StoredShiftSchema.safeParse(e.value);
-    if (s.success) shifts.set(s.data.id, s.data.shift);
-  }
-  const assigned = new Map<string, string>();
-  for await (const e of kv.list<string>({ prefix: ["clock_shift_assign", orgId] })) {
-    const [, , scope, id] = e.key as string[];
-    assigned.set(scope === "org" ? "org" : `${scope}:${id}`, e.value);
-  }
-  return { shifts, assigned, departments: new Map(departments.map((d) => [d.id, d])) };
-}
-
-/**
- * A person's shift: their own, else that of the nearest department of theirs that has one
- * (their departments first, then each one's parents, level by level), else the
- * organization's; null when none applies.
- */
+/** A person's shift from a book read once (shift_store.ts `resolveShiftIn`); null: none. */
 export function shiftFor(
   book: ShiftBook,
+  departments: readonly Class[],
   userId: string,
   deptIds: readonly string[],
 ): Shift | null {
-  const pick = (key: string) => {
-    const id = book.assigned.get(key);
-    return id ? book.shifts.get(id) ?? null : null;
-  };
-  const own = pick(`user:${userId}`);
-  if (own) return own;
-  let level = [...deptIds];
-  const seen = new Set<string>();
-  while (level.length) {
-    for (const id of level) {
-      const s = pick(`dept:${id}`);
-      if (s) return s;
-    }
-    level.forEach((id) => seen.add(id));
-    level = level.map((id) => book.departments.get(id)?.parentId)
-      .filter((id): id is string => !!id && !seen.has(id));
-  }
-  return pick("org");
+  return resolveShiftIn(book, departments, userId, deptIds)?.shift ?? null;
 }
 
 /** Whether a punch counts (the person did not undo it, no correction took it out). */
@@ -191,12 +133,12 @@ export async function personDay(
   now = new Date(),
 ): Promise<PersonDay> {
   const [settings, book, punches, mine] = await Promise.all([
-    readClockinSettings(kv, org.id),
-    loadShiftBook(kv, org.id, departments),
+    getClockinSettings(kv, org.id),
+    loadShiftBook(kv, org.id),
     listPersonPunches(kv, org.id, day, userId),
     userDepartments(kv, userId, departments),
   ]);
-  return judgeDay(userId, day, punches, shiftFor(book, userId, mine), {
+  return judgeDay(userId, day, punches, shiftFor(book, departments, userId, mine), {
     timeZone: org.timeZone,
     holidays: settings.holidays,
     now,
@@ -231,15 +173,21 @@ export async function departmentDay(
   now = new Date(),
 ): Promise<(PersonDay & { name: string; email?: string; deptIds: string[] })[]> {
   const [settings, book, people, punches] = await Promise.all([
-    readClockinSettings(kv, org.id),
-    loadShiftBook(kv, org.id, departments),
+    getClockinSettings(kv, org.id),
+    loadShiftBook(kv, org.id),
     membersOf(kv, departmentIds),
     listOrgDayPunches(kv, org.id, day),
   ]);
   const ctx = { timeZone: org.timeZone, holidays: settings.holidays, now };
   const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   return [...people].map(([userId, p]) => ({
-    ...judgeDay(userId, day, punches.get(userId) ?? [], shiftFor(book, userId, p.deptIds), ctx),
+    ...judgeDay(
+      userId,
+      day,
+      punches.get(userId) ?? [],
+      shiftFor(book, departments, userId, p.deptIds),
+      ctx,
+    ),
     ...p,
   })).sort((a, b) => collator.compare(a.name, b.name) || a.userId.localeCompare(b.userId));
 }
@@ -254,4 +202,9 @@ export function daysOfMonth(month: string): string[] {
   const [y, m] = month.split("-").map(Number);
   const n = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return Array.from({ length: n }, (_, i) => `${month}-${String(i + 1).padStart(2, "0")}`);
+}
+
+/** The calendar day `n` days after `day` ("YYYY-MM-DD"). */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }

@@ -7,6 +7,7 @@
 import { handleCourseworkMessage } from "../coursework/reminders.ts";
 import { handleFileCleanup, isFileCleanupMessage } from "../files/store.ts";
 import { handleRetentionMessage, isRetentionMessage } from "../clockin/retention.ts";
+import { handleClockinMessage } from "../clockin/reminders.ts";
 import type { QueueMode } from "./schedule.ts";
 
 /** How long a claimed table job is hidden from other instances; after that it runs again. */
@@ -23,6 +24,7 @@ export async function handleQueueMessage(kv: Deno.Kv, msg: unknown): Promise<voi
     return;
   }
   if (await handleCourseworkMessage(kv, msg)) return;
+  if (await handleClockinMessage(kv, msg)) return;
   console.warn("queue: dropped a message of unknown type");
 }
 

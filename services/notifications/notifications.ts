@@ -21,6 +21,7 @@ export const NotificationKindSchema = z.enum([
   "lecture_moved",
   "lecture_live",
   "announcement",
+  "clockin",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKindSchema>;
 
