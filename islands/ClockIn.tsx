@@ -88,6 +88,7 @@ interface Today {
   shift?: {
     name: string;
     kind: string;
+    /** Wall-clock times "HH:MM" on the organization's clock. */
     expected?: { start: string; end: string };
     window?: { opens: string; start: string; closes: string };
     remote: boolean;
@@ -297,10 +298,8 @@ export default function ClockIn({ locale, labels: L }: ClockInProps) {
               {shift.expected && !shift.rest && !shift.holiday && (
                 <span>
                   {" · "}
-                  {L.hours.replace("{start}", at(shift.expected.start)).replace(
-                    "{end}",
-                    at(shift.expected.end),
-                  )}
+                  {L.hours.replace("{start}", shift.expected.start)
+                    .replace("{end}", shift.expected.end)}
                 </span>
               )}
               {shift.remote && <span class="badge">{L.remote}</span>}
