@@ -17,7 +17,13 @@ const TOOLS: { href: string; label: MessageKey; roles: WorkspaceRole[] }[] = [
     label: "workspace.tools.clockin",
     roles: ["admin", "manager", "employee"],
   },
+  {
+    href: "/workspace/attendance",
+    label: "workspace.tools.attendance",
+    roles: ["admin", "manager"],
+  },
   { href: "/admin#departments", label: "workspace.tools.departments", roles: ["admin"] },
+  { href: "/workspace/import", label: "workspace.tools.import", roles: ["admin"] },
 ];
 
 /** The list of workspace tools (the clock-in and the manager's board link from here). */

@@ -292,6 +292,10 @@ Deno.test("[pages] the directory: search by name or email, a department filter, 
   const first = await html(await me.get("/workspace"));
   assert.ok(first.includes("Showing 1–50 of 124"), first.match(/Showing[^<]*/)?.[0]);
   assert.ok(first.includes("Workspace tools") && first.includes('href="/workspace/clockin"'));
+  assert.ok(!first.includes('href="/workspace/attendance"'), "the board is for managers");
+  const asManager = await html(await (await browserAs(t, c.manager)).get("/workspace"));
+  assert.ok(asManager.includes('href="/workspace/attendance"'));
+  assert.ok(!asManager.includes('href="/workspace/import"'), "the import is for admins");
   assert.ok(first.includes("Eve Engineer"));
   assert.ok(!first.includes("Person 100"));
   const next = await html(await me.get("/workspace?offset=100"));

@@ -146,6 +146,9 @@ Deno.test({
       const sid = await userIdOf(student);
       const teacher = await signInPage(await context(), base, DEMO_TEACHERS[0]);
       const admin = await signInPage(await context(), base, DEMO_ADMIN);
+      await admin.goto(`${base}/admin`);
+      const dept = await admin.locator('#departments a[href^="/admin/classes/"]').last()
+        .getAttribute("href");
       const visitor = await (await context()).newPage();
 
       const pages: [string, Page, string[]][] = [
@@ -178,6 +181,7 @@ Deno.test({
           `/classes/${cid}/gradebook`,
           `/classes/${cid}/accounts`,
           `/classes/${cid}/slips`,
+          "/workspace",
           "/notifications",
           "/calendar",
           "/account",
@@ -187,6 +191,8 @@ Deno.test({
           `/admin/classes/${cid}`,
           `/admin/people/${sid}`,
           `/classes/${cid}`,
+          `${dept}`,
+          "/workspace",
           "/account",
         ]],
         ["visitor", visitor, [
