@@ -13,6 +13,8 @@ import {
 } from "@/services/classes/join_links.ts";
 import { type Class, ClassSchema } from "@/services/classes/classes.ts";
 import { getJoinRequest } from "@/services/classes/join_requests.ts";
+import { groupHome, invitesStaff, mayJoin } from "@/services/classes/join_kinds.ts";
+import type { MessageKey } from "@/services/i18n/i18n.ts";
 import { getMemberRole } from "@/services/classes/members.ts";
 import { beginCodeSignIn } from "@/services/auth/codes.ts";
 import { signInErrorText } from "@/services/auth/signin.ts";
@@ -42,7 +44,7 @@ type Data =
   | {
     /** A roster claim was accepted: the person chooses a password (posted to /signin/code). */
     view: "setup";
-    cls: Pick<Class, "id" | "name">;
+    cls: Pick<Class, "id" | "name" | "kind">;
     school: string;
     ticket: string;
     login: string;
@@ -51,8 +53,10 @@ type Data =
   }
   | {
     view: "form" | "member" | "already" | "staff" | "waiting" | "claimWaiting";
-    cls: Pick<Class, "id" | "name">;
+    cls: Pick<Class, "id" | "name" | "kind">;
     school: string;
+    /** A department's invite: staff join the workspace (join_kinds.ts). */
+    staff?: boolean;
     isAdmin?: boolean;
     /** Sign-ups wait for the teacher's approval. */
     approval?: boolean;
@@ -89,7 +93,14 @@ async function gone(ctx: RouteContext<Data>, err: JoinLinkError): Promise<Respon
       .format(new Date(err.expiresAt));
   }
   state.title = state.t("join.invalid.title");
-  const message = state.t(`join.error.${err.reason}`, { date, count: err.uses ?? 0 });
+  const link = await findJoinLink(
+    state.kv,
+    await linkSecret(state.kv, state.config),
+    ctx.params.token,
+  );
+  const group = link && await getRecord(state.kv, ClassSchema, ["classes", link.classId]);
+  const words = group && invitesStaff(group) ? "join.dept.error" : "join.error";
+  const message = state.t(`${words}.${err.reason}` as MessageKey, { date, count: err.uses ?? 0 });
   return ctx.render({ view: "gone", message }, { status: err.status, headers: HEADERS });
 }
 
@@ -100,11 +111,12 @@ async function load(state: State, token: string) {
   const org = await getOrg(state.kv, cls.orgId);
   // Someone signed in at another school is treated as signed out: they get the form.
   const user = state.actor?.user.orgId === cls.orgId ? state.actor.user : undefined;
+  const staff = invitesStaff(cls);
   let view: "form" | "member" | "already" | "staff" = "form";
-  if (user?.role === "admin") view = "already";
+  if (user?.role === "admin" && !staff) view = "already";
   else if (user) {
     const role = await getMemberRole(state.kv, cls.id, user.id);
-    view = role ? "already" : user.role === "student" ? "member" : "staff";
+    view = role ? "already" : mayJoin(cls, user) ? "member" : "staff";
   }
   return {
     secret,
@@ -112,18 +124,20 @@ async function load(state: State, token: string) {
     schoolCode: org.slug,
     data: {
       view,
-      cls: { id: cls.id, name: cls.name },
+      cls: { id: cls.id, name: cls.name, kind: cls.kind },
       school: org.name,
-      isAdmin: !!user && user.role === "admin",
+      staff,
+      isAdmin: !!user && user.role === "admin" && !staff,
       approval: link.approval ?? false,
     },
   };
 }
 
 /**
- * A signed-in student who asked to join through this link: the waiting page while the request
- * is pending, the class once approved (when they come from waiting). Works whatever the link's
- * state: the teacher may turn the link off before deciding. Null otherwise.
+ * A signed-in student (or, on a department's invite, member of staff) who asked to join
+ * through this link: the waiting page while the request is pending, the class (the workspace)
+ * once approved (when they come from waiting). Works whatever the link's state: the teacher
+ * may turn the link off before deciding. Null otherwise.
  */
 async function waiting(
   ctx: RouteContext<Data>,
@@ -131,21 +145,22 @@ async function waiting(
 ): Promise<Response | null> {
   const { state } = ctx;
   const user = state.actor?.user;
-  if (!user || user.role !== "student") return null;
+  if (!user) return null;
   const link = await findJoinLink(state.kv, await linkSecret(state.kv, state.config), token);
   if (!link || link.orgId !== user.orgId) return null;
-  const [request, role] = await Promise.all([
+  const [request, role, cls] = await Promise.all([
     getJoinRequest(state.kv, link.classId, user.id),
     getMemberRole(state.kv, link.classId, user.id),
+    getRecord(state.kv, ClassSchema, ["classes", link.classId]),
   ]);
+  if (!cls || !mayJoin(cls, user)) return null;
   const fromWaiting = ctx.url.searchParams.has("waiting");
-  if (role && fromWaiting) return redirect(`/classes/${link.classId}`);
+  if (role && fromWaiting) return redirect(groupHome(cls));
   if (!request) return null;
-  const cls = await getRecord(state.kv, ClassSchema, ["classes", link.classId]);
-  if (!cls) return null;
   const org = await getOrg(state.kv, cls.orgId);
   state.title = state.t("join.title", { className: cls.name });
-  return ctx.render({ view: "waiting", cls: { id: cls.id, name: cls.name }, school: org.name }, {
+  const group = { id: cls.id, name: cls.name, kind: cls.kind };
+  return ctx.render({ view: "waiting", cls: group, school: org.name, staff: invitesStaff(cls) }, {
     headers: { ...HEADERS, refresh: `${WAIT_REFRESH_SECONDS}; url=${waitingPath(token)}` },
   });
 }
@@ -162,6 +177,7 @@ function formError(state: State, err: AppError, fields: Record<string, string>):
     return err.code === "conflict" ? t("account.error.nameIsStaff") : t("join.error.name");
   }
   if (field === "email") {
+    if (err.code === "conflict") return t("join.dept.emailTaken");
     return fields.email?.trim() ? t("join.error.emailInvalid") : t("join.error.emailNeeded");
   }
   if (field === "password") {
@@ -206,7 +222,7 @@ async function claimWait(
   const cls = await getRecord(state.kv, ClassSchema, ["classes", link.classId]);
   if (!cls) return null;
   const org = await getOrg(state.kv, cls.orgId);
-  const base = { cls: { id: cls.id, name: cls.name }, school: org.name };
+  const base = { cls: { id: cls.id, name: cls.name, kind: cls.kind }, school: org.name };
   state.title = state.t("join.title", { className: cls.name });
   if (claim.status === "pending") {
     return ctx.render({ ...base, view: "claimWaiting" }, {
@@ -317,7 +333,7 @@ export const handler: Handlers<Data> = {
     }
     const { secret, user, data } = loaded;
     state.title = state.t("join.title", { className: data.cls.name });
-    const classPage = `/classes/${data.cls.id}`;
+    const classPage = groupHome(data.cls);
     try {
       if (data.view === "already") return redirect(classPage);
       if (data.view === "staff") return ctx.render(data, { status: 403, headers: HEADERS });
@@ -325,7 +341,9 @@ export const handler: Handlers<Data> = {
         const { outcome } = await joinAsMember(state.kv, secret, token, user);
         return redirect(outcome === "pending" ? waitingPath(token) : classPage);
       }
-      if (fields.intent === "claimCode" || fields.intent === "claimApproval") {
+      const claimIntent = fields.intent === "claimCode" || fields.intent === "claimApproval";
+      // Roster claims are a class's (its imported students); a department has none.
+      if (claimIntent && !data.staff) {
         try {
           if (fields.intent === "claimCode") {
             return await claimWithCode(ctx, req, token, fields, loaded);
@@ -348,7 +366,10 @@ export const handler: Handlers<Data> = {
         email: fields.email?.trim() || undefined,
         password: fields.password || undefined,
       });
-      if (!fields.notListed && await listedStudentNamed(state.kv, data.cls.id, input.name)) {
+      if (
+        !data.staff && !fields.notListed &&
+        await listedStudentNamed(state.kv, data.cls.id, input.name)
+      ) {
         return ctx.render(
           { ...data, name: fields.name, email: fields.email, listedName: input.name },
           { status: 409, headers: HEADERS },
@@ -397,7 +418,10 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
       </section>
     );
   }
-  const classPage = `/classes/${data.cls.id}`;
+  const classPage = groupHome(data.cls);
+  // A department's invite says it in the workspace's words (join.dept.*).
+  const w = (key: string, params?: Record<string, string | number>) =>
+    t(`${data.staff ? "join.dept" : "join"}.${key}` as MessageKey, params);
   return (
     <section class="card narrow stack">
       <div>
@@ -405,27 +429,27 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
         <p class="muted">{data.school}</p>
       </div>
       {data.error && <p class="error" role="alert">{data.error}</p>}
-      {data.notAccepted && <p class="notice" role="status">{t("join.notAccepted")}</p>}
+      {data.notAccepted && <p class="notice" role="status">{w("notAccepted")}</p>}
       {data.view === "waiting" && (
         <div class="stack" role="status">
           <p>
-            <strong>{t("join.waiting")}</strong>
+            <strong>{w("waiting")}</strong>
           </p>
-          <p class="muted">{t("join.waitingNote", { name: state.actor?.user.name ?? "" })}</p>
+          <p class="muted">{w("waitingNote", { name: state.actor?.user.name ?? "" })}</p>
           <p>
             <a href={`${url.pathname}?waiting=1`}>{t("join.checkNow")}</a>
           </p>
         </div>
       )}
       {data.approval && (data.view === "form" || data.view === "member") && (
-        <p class="muted">{t("join.approvalNote")}</p>
+        <p class="muted">{w("approvalNote")}</p>
       )}
       {data.view === "already" && (
         <>
           <p>{t("join.already", { className: data.cls.name })}</p>
           {data.isAdmin && <p class="muted">{t("join.adminNote")}</p>}
           <p>
-            <a href={classPage}>{t("join.open")}</a>
+            <a href={classPage}>{w("open")}</a>
           </p>
         </>
       )}
@@ -440,7 +464,7 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
           </p>
         </div>
       )}
-      {data.view === "staff" && <p>{t("join.staff")}</p>}
+      {data.view === "staff" && <p>{w("staff")}</p>}
       {data.view === "member" && (
         <form method="post" action={url.pathname} class="stack">
           <CsrfField state={state} />
@@ -450,7 +474,7 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
           </button>
         </form>
       )}
-      {data.view === "form" && (
+      {data.view === "form" && !data.staff && (
         <details class="stack card-inset" id="on-list" open={!!data.claimError || undefined}>
           <summary>
             <strong>{t("join.claim.title")}</strong>
@@ -504,7 +528,7 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
       {data.view === "form" && (
         <form method="post" action={url.pathname} class="stack">
           <CsrfField state={state} />
-          <h2>{t("join.claim.newTitle")}</h2>
+          {!data.staff && <h2>{t("join.claim.newTitle")}</h2>}
           {data.listedName && (
             <div class="notice" role="alert">
               <p>{t("join.claim.nameOnList", { name: data.listedName })}</p>
@@ -523,13 +547,19 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
               value={data.name ?? ""}
               autofocus
             />
-            <small class="muted">{t("join.nameHint")}</small>
+            <small class="muted">{w("nameHint")}</small>
           </label>
           <fieldset class="stack">
-            <legend>{t("join.optionalHeading")}</legend>
+            <legend>{w("optionalHeading")}</legend>
             <label>
               {t("join.email")}
-              <input name="email" type="email" autocomplete="email" value={data.email ?? ""} />
+              <input
+                name="email"
+                type="email"
+                autocomplete="email"
+                value={data.email ?? ""}
+                required={data.staff}
+              />
             </label>
             <label>
               {t("join.password")}
@@ -539,17 +569,18 @@ export default function JoinPage({ data, state, url }: PageProps<Data>) {
                 autocomplete="new-password"
                 minLength={MIN_PASSWORD_LENGTH}
                 maxLength={MAX_PASSWORD_LENGTH}
+                required={data.staff}
               />
               <small class="muted">{t("join.passwordHint", { min: MIN_PASSWORD_LENGTH })}</small>
             </label>
             <p class="muted">
-              {t("join.deviceNote", { days: Math.round(DEVICE_SESSION_MS / 86_400_000) })}
+              {w("deviceNote", { days: Math.round(DEVICE_SESSION_MS / 86_400_000) })}
             </p>
           </fieldset>
-          <button type="submit" class="primary">{t("join.submit")}</button>
+          <button type="submit" class="primary">{w("submit")}</button>
           <p>
             <a href={`/signin?next=${encodeURIComponent(url.pathname)}`}>
-              {t("join.signInInstead")}
+              {w("signInInstead")}
             </a>
           </p>
         </form>

@@ -1,6 +1,11 @@
 /**
  * Join links: a signed, expiring, revocable link per class that lets a student join from a
- * browser. The token is `<link id>.<signature>`, the signature an HMAC-SHA256 of the id under
+ * browser, or per department that invites staff into a workspace (what differs by the group's
+ * kind is in join_kinds.ts: the role given, the email and password being required, who may
+ * make the link). A department's invite makes the given email the account's sign-in address
+ * (staff sign in with it), so an address that has an account is refused (409, the email
+ * field): whoever holds the link learns that; the link's limit and the per-address limit bound
+ * how much. The token is `<link id>.<signature>`, the signature an HMAC-SHA256 of the id under
  * the install's secret, so a token cannot be guessed from the (time-ordered) id and the list
  * of a class's links can show each link's URL again without storing the token.
  *
@@ -30,6 +35,7 @@ import {
   createUserOps,
   DisplayNameSchema,
   newUser,
+  normalizeEmail,
   requireNameNotStaff,
   type User,
 } from "../orgs/users.ts";
@@ -46,6 +52,7 @@ import {
 import { addMemberOps, listClassMembers } from "./members.ts";
 import { claimEmailOps } from "./unconfirmed_emails.ts";
 import { classCodeKey, CODE_KEEP_MS, newClassCode } from "./join_codes.ts";
+import { invitesStaff, joinerRole, mayJoin } from "./join_kinds.ts";
 
 export const JoinLinkSchema = z.object({
   id: z.string(),
@@ -407,11 +414,12 @@ export async function removeLinkJoiners(
   linkId: string,
 ): Promise<{ removed: number; deleted: number }> {
   await getClassLinkEntry(kv, orgId, classId, linkId);
+  const cls = await getRecord(kv, ClassSchema, ["classes", classId]);
   const joiners: Joiner[] = (await listLinkMemberIds(kv, linkId)).map((userId) => ({
     userId,
     linkId,
   }));
-  return await removeJoiners(kv, classId, joiners);
+  return await removeJoiners(kv, classId, joiners, { staff: !!cls && invitesStaff(cls) });
 }
 
 /** The date a link expired, as the English message says it. */
@@ -473,6 +481,8 @@ async function resolveEntry(
   }
   const cls = await getRecord(kv, ClassSchema, ["classes", link.classId]);
   if (!cls || cls.orgId !== link.orgId) throw invalid();
+  // A school that switched its staff workspace off: its department invites take nobody.
+  if (invitesStaff(cls) && !await joinerRole(kv, cls)) throw invalid();
   if (cls.archived) {
     throw new JoinLinkError(
       "archived",
@@ -584,18 +594,30 @@ export async function joinWithLink(
 ): Promise<{ user: User; cls: Class; token: string; session: Session; outcome: JoinOutcome }> {
   const data = validateInput(JoinInputSchema, input);
   const first = await resolveEntry(kv, secret, token, Date.now());
+  const staff = invitesStaff(first.cls);
+  if (staff && !data.email) {
+    const message = "Enter your email and a password: staff sign in with them.";
+    throw new AppError("validation_failed", message, [{ path: ["email"], message }]);
+  }
+  const role = await joinerRole(kv, first.cls);
+  if (!role) throw invalid();
   await throttleSignUps(kv, opts.ipLimit ?? JOIN_IP_LIMIT, `${first.entry.value.id}/${opts.ip}`);
-  await requireNameNotStaff(kv, first.entry.value.orgId, data.name);
+  // A student may not take a teacher's name; staff are who they say (their admin invited them).
+  if (!staff) await requireNameNotStaff(kv, first.entry.value.orgId, data.name);
+  const email = staff ? normalizeEmail(data.email!) : undefined;
   const user = newUser({
     orgId: first.entry.value.orgId,
     name: data.name,
-    role: "student",
+    email,
+    role,
     joinedVia: "link",
     passwordHash: data.password ? await hashPassword(data.password) : undefined,
   });
-  const { link, cls } = await commitUse(kv, secret, token, (op, link) => {
+  const emailKey = ["users_by_email", email ?? ""];
+  const emailFree = async () => !email || (await kv.get(emailKey)).versionstamp === null;
+  const { link, cls, committed } = await commitUse(kv, secret, token, (op, link) => {
     createUserOps(op, user);
-    if (data.email) claimEmailOps(op, user.id, data.email);
+    if (data.email && !staff) claimEmailOps(op, user.id, data.email);
     if (link.approval) {
       requestOps(op, {
         classId: link.classId,
@@ -608,7 +630,11 @@ export async function joinWithLink(
       addMemberOps(op, link.classId, user, "student");
     }
     recordLinkMemberOps(op, link.id, link.classId, user.id, true);
-  });
+  }, emailFree);
+  if (!committed) {
+    const message = "This email already has an account. Sign in with it, then open the link again.";
+    throw new AppError("conflict", message, [{ path: ["email"], message }]);
+  }
   const session = await createSession(kv, user, { ttlMs: DEVICE_SESSION_MS, kind: "device" });
   return { user, cls, ...session, outcome: link.approval ? "pending" : "joined" };
 }
@@ -635,9 +661,11 @@ export async function throttleSignUps(kv: Deno.Kv, limit: Limit, id: string): Pr
 
 /**
  * A signed-in student of the link's organization joins the class (or, on a link with
- * approval, asks to). Idempotent: a member stays as they are (a teacher is never made a
- * student), and a pending request stays pending without another use. 404 for a user of
- * another organization, 403 for staff, who are added to classes by admins, not by links.
+ * approval, asks to); for a department's invite, a signed-in member of staff joins the
+ * department. Idempotent: a member stays as they are (a teacher is never made a student), and
+ * a pending request stays pending without another use. 404 for a user of another
+ * organization; 403 for staff on a class's link (admins add them to classes) and for a
+ * student on a department's.
  */
 export async function joinAsMember(
   kv: Deno.Kv,
@@ -652,10 +680,12 @@ export async function joinAsMember(
   const [member, request] = await kv.getMany([memberKey, requestKey]);
   if (member.versionstamp !== null) return { cls, outcome: "joined", changed: false };
   if (request.versionstamp !== null) return { cls, outcome: "pending", changed: false };
-  if (user.role !== "student") {
+  if (!mayJoin(cls, user)) {
     throw new AppError(
       "forbidden",
-      "Join links are for students. Ask a school admin to add you to this class.",
+      invitesStaff(cls)
+        ? "This invite is for staff of the workspace."
+        : "Join links are for students. Ask a school admin to add you to this class.",
     );
   }
   const done = await commitUse(kv, secret, token, (op, link) => {

@@ -1,5 +1,6 @@
 /**
- * Join requests: a link can ask the teacher to approve each student (as Google Classroom and
+ * Join requests: a link can ask the teacher (a department's: its manager or a workspace admin)
+ * to approve each student (or invited member of staff) (as Google Classroom and
  * DingTalk do). Signing up through such a link makes the account and a pending request, not
  * a membership; the class's teachers approve or deny requests on the class page, and the
  * student's join page moves on to the class once approved.
@@ -12,7 +13,8 @@ import { z } from "zod";
 import { getRecords } from "../db/kv.ts";
 import { UserSchema } from "../orgs/users.ts";
 import { AppError } from "../web/errors.ts";
-import { getClass } from "./classes.ts";
+import { type Class, getClass } from "./classes.ts";
+import { invitesStaff, mayJoin } from "./join_kinds.ts";
 import { approveClaimOps, getClaimEntries, getClaimMemberships } from "./claims.ts";
 import { joinRequestKey, removeJoiners } from "./link_accounts.ts";
 import { addMemberOps } from "./members.ts";
@@ -106,12 +108,13 @@ export async function approveJoinRequests(
   let approved = 0;
   for (let i = 0; i < ids.length; i += PER_COMMIT) {
     const batch = ids.slice(i, i + PER_COMMIT);
-    approved += await approveBatch(kv, classId, batch);
+    approved += await approveBatch(kv, cls, batch);
   }
   return { approved };
 }
 
-async function approveBatch(kv: Deno.Kv, classId: string, ids: string[]): Promise<number> {
+async function approveBatch(kv: Deno.Kv, cls: Class, ids: string[]): Promise<number> {
+  const classId = cls.id;
   const requests: Deno.KvEntryMaybe<unknown>[] = [];
   for (let i = 0; i < ids.length; i += 10) {
     requests.push(
@@ -131,7 +134,8 @@ async function approveBatch(kv: Deno.Kv, classId: string, ids: string[]): Promis
     if (request.versionstamp === null) return;
     op.check(request).delete(request.key);
     const user = users[i];
-    if (!user || user.role !== "student") return;
+    // A class takes students, a department staff (join_kinds.ts).
+    if (!user || !mayJoin(cls, user)) return;
     const claim = claims[i];
     if (claim) {
       // A roster claim: the student is (usually) in the class already; the claimant's page
@@ -153,7 +157,7 @@ async function approveBatch(kv: Deno.Kv, classId: string, ids: string[]): Promis
   // Someone decided one of them meanwhile: go one by one, skipping what changed.
   if (ids.length === 1) return 0;
   let done = 0;
-  for (const id of ids) done += await approveBatch(kv, classId, [id]);
+  for (const id of ids) done += await approveBatch(kv, cls, [id]);
   return done;
 }
 
@@ -168,7 +172,7 @@ export async function denyJoinRequests(
   classId: string,
   userIds: string[],
 ): Promise<{ denied: number }> {
-  await getClass(kv, orgId, classId); // 404 for another school's class
+  const cls = await getClass(kv, orgId, classId); // 404 for another school's class
   const ids = [...new Set(userIds)];
   const entries = await getRecords(
     kv,
@@ -176,6 +180,9 @@ export async function denyJoinRequests(
     ids.map((id) => joinRequestKey(classId, id)),
   );
   const joiners = entries.flatMap((r) => r ? [{ userId: r.userId, linkId: r.linkId }] : []);
-  const { removed } = await removeJoiners(kv, classId, joiners, { pendingOnly: true });
+  const { removed } = await removeJoiners(kv, classId, joiners, {
+    pendingOnly: true,
+    staff: invitesStaff(cls),
+  });
   return { denied: removed };
 }

@@ -68,6 +68,7 @@ const USERS_PER_COMMIT = 30;
  * Takes `joiners` out of `classId`: their membership and any pending join request go, and so
  * does the record of their coming through the link; an account the link made that is in no
  * other class is deleted (with its unconfirmed email claim and its sessions). With
+ * `staff` (a department's invite), the accounts it made for staff are deleted the same way. With
  * `pendingOnly`, only people whose request is still pending are touched (denying a request
  * that was approved meanwhile changes nothing). One commit per batch of users. Returns how
  * many people were taken out and how many of their accounts were deleted.
@@ -76,7 +77,7 @@ export async function removeJoiners(
   kv: Deno.Kv,
   classId: string,
   joiners: Joiner[],
-  opts: { pendingOnly?: boolean } = {},
+  opts: { pendingOnly?: boolean; staff?: boolean } = {},
 ): Promise<{ removed: number; deleted: number }> {
   let removed = 0;
   let deleted = 0;
@@ -116,7 +117,7 @@ async function planRemoval(
   kv: Deno.Kv,
   classId: string,
   { userId, linkId }: Joiner,
-  opts: { pendingOnly?: boolean },
+  opts: { pendingOnly?: boolean; staff?: boolean },
 ): Promise<Removal | null> {
   const [userEntry, memberEntry, requestEntry, linkEntry, emailEntry] = await kv.getMany([
     ["users", userId],
@@ -137,7 +138,9 @@ async function planRemoval(
   for await (const e of kv.list({ prefix: ["classes_by_user", userId] })) {
     if (e.key[2] !== classId) otherClasses++;
   }
-  const deletes = !!user && created && otherClasses === 0 && user.role === "student";
+  // A class's link deletes only students it made; a department's invite, the staff it made.
+  const deletes = !!user && created && otherClasses === 0 &&
+    (user.role === "student" || (!!opts.staff && user.role !== "admin"));
   return {
     userId,
     counted: member || pending,

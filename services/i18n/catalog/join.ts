@@ -105,6 +105,31 @@ export default defineMessages({
     "join.code.rateLimited": "Too many wrong class codes. Try again in {minutes} minute(s).",
     "join.requests.confirmDenyClaim":
       "Deny? The person who says they are {name} is not let in; {name}'s account on the list stays as it is.",
+    "join.dept.nameHint": "As your colleagues will see it in the directory.",
+    "join.dept.optionalHeading": "Email and password",
+    "join.dept.deviceNote":
+      "You stay signed in on this device for {days} days. Elsewhere, sign in with this email and password.",
+    "join.dept.submit": "Join the workspace",
+    "join.dept.signInInstead": "Already have an account at this organization? Sign in first",
+    "join.dept.staff":
+      "You are signed in as a student. This invite is for staff: ask an admin of your organization.",
+    "join.dept.open": "Open the workspace",
+    "join.dept.approvalNote":
+      "An admin or the department's manager approves each person who joins with this invite.",
+    "join.dept.waiting": "Waiting for approval.",
+    "join.dept.waitingNote":
+      "You are signed in as {name}. This page moves on by itself once an admin or the department's manager approves you. You can also close it and open the link again later.",
+    "join.dept.notAccepted":
+      "Your request to join was not accepted. Ask your admin if this is a mistake.",
+    "join.dept.emailTaken":
+      "This email already has an account. Sign in with it first, then open the invite again.",
+    "join.dept.error.invalid": "This invite link is not valid. Ask your admin for a new one.",
+    "join.dept.error.revoked": "This invite link was turned off. Ask your admin for a new one.",
+    "join.dept.error.expired": "This invite link expired on {date}. Ask your admin for a new one.",
+    "join.dept.error.archived":
+      "This department has been archived, so it no longer takes new people.",
+    "join.dept.error.full":
+      "This invite has been used {count} times, its limit. Ask your admin for a new one.",
   },
   ko: {
     "join.title": "{className} 참여하기",
@@ -211,6 +236,31 @@ export default defineMessages({
       "잘못된 수업 코드를 너무 많이 입력했습니다. {minutes}분 뒤에 다시 시도하세요.",
     "join.requests.confirmDenyClaim":
       "거절할까요? 자신이 {name}(이)라고 한 사람은 들어오지 못하고, 명단의 {name} 계정은 그대로 남습니다.",
+    "join.dept.nameHint": "동료가 구성원 목록에서 보게 될 이름입니다.",
+    "join.dept.optionalHeading": "이메일과 비밀번호",
+    "join.dept.deviceNote":
+      "이 기기에서는 {days}일 동안 로그인 상태가 유지됩니다. 다른 기기에서는 이 이메일과 비밀번호로 로그인하세요.",
+    "join.dept.submit": "워크스페이스에 참여",
+    "join.dept.signInInstead": "이 조직에 이미 계정이 있나요? 먼저 로그인하세요",
+    "join.dept.staff":
+      "학생으로 로그인되어 있습니다. 이 초대는 교직원용입니다. 조직의 관리자에게 문의하세요.",
+    "join.dept.open": "워크스페이스 열기",
+    "join.dept.approvalNote": "이 초대로 참여하는 사람은 관리자나 부서 관리자가 승인합니다.",
+    "join.dept.waiting": "승인을 기다리는 중입니다.",
+    "join.dept.waitingNote":
+      "{name}(으)로 로그인되어 있습니다. 관리자나 부서 관리자가 승인하면 이 페이지가 저절로 넘어갑니다. 닫았다가 나중에 링크를 다시 열어도 됩니다.",
+    "join.dept.notAccepted":
+      "참여 요청이 받아들여지지 않았습니다. 잘못된 것 같으면 관리자에게 문의하세요.",
+    "join.dept.emailTaken":
+      "이 이메일에는 이미 계정이 있습니다. 먼저 그 계정으로 로그인한 뒤 초대 링크를 다시 여세요.",
+    "join.dept.error.invalid": "이 초대 링크는 올바르지 않습니다. 관리자에게 새 링크를 요청하세요.",
+    "join.dept.error.revoked":
+      "이 초대 링크는 사용이 중지되었습니다. 관리자에게 새 링크를 요청하세요.",
+    "join.dept.error.expired":
+      "이 초대 링크는 {date}에 만료되었습니다. 관리자에게 새 링크를 요청하세요.",
+    "join.dept.error.archived": "이 부서는 보관되어 더 이상 새 구성원을 받지 않습니다.",
+    "join.dept.error.full":
+      "이 초대는 한도인 {count}번 모두 사용되었습니다. 관리자에게 새 링크를 요청하세요.",
   },
   zh: {
     "join.title": "加入{className}",
@@ -304,5 +354,24 @@ export default defineMessages({
     "join.code.rateLimited": "输错班级码的次数过多，请 {minutes} 分钟后再试。",
     "join.requests.confirmDenyClaim":
       "拒绝吗？自称是 {name} 的人不能加入；名单上 {name} 的账号保持不变。",
+    "join.dept.nameHint": "同事在通讯录中看到的名字。",
+    "join.dept.optionalHeading": "邮箱和密码",
+    "join.dept.deviceNote":
+      "你将在此设备上保持登录 {days} 天。在其他设备上，请用此邮箱和密码登录。",
+    "join.dept.submit": "加入工作台",
+    "join.dept.signInInstead": "已有本组织的账号？请先登录",
+    "join.dept.staff": "你当前以学生身份登录。此邀请仅限教职工：请联系本组织的管理员。",
+    "join.dept.open": "打开工作台",
+    "join.dept.approvalNote": "通过此邀请加入的每个人都需由管理员或部门主管批准。",
+    "join.dept.waiting": "正在等待批准。",
+    "join.dept.waitingNote":
+      "你已以 {name} 的身份登录。管理员或部门主管批准后，此页面会自动跳转。你也可以先关闭，稍后再打开链接。",
+    "join.dept.notAccepted": "你的加入申请未被接受。如有误，请联系管理员。",
+    "join.dept.emailTaken": "此邮箱已有账号。请先用它登录，再重新打开邀请链接。",
+    "join.dept.error.invalid": "此邀请链接无效。请向管理员索取新链接。",
+    "join.dept.error.revoked": "此邀请链接已被停用。请向管理员索取新链接。",
+    "join.dept.error.expired": "此邀请链接已于 {date} 过期。请向管理员索取新链接。",
+    "join.dept.error.archived": "此部门已归档，不再接收新成员。",
+    "join.dept.error.full": "此邀请已使用 {count} 次，达到上限。请向管理员索取新链接。",
   },
 });

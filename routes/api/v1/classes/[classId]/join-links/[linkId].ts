@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { requireActor, requireClassRole, TEACHERS } from "@/services/auth/access.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { requireLinkManager } from "@/services/classes/join_kinds.ts";
 import {
   MAX_MAX_USES,
   removeLinkJoiners,
@@ -40,7 +41,7 @@ export const DELETE = defineApi({
   const { kv } = c.var.state;
   const actor = requireActor(c.var.state);
   const { classId, linkId } = c.req.valid("param");
-  const { cls } = await requireClassRole(kv, actor, classId, TEACHERS);
+  const { cls } = await requireLinkManager(kv, actor, classId);
   await revokeJoinLink(kv, cls.orgId, cls.id, linkId);
   if (c.req.valid("query").removeJoiners !== "true") return c.body(null, 204);
   return c.json(await removeLinkJoiners(kv, cls.orgId, cls.id, linkId), 200);
@@ -70,7 +71,7 @@ export const PATCH = defineApi({
   const { kv } = c.var.state;
   const actor = requireActor(c.var.state);
   const { classId, linkId } = c.req.valid("param");
-  const { cls } = await requireClassRole(kv, actor, classId, TEACHERS);
+  const { cls } = await requireLinkManager(kv, actor, classId);
   const link = await setJoinLinkMaxUses(kv, cls.orgId, cls.id, linkId, c.req.valid("json").maxUses);
   return c.json({ id: link.id, maxUses: link.maxUses! }, 200);
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { requireActor, requireClassRole, TEACHERS } from "@/services/auth/access.ts";
+import { requireActor } from "@/services/auth/access.ts";
+import { requireLinkManager } from "@/services/classes/join_kinds.ts";
 import {
   createJoinLink,
   DEFAULT_EXPIRES_HOURS,
@@ -53,7 +54,7 @@ async function codeFields(publicUrl: string, link: { code?: string; status: stri
 
 /** A class's join links, newest first (the class's teachers and school admins). */
 export const GET = defineApi({
-  summary: "List a class's join links",
+  summary: "List a class's join links (or a department's invite links)",
   tags: ["join links"],
   security: [{ bearer: [] }],
   request: { params: ClassParamsSchema },
@@ -71,7 +72,7 @@ export const GET = defineApi({
   const { kv, config } = c.var.state;
   const actor = requireActor(c.var.state);
   const { classId } = c.req.valid("param");
-  await requireClassRole(kv, actor, classId, TEACHERS);
+  await requireLinkManager(kv, actor, classId);
   const secret = await linkSecret(kv, config);
   const [links, suggested] = await Promise.all([
     listJoinLinks(kv, classId),
@@ -94,7 +95,11 @@ export const GET = defineApi({
 
 /** Makes a new join link that students open in a browser to join the class. */
 export const POST = defineApi({
-  summary: "Create a join link for a class",
+  summary: "Create a join link for a class, or an invite link for a department",
+  description: "A class: its teachers and school admins. A department: its managers (and " +
+    "those of the departments above) and workspace admins; in a school's staff workspace " +
+    "admins only. Opening a department's link makes an employee (a school: a teacher) in " +
+    "that department.",
   tags: ["join links"],
   security: [{ bearer: [] }],
   request: {
@@ -132,7 +137,7 @@ export const POST = defineApi({
   const { kv, config } = c.var.state;
   const actor = requireActor(c.var.state);
   const { classId } = c.req.valid("param");
-  const { cls } = await requireClassRole(kv, actor, classId, TEACHERS);
+  const { cls } = await requireLinkManager(kv, actor, classId);
   const body = c.req.valid("json");
   const { link, token } = await createJoinLink(kv, await linkSecret(kv, config), {
     orgId: cls.orgId,
