@@ -47,8 +47,24 @@ export const JOIN_LINKS_LABELS = [
 ] as const;
 export type JoinLinksLabels = Record<typeof JOIN_LINKS_LABELS[number], string>;
 
+/**
+ * The labels a department's invite links say in the workspace's words: a page showing the
+ * links of a department takes `admin.links.dept.<key>` for these keys (the rest as a class's).
+ */
+export const JOIN_LINKS_DEPARTMENT_WORDING = [
+  "title",
+  "intro",
+  "none",
+  "approval",
+  "removeJoiners",
+  "removedJoiners",
+  "classCode",
+  "codeHint",
+  "qrAlt",
+] as const;
+
 export interface JoinLinksProps {
-  /** The class the links let students join. */
+  /** The class the links let students join (or the department they invite staff into). */
   classId: string;
   /** Translated strings, built on the server; `{name}` placeholders are filled here. */
   labels: JoinLinksLabels;

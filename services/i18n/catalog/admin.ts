@@ -240,6 +240,19 @@ export default defineMessages({
     "admin.import.ws.role.admin": "Workspace admin",
     "admin.import.ws.pageTitle": "Add people to the workspace",
     "admin.import.ws.back": "Back to the workspace",
+    "admin.links.dept.title": "Invite links",
+    "admin.links.dept.intro":
+      "People you send a link to join this department: they sign up with their email and a password (or sign in) and become members of the workspace. Turn a link off at any time.",
+    "admin.links.dept.none": "No active link. Create one to invite people.",
+    "admin.links.dept.approval": "I approve each person before they join",
+    "admin.links.dept.removeJoiners":
+      "Also remove everyone who came through this link ({count}). Accounts the link made that are in no other group are deleted.",
+    "admin.links.dept.removedJoiners":
+      "Link turned off: {removed} removed from the department, {deleted} accounts deleted.",
+    "admin.links.dept.classCode": "Invite code",
+    "admin.links.dept.codeHint":
+      "People type it at {address} or scan the QR code. It is this link: the same limit, approval and turning off.",
+    "admin.links.dept.qrAlt": "QR code to join the department (code {code})",
     "admin.links.classCode": "Class code",
     "admin.links.codeHint":
       "Students type it at {address} or scan the QR code. It is this link: the same limit, approval and turning off.",
@@ -519,6 +532,19 @@ export default defineMessages({
     "admin.import.ws.role.admin": "워크스페이스 관리자",
     "admin.import.ws.pageTitle": "워크스페이스에 사람 추가",
     "admin.import.ws.back": "워크스페이스로 돌아가기",
+    "admin.links.dept.title": "초대 링크",
+    "admin.links.dept.intro":
+      "링크를 받은 사람은 이메일과 비밀번호로 가입하거나 로그인해 이 부서에 들어오고 워크스페이스의 구성원이 됩니다. 링크는 언제든 끌 수 있습니다.",
+    "admin.links.dept.none": "사용 중인 링크가 없습니다. 사람을 초대하려면 링크를 만드세요.",
+    "admin.links.dept.approval": "참여하기 전에 한 사람씩 승인합니다",
+    "admin.links.dept.removeJoiners":
+      "이 링크로 들어온 사람({count}명)도 내보냅니다. 링크로 만들어졌고 다른 그룹에 속하지 않은 계정은 삭제됩니다.",
+    "admin.links.dept.removedJoiners":
+      "링크를 껐습니다. 부서에서 {removed}명을 내보내고 계정 {deleted}개를 삭제했습니다.",
+    "admin.links.dept.classCode": "초대 코드",
+    "admin.links.dept.codeHint":
+      "{address}에서 입력하거나 QR 코드를 스캔하면 됩니다. 이 링크와 같아서 한도, 승인, 끄기도 같습니다.",
+    "admin.links.dept.qrAlt": "부서 참여 QR 코드(코드 {code})",
     "admin.links.classCode": "수업 코드",
     "admin.links.codeHint":
       "학생은 {address}에서 코드를 입력하거나 QR 코드를 찍습니다. 이 링크와 같아서 사용 한도, 승인, 끄기가 함께 적용됩니다.",
@@ -780,6 +806,19 @@ export default defineMessages({
     "admin.import.ws.role.admin": "工作台管理员",
     "admin.import.ws.pageTitle": "向工作台添加人员",
     "admin.import.ws.back": "返回工作台",
+    "admin.links.dept.title": "邀请链接",
+    "admin.links.dept.intro":
+      "收到链接的人用邮箱和密码注册（或登录）后加入此部门，成为工作台成员。链接可随时停用。",
+    "admin.links.dept.none": "没有可用的链接。创建一个来邀请成员。",
+    "admin.links.dept.approval": "每个人加入前由我批准",
+    "admin.links.dept.removeJoiners":
+      "同时移除通过此链接加入的所有人（{count} 人）。由此链接创建且不在其他群组中的账号将被删除。",
+    "admin.links.dept.removedJoiners":
+      "链接已停用：从部门移除 {removed} 人，删除账号 {deleted} 个。",
+    "admin.links.dept.classCode": "邀请码",
+    "admin.links.dept.codeHint":
+      "在 {address} 输入或扫描二维码即可。它就是此链接：上限、审批和停用都相同。",
+    "admin.links.dept.qrAlt": "加入部门的二维码（邀请码 {code}）",
     "admin.links.classCode": "班级码",
     "admin.links.codeHint":
       "学生在 {address} 输入班级码，或扫描二维码。它就是这个链接：使用上限、审批和关闭都相同。",
