@@ -21,6 +21,8 @@ interface ClassFormProps {
   hidden?: Record<string, string>;
   /** A department's possible parents, in tree order (departments only). */
   parents?: DepartmentNode[];
+  /** Said in the leads' box (e.g. why not everyone is listed). */
+  leadsHint?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export function ClassForm(
     idPrefix,
     hidden = {},
     parents = [],
+    leadsHint,
   }: ClassFormProps,
 ) {
   const { t } = state;
@@ -110,7 +113,8 @@ export function ClassForm(
         )}
       <fieldset class="checklist">
         <legend>{t(words.formLeads)}</legend>
-        {teachers.length === 0 && <p class="muted">{t(words.formNoLeads)}</p>}
+        {leadsHint && <p class="muted">{leadsHint}</p>}
+        {teachers.length === 0 && !leadsHint && <p class="muted">{t(words.formNoLeads)}</p>}
         {teachers.map((u) => (
           <label class="check" key={u.id}>
             <input

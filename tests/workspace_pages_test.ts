@@ -330,6 +330,35 @@ Deno.test("[pages] the directory: search by name or email, a department filter, 
   assert.ok(foreign.includes("of 124<"));
 });
 
+Deno.test("[pages] a company of hundreds: managers are added by email, not listed", async () => {
+  await using t = await testApp();
+  const c = await company(t.kv);
+  const users = Array.from(
+    { length: 210 },
+    (_, i) =>
+      newUser({
+        orgId: c.org.id,
+        name: `Worker ${i}`,
+        email: `w${i}-${crypto.randomUUID().slice(0, 6)}@corp.example`,
+        role: "employee",
+      }),
+  );
+  for (let i = 0; i < users.length; i += 50) {
+    const op = t.kv.atomic();
+    for (const u of users.slice(i, i + 50)) createUserOps(op, u, false);
+    await commit(op);
+  }
+  const admin = await browserAs(t, c.admin);
+  const dash = await html(await admin.get("/admin"));
+  const form = dash.slice(dash.indexOf('id="new-department"'));
+  assert.ok(!form.includes('name="teacherIds"'));
+  assert.ok(form.includes("then add its managers by email on its page"));
+  const page = await html(await admin.get(`/admin/classes/${c.sales.id}`));
+  const boxes = [...page.matchAll(/name="teacherIds" value="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(boxes, [c.manager.id], "the current managers only");
+  assert.ok(page.includes("add another by email"));
+});
+
 Deno.test("[pages] a company employee's navigation and Today: a workspace, no classes", async () => {
   await using t = await testApp();
   const c = await company(t.kv);

@@ -46,6 +46,8 @@ interface Data {
 }
 
 const MEMBERS_PER_PAGE = 50;
+/** More staff than this are not listed as manager boxes in the new department form. */
+const PICKER_LIMIT = 200;
 
 /** Leads' names and the number of members of each group. */
 async function groupRows(kv: Deno.Kv, groups: Class[]): Promise<GroupRow[]> {
@@ -151,6 +153,8 @@ function NewGroup({ data, state, kind }: PageProps<Data> & { kind: "class" | "de
   const words = groupWords(kind);
   const id = kind === "department" ? "new-department" : "new-class";
   const error = data.error?.kind === kind ? data.error : undefined;
+  // A company of thousands: managers are picked on the department's page (add by email).
+  const many = data.staff.length > PICKER_LIMIT;
   return (
     <section class="card" id={id} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t(words.createTitle)}</h2>
@@ -158,7 +162,8 @@ function NewGroup({ data, state, kind }: PageProps<Data> & { kind: "class" | "de
         state={state}
         action={`/admin#${id}`}
         values={kind === "department" ? data.deptForm : data.classForm}
-        teachers={kind === "department" ? data.staff : data.teachers}
+        teachers={kind === "class" ? data.teachers : many ? [] : data.staff}
+        leadsHint={kind === "department" && many ? t("workspace.form.manyStaffNew") : undefined}
         parents={data.tree}
         error={error?.message}
         errorField={error?.field}

@@ -45,6 +45,8 @@ interface Data {
   parents: DepartmentNode[];
   /** The add form's last post when it failed. */
   add?: { email: string; role: string; error: string };
+  /** Too many staff to list: the boxes are the current managers; more are added by email. */
+  manyStaff: boolean;
 }
 
 /** More staff than this: a department's manager boxes list its managers only (add by email). */
@@ -72,9 +74,8 @@ async function renderGroup(
   ]);
   const currentIds = current.items.map((m) => m.userId);
   let leads = [...(admins?.items ?? []), ...teachers];
-  if (department && leads.length > PICKER_LIMIT) {
-    leads = leads.filter((u) => currentIds.includes(u.id));
-  }
+  const manyStaff = department && leads.length > PICKER_LIMIT;
+  if (manyStaff) leads = leads.filter((u) => currentIds.includes(u.id));
   const tree = departmentTree(departments, locale);
   const below = withDescendants(departments, [cls.id]);
   const params = ctx.url.searchParams;
@@ -107,8 +108,10 @@ async function renderGroup(
     roster,
     q,
     path: tree.find((n) => n.dept.id === cls.id)?.path ?? [cls.name],
-    parents: tree.filter((n) => !below.has(n.dept.id)),
+    // Not itself or one below it (a cycle), unless that is what the failed post chose.
+    parents: tree.filter((n) => !below.has(n.dept.id) || n.dept.id === edit?.form.parentId),
     add: failed?.add,
+    manyStaff,
   }, status ? { status } : undefined);
 }
 
@@ -239,6 +242,7 @@ export default function AdminClassPage({ data, state }: PageProps<Data>) {
             submitLabel={t("admin.class.save")}
             idPrefix="edit-class"
             hidden={{ intent: "save" }}
+            leadsHint={data.manyStaff ? t("workspace.form.manyStaff") : undefined}
           />
         </section>
         <JoinLinksCard state={state} classId={cls.id} />

@@ -42,6 +42,9 @@ export default defineMessages({
     "workspace.form.parentNone": "None (top level)",
     "workspace.form.managers": "Managers",
     "workspace.form.noStaff": "No staff to choose from yet.",
+    "workspace.form.manyStaff": "Current managers; add another by email under “Add a person”.",
+    "workspace.form.manyStaffNew":
+      "Create the department, then add its managers by email on its page.",
     "workspace.form.managersInvalid":
       "Some of the chosen managers are not staff of this organization.",
     "workspace.form.parentMissing": "The chosen parent department does not exist any more.",
@@ -138,6 +141,9 @@ export default defineMessages({
     "workspace.form.parentNone": "없음 (최상위)",
     "workspace.form.managers": "부서장",
     "workspace.form.noStaff": "아직 선택할 직원이 없습니다.",
+    "workspace.form.manyStaff":
+      "현재 부서장입니다. 다른 사람은 ‘사람 추가’에서 이메일로 추가하세요.",
+    "workspace.form.manyStaffNew": "부서를 만든 뒤 부서 페이지에서 이메일로 부서장을 추가하세요.",
     "workspace.form.managersInvalid": "선택한 부서장 중 이 조직의 직원이 아닌 사람이 있습니다.",
     "workspace.form.parentMissing": "선택한 상위 부서가 더 이상 없습니다.",
     "workspace.form.parentCycle": "부서를 자기 자신이나 자신의 하위 부서 안에 둘 수 없습니다.",
@@ -232,6 +238,8 @@ export default defineMessages({
     "workspace.form.parentNone": "无（顶级）",
     "workspace.form.managers": "主管",
     "workspace.form.noStaff": "暂无可选的员工。",
+    "workspace.form.manyStaff": "当前主管；其他人请在“添加成员”中按邮箱添加。",
+    "workspace.form.manyStaffNew": "先创建部门，再在部门页面按邮箱添加主管。",
     "workspace.form.managersInvalid": "所选主管中有人不是本组织的员工。",
     "workspace.form.parentMissing": "所选的上级部门已不存在。",
     "workspace.form.parentCycle": "部门不能放在自身或其下级部门之下。",
