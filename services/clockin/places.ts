@@ -10,8 +10,8 @@
  * 4 altName, 5/6 muni, 7 featureCode, 8 adminCode, 9 population, 10/11 longitude/latitude as
  * running deltas of 1e-5 degrees). Importing the package parses everything at once into plain
  * objects (~240 ms of blocked event loop, ~48 MB of heap); this module reads the same file
- * itself, keeps only name, country and point, and decodes in slices that yield to the event
- * loop, so a request waiting on the first load never stalls the others for more than a few
+ * itself, keeps only name, country and point, and decodes and indexes in slices that yield to
+ * the event loop, so a request waiting on the first load never stalls the others for more than a few
  * milliseconds. Abandoned, destroyed and historical places (PPLQ, PPLW, PPLH) are left out.
  * The spatial index is this module's own static kd-tree over unit vectors in 3D (see
  * {@link buildPlaceIndex}): exact great-circle nearest, correct across the antimeridian and at
@@ -120,8 +120,9 @@ async function readRows(): Promise<Rows> {
 const LEAF = 8;
 
 /**
- * Partially sorts `ids[left..right]` so that `ids[k]` holds the point whose coordinate on `axis`
- * is the k-th smallest, with smaller ones before it and larger ones after (quickselect).
+ * Partially sorts points [left, right] (ids and their coordinates together, in place) so that
+ * point k has the k-th smallest coordinate on `axis`, smaller ones before it and larger ones
+ * after (quickselect).
  */
 function select(
   ids: Uint32Array,
@@ -132,22 +133,90 @@ function select(
   right: number,
 ) {
   while (right > left) {
-    const pivot = xyz[3 * ids[(left + right) >> 1] + axis];
+    const pivot = xyz[3 * ((left + right) >> 1) + axis];
     let i = left, j = right;
     while (i <= j) {
-      while (xyz[3 * ids[i] + axis] < pivot) i++;
-      while (xyz[3 * ids[j] + axis] > pivot) j--;
+      while (xyz[3 * i + axis] < pivot) i++;
+      while (xyz[3 * j + axis] > pivot) j--;
       if (i <= j) {
-        const t = ids[i];
-        ids[i++] = ids[j];
-        ids[j--] = t;
+        const id = ids[i];
+        ids[i] = ids[j];
+        ids[j] = id;
+        for (let a = 3 * i, b = 3 * j, end = a + 3; a < end; a++, b++) {
+          const v = xyz[a];
+          xyz[a] = xyz[b];
+          xyz[b] = v;
+        }
+        i++;
+        j--;
       }
     }
-    // Now ids[left..j] ≤ pivot ≤ ids[i..right], and anything between equals the pivot.
+    // Now [left, j] ≤ pivot ≤ [i, right], and anything between equals the pivot.
     if (k <= j) right = j;
     else if (k >= i) left = i;
     else return;
   }
+}
+
+/** Points partitioned between two yields to the event loop while building (a few ms). */
+const BUILD_SLICE = 100_000;
+
+/**
+ * The steps of building an index; yields between slices of work, returns the index. Driven
+ * to the end at once by {@link buildPlaceIndex}, with pauses by {@link loadPlaces}.
+ */
+function* buildSteps(rows: Rows): Generator<void, PlaceIndex> {
+  const n = rows.names.length;
+  const xyz = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const phi = rows.lat[i] * RAD, lambda = rows.lng[i] * RAD, c = Math.cos(phi);
+    xyz[3 * i] = c * Math.cos(lambda);
+    xyz[3 * i + 1] = c * Math.sin(lambda);
+    xyz[3 * i + 2] = Math.sin(phi);
+    if (i % SLICE === SLICE - 1) yield;
+  }
+  const ids = new Uint32Array(n);
+  for (let i = 0; i < n; i++) ids[i] = i;
+  const axes = new Uint8Array(n);
+  const stack = [0, n - 1];
+  let work = 0;
+  while (stack.length) {
+    const right = stack.pop()!, left = stack.pop()!;
+    if (right - left <= LEAF) continue;
+    let axis = 0, spread = -1;
+    for (let a = 0; a < 3; a++) {
+      let lo = Infinity, hi = -Infinity;
+      for (let i = 3 * left + a, end = 3 * right + a; i <= end; i += 3) {
+        const v = xyz[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (hi - lo > spread) {
+        axis = a;
+        spread = hi - lo;
+      }
+    }
+    const m = (left + right) >> 1;
+    select(ids, xyz, axis, m, left, right);
+    axes[m] = axis;
+    stack.push(left, m - 1, m + 1, right);
+    if ((work += right - left) > BUILD_SLICE) {
+      work = 0;
+      yield;
+    }
+  }
+  // The rows in tree order too, so a position in the tree is also the row.
+  const lat = new Float64Array(n), lng = new Float64Array(n);
+  const names: string[] = new Array(n), countries: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    lat[i] = rows.lat[id];
+    lng[i] = rows.lng[id];
+    names[i] = rows.names[id];
+    countries[i] = rows.countries[id];
+    if (i % SLICE === SLICE - 1) yield;
+  }
+  return treeIndex(xyz, axes, { names, countries, lat, lng });
 }
 
 /**
@@ -163,50 +232,30 @@ function select(
  * is computed with the haversine formula.
  */
 export function buildPlaceIndex(rows: Rows): PlaceIndex {
-  const n = rows.names.length;
-  const unit = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const phi = rows.lat[i] * RAD, lambda = rows.lng[i] * RAD, c = Math.cos(phi);
-    unit[3 * i] = c * Math.cos(lambda);
-    unit[3 * i + 1] = c * Math.sin(lambda);
-    unit[3 * i + 2] = Math.sin(phi);
+  const steps = buildSteps(rows);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
-  const ids = new Uint32Array(n);
-  for (let i = 0; i < n; i++) ids[i] = i;
-  const axes = new Uint8Array(n);
-  const stack = [0, n - 1];
-  while (stack.length) {
-    const right = stack.pop()!, left = stack.pop()!;
-    if (right - left <= LEAF) continue;
-    let axis = 0, spread = -1;
-    for (let a = 0; a < 3; a++) {
-      let lo = Infinity, hi = -Infinity;
-      for (let i = left; i <= right; i++) {
-        const v = unit[3 * ids[i] + a];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      if (hi - lo > spread) [axis, spread] = [a, hi - lo];
-    }
-    const m = (left + right) >> 1;
-    select(ids, unit, axis, m, left, right);
-    axes[m] = axis;
-    stack.push(left, m - 1, m + 1, right);
-  }
-  // Store everything in tree order, so a position in the tree is also the row.
-  const xyz = new Float64Array(3 * n), lat = new Float64Array(n), lng = new Float64Array(n);
-  const names: string[] = new Array(n), countries: string[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const id = ids[i];
-    xyz[3 * i] = unit[3 * id];
-    xyz[3 * i + 1] = unit[3 * id + 1];
-    xyz[3 * i + 2] = unit[3 * id + 2];
-    lat[i] = rows.lat[id];
-    lng[i] = rows.lng[id];
-    names[i] = rows.names[id];
-    countries[i] = rows.countries[id];
-  }
+}
 
+/** Builds the index like {@link buildPlaceIndex}, yielding to the event loop between slices. */
+async function buildPlaceIndexSliced(rows: Rows): Promise<PlaceIndex> {
+  const steps = buildSteps(rows);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+/** The search over a built tree (`xyz` and `axes` as {@link buildPlaceIndex} describes). */
+function treeIndex(
+  xyz: Float64Array,
+  axes: Uint8Array,
+  rows: { names: string[]; countries: string[]; lat: Float64Array; lng: Float64Array },
+): PlaceIndex {
+  const { names, countries, lat, lng } = rows, n = names.length;
   // The query and the best so far, shared by the recursion (one lookup at a time: JS is
   // single-threaded and `search` never yields).
   let qx = 0, qy = 0, qz = 0, best = Infinity, bestAt = -1;
@@ -215,14 +264,20 @@ export function buildPlaceIndex(rows: Rows): PlaceIndex {
       for (let i = left; i <= right; i++) {
         const dx = xyz[3 * i] - qx, dy = xyz[3 * i + 1] - qy, dz = xyz[3 * i + 2] - qz;
         const d = dx * dx + dy * dy + dz * dz;
-        if (d < best) [best, bestAt] = [d, i];
+        if (d < best) {
+          best = d;
+          bestAt = i;
+        }
       }
       return;
     }
     const m = (left + right) >> 1;
     const dx = xyz[3 * m] - qx, dy = xyz[3 * m + 1] - qy, dz = xyz[3 * m + 2] - qz;
     const d = dx * dx + dy * dy + dz * dz;
-    if (d < best) [best, bestAt] = [d, m];
+    if (d < best) {
+      best = d;
+      bestAt = m;
+    }
     const axis = axes[m];
     const off = (axis === 0 ? qx : axis === 1 ? qy : qz) - xyz[3 * m + axis];
     if (off <= 0) {
@@ -263,7 +318,7 @@ let loading: Promise<PlaceIndex> | null = null;
  */
 export function loadPlaces(): Promise<PlaceIndex> {
   if (!loading) {
-    loading = readRows().then(buildPlaceIndex);
+    loading = readRows().then(buildPlaceIndexSliced);
     loading.catch(() => loading = null);
   }
   return loading;
