@@ -9,6 +9,10 @@
  * - uncertain: the accuracy circle straddles the radius, the page takes a second reading by
  *   itself (the same), then offers outside with a remark, stored outside;
  * - geolocation not granted: the page says how to allow it and nothing is stored;
+ * - what is stored about me lists the inside punch with its coordinates; the pages fit the
+ *   phone in en, ko and zh;
+ * - setup: a setting out of range and a site radius of 20 m get their message at the field; a
+ *   site from the admin's own position with an office network is saved;
  * - quick clock-in (setting on, a shift whose window is open): opening the page clocks in
  *   without a tap, says so, and Undo undoes it.
  */
@@ -18,7 +22,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { spawnServer } from "@/scripts/spawn_server.ts";
 import { DEMO_ADMIN, DEMO_SLUG } from "@/services/demo/seed.ts";
 import { findOrgBySlug, setStaffWorkspace } from "@/services/orgs/orgs.ts";
-import type { User } from "@/services/orgs/users.ts";
+import { findUserByEmail, type User } from "@/services/orgs/users.ts";
 import { browserSessionFor, randomUser } from "@/tests/helpers.ts";
 import { launchBrowser } from "./browser.ts";
 import { api, apiToken } from "./lecture_fixtures.ts";
@@ -125,6 +129,25 @@ Deno.test({
           "tap",
         ]]);
         await fitsThePhone(page, "after an inside punch");
+        // What was stored about me: the punch as stored, raw coordinates included (still kept).
+        await page.getByRole("link", { name: "What is stored about me" }).click();
+        const item = page.locator(".clockin-history-list li").first();
+        await item.waitFor();
+        const text = await item.innerText();
+        assert.match(text, /On site/);
+        assert.match(text, /200 m from Main Campus, ±30 m/);
+        const [, lat, lng] = /Coordinates\s+(-?[\d.]+), (-?[\d.]+)/.exec(text) ?? [];
+        assert.ok(Math.abs(Number(lat) - north(200).latitude) < 1e-6, `latitude ${lat}`);
+        assert.ok(Math.abs(Number(lng) - SITE.lng) < 1e-6, `longitude ${lng}`);
+        assert.match(text, /±30 m/);
+        for (const lang of ["ko", "zh", "en"]) {
+          await context.addCookies([{ name: "mirae_lang", value: lang, url: env.url }]);
+          for (const path of ["/workspace/clockin", "/workspace/clockin/history"]) {
+            await page.goto(`${env.url}${path}`);
+            await page.locator("[data-hydrated]").first().waitFor();
+            await fitsThePhone(page, `${path} in ${lang}`);
+          }
+        }
         await context.close();
       });
 
@@ -191,6 +214,57 @@ Deno.test({
           .waitFor();
         assert.deepEqual(await stored(env, user), []);
         await fitsThePhone(page, "with the location message");
+        await context.close();
+      });
+
+      await t.step("setup: a site from the admin's position, errors at their field", async () => {
+        const adminUser = (await findUserByEmail(kv, DEMO_ADMIN))!;
+        const context = await browser!.newContext({
+          viewport: PHONE,
+          hasTouch: true,
+          geolocation: { ...north(-1000), accuracy: 12 },
+          permissions: ["geolocation"],
+        });
+        const { cookie } = await browserSessionFor(kv, adminUser);
+        const [name, value] = cookie.split("=");
+        await context.addCookies([{ name, value, url: env.url }]);
+        const page = await context.newPage();
+        await page.goto(`${env.url}/workspace/clockin/setup`);
+        await page.locator(".clockin-form[data-hydrated]").waitFor();
+        await fitsThePhone(page, "the setup page");
+        // A setting out of range: the message sits under its field.
+        await page.getByLabel("Keep raw coordinates (days)").fill("0");
+        await page.getByRole("button", { name: "Save", exact: true }).first().click();
+        await page.locator("#setting-retentionDays ~ .error").waitFor();
+        await page.getByLabel("Keep raw coordinates (days)").fill("14");
+        await page.getByRole("button", { name: "Save", exact: true }).first().click();
+        await page.getByText("Saved.").waitFor();
+        // A site at the admin's own position, first with a radius the server refuses.
+        await page.getByRole("button", { name: "Add a site" }).click();
+        await page.getByLabel("Name").first().fill("South Gate");
+        await page.getByRole("button", { name: "Use my current position" }).click();
+        await page.getByText("Position taken (±12 m).").waitFor();
+        assert.equal(
+          Number(await page.getByLabel("Latitude").inputValue()).toFixed(5),
+          north(-1000).latitude.toFixed(5),
+        );
+        await page.getByLabel("Radius (m)").fill("20");
+        await page.getByRole("button", { name: "Save", exact: true }).last().click();
+        await page.locator("#site-radius ~ .error").getByText(/50 to 3000/).waitFor();
+        await page.getByLabel("Radius (m)").fill("300");
+        await page.getByLabel("Office networks").fill("203.0.113.0/24");
+        await page.getByRole("button", { name: "Save", exact: true }).last().click();
+        await page.locator(".clockin-sites li", { hasText: "South Gate" }).waitFor();
+        const sites = await api(server, admin, "GET", "/api/v1/clockin/sites");
+        const made = (sites.body.items as { name: string; radiusM: number; networks: string[] }[])
+          .find((s) => s.name === "South Gate");
+        assert.deepEqual([made?.radiusM, made?.networks], [300, ["203.0.113.0/24"]]);
+        for (const lang of ["ko", "zh"]) {
+          await context.addCookies([{ name: "mirae_lang", value: lang, url: env.url }]);
+          await page.reload();
+          await page.locator(".clockin-form[data-hydrated]").waitFor();
+          await fitsThePhone(page, `the setup page in ${lang}`);
+        }
         await context.close();
       });
 
