@@ -80,6 +80,8 @@ export const ROSTER_ISSUE_CODES = [
   "managerTwice",
   "managerUnknown",
   "managerNotStaff",
+  "staffRoleMismatch",
+  "staffNameDiffers",
 ] as const;
 export type RosterIssueCode = (typeof ROSTER_ISSUE_CODES)[number];
 
@@ -109,9 +111,11 @@ const ROLE_PARAMS = new Set(["role", "actual", "wanted"]);
  */
 export function issueText(t: Translate, issue: Pick<RosterIssue, "code" | "params">): string {
   const params: Record<string, string | number> = {};
+  // A workspace's admins are the organization's, not only a school's.
+  const roles = issue.code === "staffRoleMismatch" ? "admin.import.ws.role" : "admin.import.role";
   for (const [k, v] of Object.entries(issue.params ?? {})) {
     params[k] = ROLE_PARAMS.has(k) && typeof v === "string"
-      ? t(`admin.import.role.${v}` as MessageKey)
+      ? t(`${v === "admin" ? roles : "admin.import.role"}.${v}` as MessageKey)
       : v;
   }
   return t(`admin.import.issue.${issue.code}` as MessageKey, params);

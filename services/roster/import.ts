@@ -464,11 +464,12 @@ async function planRoster(kv: Deno.Kv, scope: ImportScope, csvText: string): Pro
       : user.role === "teacher" || user.role === "admin";
     const memberRole = memberRoles.get(user.id);
     const earlier = matchedLines.get(user.id);
+    const where = workspace ? "organization" : "school";
     if (!roleOk) {
       problem(
         "role",
-        "roleMismatch",
-        `This person is ${article(user.role)} in this school, not ${article(row.role)}.`,
+        workspace ? "staffRoleMismatch" : "roleMismatch",
+        `This person is ${article(user.role)} in this ${where}, not ${article(row.role)}.`,
         { actual: user.role, wanted: row.role },
       );
     } else if (earlier) {
@@ -500,8 +501,8 @@ async function planRoster(kv: Deno.Kv, scope: ImportScope, csvText: string): Pro
         const key = studentNumber && byNumber ? studentNumber : user.email ?? "";
         warnings.push(rosterIssue(
           line,
-          "nameDiffers",
-          `${key} is ${user.name} in the school; this file says ${row.name}. The existing ` +
+          workspace ? "staffNameDiffers" : "nameDiffers",
+          `${key} is ${user.name} in the ${where}; this file says ${row.name}. The existing ` +
             "account will be used (its name is not changed).",
           { key, existing: user.name, given: row.name },
         ));

@@ -153,7 +153,7 @@ Deno.test("[workspace import] a bad line writes nothing: manager rules, role rul
       "9:emailMissing",
       "10:departmentEmpty",
       "11:departmentTooDeep",
-      "12:roleMismatch",
+      "12:staffRoleMismatch",
       "13:managerEmailInvalid",
     ]);
     const twice = report.errors.find((e) => e.code === "managerTwice")!;
@@ -187,7 +187,7 @@ Deno.test("[workspace import] a school's staff workspace takes admins and teache
     );
     assert.deepEqual(codes(report), [
       "3:roleSchoolStaff",
-      "4:roleMismatch",
+      "4:staffRoleMismatch",
       "5:managerNotStaff",
     ]);
     const ok = await importRoster(kv, scope, "name,email\nNew Teacher,t3@school.example");

@@ -240,6 +240,10 @@ export default defineMessages({
     "admin.import.ws.role.admin": "Workspace admin",
     "admin.import.ws.pageTitle": "Add people to the workspace",
     "admin.import.ws.back": "Back to the workspace",
+    "admin.import.issue.staffRoleMismatch":
+      "This person is {actual} in this organization, not {wanted}. Leave the role empty to keep theirs.",
+    "admin.import.issue.staffNameDiffers":
+      "{key} is {existing} in the organization; this file says {given}. The existing account will be used (its name is not changed).",
     "admin.links.dept.title": "Invite links",
     "admin.links.dept.intro":
       "People you send a link to join this department: they sign up with their email and a password (or sign in) and become members of the workspace. Turn a link off at any time.",
@@ -532,6 +536,10 @@ export default defineMessages({
     "admin.import.ws.role.admin": "워크스페이스 관리자",
     "admin.import.ws.pageTitle": "워크스페이스에 사람 추가",
     "admin.import.ws.back": "워크스페이스로 돌아가기",
+    "admin.import.issue.staffRoleMismatch":
+      "이 사람은 이 조직에서 {actual}이며 {wanted}이(가) 아닙니다. 지금 역할을 유지하려면 역할을 비워 두세요.",
+    "admin.import.issue.staffNameDiffers":
+      "{key}은(는) 이 조직에서 {existing}입니다. 이 파일에는 {given}(으)로 적혀 있습니다. 기존 계정을 사용하며 이름은 바뀌지 않습니다.",
     "admin.links.dept.title": "초대 링크",
     "admin.links.dept.intro":
       "링크를 받은 사람은 이메일과 비밀번호로 가입하거나 로그인해 이 부서에 들어오고 워크스페이스의 구성원이 됩니다. 링크는 언제든 끌 수 있습니다.",
@@ -806,6 +814,10 @@ export default defineMessages({
     "admin.import.ws.role.admin": "工作台管理员",
     "admin.import.ws.pageTitle": "向工作台添加人员",
     "admin.import.ws.back": "返回工作台",
+    "admin.import.issue.staffRoleMismatch":
+      "此人在本组织中是{actual}，不是{wanted}。如要保留其角色，请将角色留空。",
+    "admin.import.issue.staffNameDiffers":
+      "{key} 在本组织中是 {existing}；此文件写的是 {given}。将使用已有账号（姓名不变）。",
     "admin.links.dept.title": "邀请链接",
     "admin.links.dept.intro":
       "收到链接的人用邮箱和密码注册（或登录）后加入此部门，成为工作台成员。链接可随时停用。",
