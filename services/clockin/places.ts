@@ -11,8 +11,8 @@
  * running deltas of 1e-5 degrees). Importing the package parses everything at once into plain
  * objects (~240 ms of blocked event loop, ~48 MB of heap); this module reads the same file
  * itself, keeps only name, country and point, and decodes and indexes in slices that yield to
- * the event loop, so a request waiting on the first load never stalls the others for more than a few
- * milliseconds. Abandoned, destroyed and historical places (PPLQ, PPLW, PPLH) are left out.
+ * the event loop, so a request waiting on the first load never stalls the others for more than
+ * a few milliseconds. Abandoned, destroyed and historical places (PPLQ, PPLW, PPLH) are left out.
  * The spatial index is this module's own static kd-tree over unit vectors in 3D (see
  * {@link buildPlaceIndex}): exact great-circle nearest, correct across the antimeridian and at
  * the poles, without trigonometry in the search.

@@ -160,3 +160,41 @@ Deno.test("[clockin places] the nearest place is the one a brute-force great-cir
   // Ties are rare: nearly every point names the very place the scan found.
   assert.ok(sameName >= points.length * 0.99, `${sameName} of ${points.length}`);
 });
+
+Deno.test("[clockin places] small lists (one leaf, a few levels, repeated points) answer the nearest", () => {
+  const random = seeded(0x5a11);
+  for (const size of [1, 2, 9, 10, 11, 40, 300]) {
+    const rows = {
+      names: [] as string[],
+      countries: [] as string[],
+      lat: [] as number[],
+      lng: [] as number[],
+    };
+    for (let i = 0; i < size; i++) {
+      // Every third place repeats an earlier point (or sits at a pole / on the antimeridian).
+      const copy = i > 0 && i % 3 === 0 ? Math.floor(random() * i) : -1;
+      rows.names.push(`P${i}`);
+      rows.countries.push("ZZ");
+      rows.lat.push(
+        copy >= 0 ? rows.lat[copy] : i === 1 ? 90 : Math.asin(2 * random() - 1) * 180 / Math.PI,
+      );
+      rows.lng.push(copy >= 0 ? rows.lng[copy] : i === 2 ? 180 : random() * 360 - 180);
+    }
+    const index = buildPlaceIndex(rows);
+    assert.equal(index.size, size);
+    for (let k = 0; k < 200; k++) {
+      const q = { lat: Math.asin(2 * random() - 1) * 180 / Math.PI, lng: random() * 360 - 180 };
+      const want = Math.min(
+        ...rows.lat.map((lat, i) => distanceMeters(q, { lat, lng: rows.lng[i] })),
+      );
+      const got = index.nearest(q.lat, q.lng)!;
+      assert.ok(Math.abs(got.distanceM - want) < 0.001, `${size} places, (${q.lat}, ${q.lng})`);
+      const i = Number(got.name.slice(1));
+      assert.equal(
+        distanceMeters(q, { lat: rows.lat[i], lng: rows.lng[i] }),
+        got.distanceM,
+        "the name goes with the point",
+      );
+    }
+  }
+});
