@@ -1,8 +1,8 @@
 /**
  * Writing punches under a punch storm (everyone clocks in at 9:00): the group commit of
  * services/lectures/joins.ts. Punches that arrive while commits are in flight wait for the
- * next one, which writes many at once (each punch is a few mutations; at most MAX_MUTATIONS a
- * commit, two commits in flight). A punch is acknowledged only after the commit holding it
+ * next one, which writes many at once (each punch is four mutations; at most 150 punches a
+ * commit, bounded by KV's 80 KiB of keys per commit; two commits in flight). A punch is acknowledged only after the commit holding it
  * succeeded, so a crash loses nothing acknowledged. The same person twice in the same minute
  * while the first is still queued or being written gets the first punch (idempotent, as
  * `punch_minutes` makes it once written).
@@ -33,6 +33,12 @@ export function expiryKey(expiresAtMs: number, punch: Punch): Deno.KvKey {
 
 /** Mutations one punch takes: the punch, the person's last, the minute, the expiry. */
 const PER_PUNCH = 4;
+/**
+ * Punches per commit. KV takes at most MAX_MUTATIONS mutations and 80 KiB of keys in one
+ * commit; a punch's four keys take about 320 bytes (ids of 26 characters), so the keys bound
+ * it first: 150 punches are about 48 KiB.
+ */
+const BATCH = Math.min(150, Math.floor(MAX_MUTATIONS / PER_PUNCH));
 
 interface Pending {
   punch: Punch;
@@ -64,7 +70,7 @@ class PunchWriter {
 
   #pump(): void {
     while (this.#inFlight < IN_FLIGHT && this.#queue.length) {
-      const batch = this.#queue.splice(0, Math.floor(MAX_MUTATIONS / PER_PUNCH));
+      const batch = this.#queue.splice(0, BATCH);
       this.#inFlight++;
       this.#write(batch).finally(() => {
         this.#inFlight--;
