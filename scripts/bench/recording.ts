@@ -3,7 +3,7 @@
  * lecture. A teacher in headless Chromium publishes a 1280x720 camera the way the lecture room
  * does (180p + 360p + 720p simulcast; ffmpeg's `testsrc`, whose frames carry their number) and
  * the fake microphone to a local livekit-server; the recorder records it for RECORDING_S
- * seconds (60). Figures:
+ * seconds (60); RECORDING_KEEP=<folder> keeps the written file there. Figures:
  *
  * - `recording_cpu_pct`: the recorder's CPU time over the run, in percent of one core (goal
  *   <= 5: it depacketizes and writes, never decodes or encodes);
@@ -291,6 +291,8 @@ async function run() {
   const closed = rest.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => JSON.parse(l))
     .find((e) => e.event === "closed");
   const size = (await Deno.stat(out)).size;
+  const keep = Deno.env.get("RECORDING_KEEP"); // a folder to keep the written file in
+  if (keep) await Deno.copyFile(out, `${keep}/recording.webm`);
   const { times, streams, duration } = await probe(out);
   let maxGap = 0, gapAt = 0;
   for (let i = 1; i < times.length; i++) {
