@@ -313,6 +313,7 @@ export default defineMessages({
     "clockin.makeup.reason": "Reason",
     "clockin.makeup.submit": "Send the request",
     "clockin.notif.kind": "Clock-in",
+    "clockin.setup.shift": "Shift",
   },
   ko: {
     "clockin.title": "출퇴근 체크",
@@ -619,6 +620,7 @@ export default defineMessages({
     "clockin.makeup.reason": "사유",
     "clockin.makeup.submit": "요청 보내기",
     "clockin.notif.kind": "출퇴근",
+    "clockin.setup.shift": "근무",
   },
   zh: {
     "clockin.title": "打卡",
@@ -919,5 +921,6 @@ export default defineMessages({
     "clockin.makeup.reason": "原因",
     "clockin.makeup.submit": "提交申请",
     "clockin.notif.kind": "打卡",
+    "clockin.setup.shift": "班次",
   },
 });
