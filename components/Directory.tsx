@@ -78,23 +78,20 @@ export function DirectoryTable(
                 {user.email ?? <span class="muted">—</span>}
               </td>
               <td data-label={t("workspace.directory.departments")}>
-                {departments.length === 0 ? <span class="muted">—</span> : (
-                  <ul class="plain">
-                    {departments.map((d) => (
-                      <li key={d.id}>
-                        {departmentLabel(tree, d.id) ?? "—"}
-                        {d.manager && (
-                          <>
-                            {" "}
-                            <span class="badge role-teacher">
-                              {t("workspace.directory.manager")}
-                            </span>
-                          </>
-                        )}
-                      </li>
-                    ))}
-                  </ul>
-                )}
+                {departments.length === 0
+                  ? <span class="muted">—</span>
+                  : departments.map((d, i) => (
+                    <span key={d.id} class="dept">
+                      {i > 0 && "; "}
+                      {departmentLabel(tree, d.id) ?? "—"}
+                      {d.manager && (
+                        <>
+                          {" "}
+                          <span class="badge role-teacher">{t("workspace.directory.manager")}</span>
+                        </>
+                      )}
+                    </span>
+                  ))}
               </td>
               <td data-label={t("workspace.directory.role")}>
                 <span class={`badge role-${user.role}`}>{t(`admin.role.${user.role}`)}</span>

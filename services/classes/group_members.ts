@@ -54,7 +54,10 @@ export async function addGroupMember(
   return { user, role: data.role };
 }
 
-/** Takes a person out of a group (404 when they are not in it or it is another organization's). */
+/**
+ * Takes a person out of a group: 404 when they are not in it or it is another organization's,
+ * 409 when it is archived (read-only, as an archived class).
+ */
 export async function removeGroupMember(
   kv: Deno.Kv,
   orgId: string,
@@ -62,6 +65,7 @@ export async function removeGroupMember(
   userId: string,
 ): Promise<User> {
   const group = await getClass(kv, orgId, groupId);
+  if (group.archived) throw new AppError("conflict", "The group is archived.");
   const user = await getOrgUser(kv, orgId, userId);
   if (!(await getMemberRole(kv, group.id, user.id))) throw notFound("Member not found");
   await commit(removeMemberOps(kv.atomic(), group.id, user.id));

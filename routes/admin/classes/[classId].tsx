@@ -261,7 +261,7 @@ export default function AdminClassPage({ data, state }: PageProps<Data>) {
         path={path}
         showContact
         kind={kind}
-        removeAction={path}
+        removeAction={cls.archived ? undefined : path}
       />
     </>
   );
