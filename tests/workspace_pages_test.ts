@@ -335,6 +335,19 @@ Deno.test("[pages] the directory: search by name or email, a department filter, 
   assert.ok(foreign.includes("of 124<"));
 });
 
+Deno.test("[pages] department pages and the directory speak Korean and Chinese", async () => {
+  await using t = await testApp();
+  const c = await company(t.kv);
+  const admin = await browserAs(t, c.admin);
+  const ko = await html(
+    await admin.get(`/admin/classes/${c.sales.id}`, { "accept-language": "ko" }),
+  );
+  assert.ok(ko.includes("부서 정보") && ko.includes("상위 부서") && ko.includes(">부서장<"));
+  const zh = await html(await admin.get("/workspace", { "accept-language": "zh-CN" }));
+  assert.ok(zh.includes("通讯录") && zh.includes("工作台工具") && zh.includes("按姓名或邮箱搜索"));
+  assert.ok(zh.includes(">工作台</a>"), "the nav's workspace link");
+});
+
 Deno.test("[pages] a company of hundreds: managers are added by email, not listed", async () => {
   await using t = await testApp();
   const c = await company(t.kv);
