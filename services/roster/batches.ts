@@ -212,3 +212,31 @@ async function undoWrites(kv: Deno.Kv, writes: Write[]) {
   }
   if (mutations) await op.commit();
 }
+
+/** How long an import may hold its organization's lock (it expires by itself after). */
+const LOCK_MS = 10 * 60_000;
+
+/** Takes the school's import lock (409 while held); returns the function that releases it. */
+export async function lockRosterImports(kv: Deno.Kv, orgId: string): Promise<() => Promise<void>> {
+  const key = ["roster_locks", orgId];
+  const busy = () =>
+    new AppError("conflict", "Another roster import for this school is running. Try again soon.");
+  const held = await kv.get<{ expiresAt?: unknown }>(key);
+  // KV deletes expired keys lazily, so the lock also carries its own expiry time.
+  const expiresAt = held.value?.expiresAt;
+  if (held.value !== null && !(typeof expiresAt === "number" && expiresAt <= Date.now())) {
+    throw busy();
+  }
+  const res = await kv.atomic()
+    .check(held)
+    .set(key, { expiresAt: Date.now() + LOCK_MS }, { expireIn: LOCK_MS })
+    .commit();
+  if (!res.ok) throw busy();
+  return async () => {
+    try {
+      await kv.atomic().check({ key, versionstamp: res.versionstamp }).delete(key).commit();
+    } catch (err) {
+      console.error("roster import lock not released (it expires by itself):", err);
+    }
+  };
+}

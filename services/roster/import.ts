@@ -22,106 +22,43 @@
  *   "unchanged" and only the rest is written.
  * @module
  */
-import { z } from "zod";
 import type { ClassRole } from "../auth/access.ts";
 import { type CsvRecord, CsvSyntaxError, parseCsv } from "../csv/csv.ts";
 import { getClass } from "../classes/classes.ts";
 import { getOrg, hasWorkspace } from "../orgs/orgs.ts";
 import { findClaimedEmails, reclaimEmails } from "../classes/unconfirmed_emails.ts";
 import type { ClassMember } from "../classes/members.ts";
-import { nameKey, newUser, RoleSchema, type User, UserSchema } from "../orgs/users.ts";
-import type { Translate } from "../i18n/i18n.ts";
+import { nameKey, newUser, type User, UserSchema } from "../orgs/users.ts";
 import { AppError } from "../web/errors.ts";
-import { getManyValues, type Write, writeRosterBatches } from "./batches.ts";
+import { getManyValues, lockRosterImports, type Write, writeRosterBatches } from "./batches.ts";
+import {
+  MAX_LISTED_ISSUES,
+  MAX_PREVIEW_ROWS,
+  MAX_ROSTER_ROWS,
+  type RosterReport,
+} from "./report.ts";
+
+export {
+  localizeReport,
+  MAX_LISTED_ISSUES,
+  MAX_PREVIEW_ROWS,
+  MAX_ROSTER_ROWS,
+  RosterActionSchema,
+  type RosterReport,
+  RosterReportSchema,
+} from "./report.ts";
 import { checkManagers, pathLabel, planDepartments } from "./workspace.ts";
 import {
   CLASS_RULES,
   isBlankRecord,
-  issueText,
   readHeader,
   readRow,
-  ROSTER_COLUMNS,
-  ROSTER_ISSUE_CODES,
   type RosterIssue,
   rosterIssue,
   type RosterRow,
   type RosterRules,
   workspaceRules,
 } from "./columns.ts";
-
-/** Most data rows one file may have. */
-export const MAX_ROSTER_ROWS = 50_000;
-/** Most errors (and warnings) a report lists; `counts.invalid` stays the true count. */
-export const MAX_LISTED_ISSUES = 1000;
-/** Most row previews a report carries. */
-export const MAX_PREVIEW_ROWS = 200;
-
-export const RosterActionSchema = z.enum(["create", "add", "unchanged"]);
-
-/** One problem or warning: English `message`, and `code` + `params` to translate it. */
-const RosterIssueSchema = z.object({
-  line: z.number().int(),
-  column: z.enum(ROSTER_COLUMNS).optional(),
-  code: z.enum(ROSTER_ISSUE_CODES),
-  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-  message: z.string(),
-  /** The message in the asker's language (pages' language: the `lang` cookie). */
-  text: z.string().optional(),
-});
-
-/** What a preview or an import found, row by row. */
-export const RosterReportSchema = z.object({
-  /** True when no row has a problem (the import may be committed). */
-  ok: z.boolean(),
-  /** Data rows in the file (blank lines not counted). */
-  totalRows: z.number().int(),
-  counts: z.object({
-    create: z.number().int(),
-    add: z.number().int(),
-    unchanged: z.number().int(),
-    invalid: z.number().int(),
-    /** A workspace's import: departments it creates, and managers it sets. */
-    departments: z.number().int().optional(),
-    managers: z.number().int().optional(),
-  }),
-  errors: z.array(RosterIssueSchema),
-  warnings: z.array(RosterIssueSchema),
-  /**
-   * Rows whose email some join-link sign-up gave unconfirmed: importing gives the address to
-   * this row's new account and takes it from those (services/classes/unconfirmed_emails.ts).
-   */
-  reclaimed: z.array(z.object({ line: z.number().int(), email: z.string() })).optional(),
-  /** The first valid rows and what importing does with each. */
-  rows: z.array(z.object({
-    line: z.number().int(),
-    name: z.string(),
-    email: z.string().optional(),
-    studentNumber: z.string().optional(),
-    role: RoleSchema,
-    /** A workspace's row: its department's path ("Engineering / Platform"). */
-    department: z.string().optional(),
-    action: RosterActionSchema,
-  })).optional(),
-  /** A workspace's import: each department the file names, created or already there. */
-  departments: z.array(z.object({
-    line: z.number().int(),
-    path: z.string(),
-    action: z.enum(["create", "existing"]),
-  })).optional(),
-});
-export type RosterReport = z.infer<typeof RosterReportSchema>;
-
-/**
- * The report with each error and warning also in the reader's language (`text`), for the
- * API's edge: the `message` stays English.
- */
-export function localizeReport<R extends RosterReport>(report: R, t: Translate): R {
-  const say = <I extends RosterReport["errors"][number]>(i: I): I => ({
-    ...i,
-    text: issueText(t, i),
-  });
-  return { ...report, errors: report.errors.map(say), warnings: report.warnings.map(say) };
-}
 
 /** The school and class a roster is imported into, and who imports it. */
 export interface RosterScope {
@@ -213,33 +150,6 @@ export async function importRoster(
   } finally {
     await release();
   }
-}
-
-const LOCK_MS = 10 * 60_000;
-
-/** Takes the school's import lock (409 while held); returns the function that releases it. */
-async function lockRosterImports(kv: Deno.Kv, orgId: string): Promise<() => Promise<void>> {
-  const key = ["roster_locks", orgId];
-  const busy = () =>
-    new AppError("conflict", "Another roster import for this school is running. Try again soon.");
-  const held = await kv.get<{ expiresAt?: unknown }>(key);
-  // KV deletes expired keys lazily, so the lock also carries its own expiry time.
-  const expiresAt = held.value?.expiresAt;
-  if (held.value !== null && !(typeof expiresAt === "number" && expiresAt <= Date.now())) {
-    throw busy();
-  }
-  const res = await kv.atomic()
-    .check(held)
-    .set(key, { expiresAt: Date.now() + LOCK_MS }, { expireIn: LOCK_MS })
-    .commit();
-  if (!res.ok) throw busy();
-  return async () => {
-    try {
-      await kv.atomic().check({ key, versionstamp: res.versionstamp }).delete(key).commit();
-    } catch (err) {
-      console.error("roster import lock not released (it expires by itself):", err);
-    }
-  };
 }
 
 /** The rules for the scope's rows; 404/409 when the class or workspace cannot take any. */
