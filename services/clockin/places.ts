@@ -116,7 +116,7 @@ async function readRows(): Promise<Rows> {
   return await decodeCities(await Deno.readFile(url));
 }
 
-/** Points per leaf of the tree (measured: 8 is fastest for one-nearest lookups here). */
+/** Points per leaf of the tree (measured on random points: 8 and 16 alike, 4 and 32 slower). */
 const LEAF = 8;
 
 /**
