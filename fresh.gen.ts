@@ -126,18 +126,19 @@ import * as $$0 from "./islands/AssignmentEditor.tsx";
 import * as $$1 from "./islands/AttendanceBoard.tsx";
 import * as $$2 from "./islands/ClassStream.tsx";
 import * as $$3 from "./islands/ClockIn.tsx";
-import * as $$4 from "./islands/ClockinHistory.tsx";
-import * as $$5 from "./islands/ClockinSettings.tsx";
-import * as $$6 from "./islands/ClockinShifts.tsx";
-import * as $$7 from "./islands/ClockinSites.tsx";
-import * as $$8 from "./islands/JoinLinks.tsx";
-import * as $$9 from "./islands/JoinRequests.tsx";
-import * as $$10 from "./islands/LectureRoom.tsx";
-import * as $$11 from "./islands/LiveVideoWait.tsx";
-import * as $$12 from "./islands/RecordingPlayer.tsx";
-import * as $$13 from "./islands/RecordingToggle.tsx";
-import * as $$14 from "./islands/RosterImport.tsx";
-import * as $$15 from "./islands/SubmitWork.tsx";
+import * as $$4 from "./islands/ClockinAssign.tsx";
+import * as $$5 from "./islands/ClockinHistory.tsx";
+import * as $$6 from "./islands/ClockinSettings.tsx";
+import * as $$7 from "./islands/ClockinShifts.tsx";
+import * as $$8 from "./islands/ClockinSites.tsx";
+import * as $$9 from "./islands/JoinLinks.tsx";
+import * as $$10 from "./islands/JoinRequests.tsx";
+import * as $$11 from "./islands/LectureRoom.tsx";
+import * as $$12 from "./islands/LiveVideoWait.tsx";
+import * as $$13 from "./islands/RecordingPlayer.tsx";
+import * as $$14 from "./islands/RecordingToggle.tsx";
+import * as $$15 from "./islands/RosterImport.tsx";
+import * as $$16 from "./islands/SubmitWork.tsx";
 
 import type { Manifest } from "./services/web/app.tsx";
 
@@ -270,18 +271,19 @@ const manifest: Manifest = {
     "./islands/AttendanceBoard.tsx": $$1,
     "./islands/ClassStream.tsx": $$2,
     "./islands/ClockIn.tsx": $$3,
-    "./islands/ClockinHistory.tsx": $$4,
-    "./islands/ClockinSettings.tsx": $$5,
-    "./islands/ClockinShifts.tsx": $$6,
-    "./islands/ClockinSites.tsx": $$7,
-    "./islands/JoinLinks.tsx": $$8,
-    "./islands/JoinRequests.tsx": $$9,
-    "./islands/LectureRoom.tsx": $$10,
-    "./islands/LiveVideoWait.tsx": $$11,
-    "./islands/RecordingPlayer.tsx": $$12,
-    "./islands/RecordingToggle.tsx": $$13,
-    "./islands/RosterImport.tsx": $$14,
-    "./islands/SubmitWork.tsx": $$15,
+    "./islands/ClockinAssign.tsx": $$4,
+    "./islands/ClockinHistory.tsx": $$5,
+    "./islands/ClockinSettings.tsx": $$6,
+    "./islands/ClockinShifts.tsx": $$7,
+    "./islands/ClockinSites.tsx": $$8,
+    "./islands/JoinLinks.tsx": $$9,
+    "./islands/JoinRequests.tsx": $$10,
+    "./islands/LectureRoom.tsx": $$11,
+    "./islands/LiveVideoWait.tsx": $$12,
+    "./islands/RecordingPlayer.tsx": $$13,
+    "./islands/RecordingToggle.tsx": $$14,
+    "./islands/RosterImport.tsx": $$15,
+    "./islands/SubmitWork.tsx": $$16,
   },
   baseUrl: import.meta.url,
 };

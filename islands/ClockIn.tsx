@@ -190,7 +190,8 @@ export default function ClockIn({ locale, labels: L }: ClockInProps) {
       names(error, "photoFileId") !== undefined;
     if (needs) {
       setStatus(uncertain ? L.uncertain : L.outsideNeeded);
-      return setOutside({ body, problem: uncertain ? null : error });
+      // First time: the status line says what is needed; after a try, the field says why.
+      return setOutside({ body, problem: body.outsideConfirmed ? error : null });
     }
     setStatus("");
     setProblem(error);

@@ -90,7 +90,7 @@ export default function ClockinSettings({ initial, labels: L }: ClockinSettingsP
 
   const check = (k: "enabled" | "quick" | "outsideRemark", label: string, hint?: string) => (
     <div class="field">
-      <label>
+      <label class="check">
         <input
           type="checkbox"
           name={k}
@@ -133,13 +133,16 @@ export default function ClockinSettings({ initial, labels: L }: ClockinSettingsP
         <select
           id="setting-outsidePhoto"
           name="outsidePhoto"
-          value={v.outsidePhoto}
           onChange={(e) =>
             set("outsidePhoto", e.currentTarget.value as SettingsValues["outsidePhoto"])}
         >
-          <option value="off">{L.photoOff}</option>
-          <option value="optional">{L.photoOptional}</option>
-          <option value="required">{L.photoRequired}</option>
+          <option value="off" selected={v.outsidePhoto === "off"}>{L.photoOff}</option>
+          <option value="optional" selected={v.outsidePhoto === "optional"}>
+            {L.photoOptional}
+          </option>
+          <option value="required" selected={v.outsidePhoto === "required"}>
+            {L.photoRequired}
+          </option>
         </select>
         <FieldError problem={problem} path="outsidePhoto" />
       </div>

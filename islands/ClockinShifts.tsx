@@ -2,7 +2,6 @@ import { useState } from "preact/hooks";
 import { fill, type Problem } from "@/components/island_client.ts";
 import { errorOf, requestJson } from "@/components/clockin/format.ts";
 import { FieldError, GeneralError } from "@/components/clockin/Field.tsx";
-import type { Choice } from "./ClockinSites.tsx";
 
 /** The strings this island shows (`clockin.setup.<key>`). */
 export const CLOCKIN_SHIFTS_LABELS = [
@@ -29,14 +28,6 @@ export const CLOCKIN_SHIFTS_LABELS = [
   "save",
   "saving",
   "network",
-  "assignTitle",
-  "orgShift",
-  "noneAssigned",
-  "deptShift",
-  "personShift",
-  "person",
-  "assign",
-  "inherit",
   "mon",
   "tue",
   "wed",
@@ -73,9 +64,6 @@ export type ShiftValues =
 
 export interface ClockinShiftsProps {
   shifts: { id: string; shift: ShiftValues }[];
-  assignments: { target: "org" | "dept" | "user"; id: string; shiftId: string }[];
-  departments: Choice[];
-  people: Choice[];
   labels: ClockinShiftsLabels;
 }
 
@@ -148,21 +136,15 @@ function shiftOf(d: Draft): ShiftValues {
   };
 }
 
-/** Shifts (fixed per weekday with graces, or flexible) and who works which. */
+/** Shifts: fixed hours per weekday with graces, or flexible (a core window and a minimum). */
 export default function ClockinShifts(
-  { shifts, assignments, departments, people, labels: L }: ClockinShiftsProps,
+  { shifts, labels: L }: ClockinShiftsProps,
 ) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [person, setPerson] = useState("");
-  const [personShift, setPersonShift] = useState("");
   const set = (change: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...change } : d));
   const fail = (body: unknown) => setProblem(errorOf(body) ?? { message: L.network, details: [] });
-  const assigned = (target: string, id: string) =>
-    assignments.find((a) => a.target === target && (target === "org" || a.id === id))?.shiftId ??
-      "";
-
   async function save(e: Event) {
     e.preventDefault();
     if (!draft) return;
@@ -184,23 +166,6 @@ export default function ClockinShifts(
     fail(res.body);
   }
 
-  async function assign(target: "org" | "dept" | "user", id: string | undefined, shiftId: string) {
-    setProblem(null);
-    const res = await requestJson("PUT", "/api/v1/clockin/shift-assignments", {
-      target,
-      id,
-      shiftId: shiftId || null,
-    });
-    if (res.status === 200) return location.reload();
-    fail(res.body);
-  }
-
-  const shiftSelect = (id: string, value: string, onChange: (v: string) => void, empty: string) => (
-    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-      <option value="">{empty}</option>
-      {shifts.map((s) => <option key={s.id} value={s.id}>{s.shift.name}</option>)}
-    </select>
-  );
   const num = (k: "lateGraceMin" | "earlyGraceMin" | "minMinutes", label: string) => (
     <div class="field">
       <label for={`shift-${k}`}>{label}</label>
@@ -274,11 +239,12 @@ export default function ClockinShifts(
             <label for="shift-kind">{L.kind}</label>
             <select
               id="shift-kind"
-              value={draft.kind}
               onChange={(e) => set({ kind: e.currentTarget.value as Draft["kind"] })}
             >
-              <option value="fixed">{L.fixed}</option>
-              <option value="flexible">{L.flexible}</option>
+              <option value="fixed" selected={draft.kind === "fixed"}>{L.fixed}</option>
+              <option value="flexible" selected={draft.kind === "flexible"}>
+                {L.flexible}
+              </option>
             </select>
           </div>
           <fieldset>
@@ -286,7 +252,7 @@ export default function ClockinShifts(
             <div class="clockin-days">
               {DAYS.map((d) => (
                 <div key={d} class="field">
-                  <label>
+                  <label class="check">
                     <input
                       type="checkbox"
                       checked={draft.on[d]}
@@ -384,61 +350,6 @@ export default function ClockinShifts(
           ]
           : []}
       />
-      <h3>{L.assignTitle}</h3>
-      <div class="field">
-        <label for="assign-org">{L.orgShift}</label>
-        {shiftSelect("assign-org", assigned("org", ""), (v) =>
-          void assign("org", undefined, v), L.noneAssigned)}
-      </div>
-      {departments.map((d) => (
-        <div class="field" key={d.id}>
-          <label for={`assign-dept-${d.id}`}>{fill(L.deptShift, { name: d.label })}</label>
-          {shiftSelect(
-            `assign-dept-${d.id}`,
-            assigned("dept", d.id),
-            (v) => void assign("dept", d.id, v),
-            L.inherit,
-          )}
-        </div>
-      ))}
-      <fieldset>
-        <legend>{L.personShift}</legend>
-        <ul>
-          {assignments.filter((a) =>
-            a.target === "user"
-          ).map((a) => (
-            <li key={a.id}>
-              {people.find((p) => p.id === a.id)?.label ?? a.id}: {shifts.find((s) =>
-                s.id === a.shiftId
-              )?.shift.name ?? a.shiftId}{" "}
-              <button
-                type="button"
-                onClick={() =>
-                  void assign("user", a.id, "")}
-              >
-                {L.remove}
-              </button>
-            </li>
-          ))}
-        </ul>
-        <label for="assign-person">{L.person}</label>
-        <select
-          id="assign-person"
-          value={person}
-          onChange={(e) => setPerson(e.currentTarget.value)}
-        >
-          <option value=""></option>
-          {people.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
-        </select>
-        {shiftSelect("assign-person-shift", personShift, setPersonShift, L.inherit)}{" "}
-        <button
-          type="button"
-          disabled={!person}
-          onClick={() => void assign("user", person, personShift)}
-        >
-          {L.assign}
-        </button>
-      </fieldset>
     </div>
   );
 }

@@ -80,6 +80,14 @@ async function stored(env: Env, user: User): Promise<Stored["punches"]> {
   return ((await res.json()) as Stored).punches;
 }
 
+/** Waits until the page's islands (`count` of them) have hydrated. */
+async function allHydrated(page: Page, count: number) {
+  await page.waitForFunction(
+    (n) => document.querySelectorAll("[data-hydrated]").length >= n,
+    count,
+  );
+}
+
 async function fitsThePhone(page: Page, where: string) {
   const overflow = await page.evaluate(() =>
     document.documentElement.scrollWidth - globalThis.innerWidth
@@ -230,7 +238,7 @@ Deno.test({
         await context.addCookies([{ name, value, url: env.url }]);
         const page = await context.newPage();
         await page.goto(`${env.url}/workspace/clockin/setup`);
-        await page.locator(".clockin-form[data-hydrated]").waitFor();
+        await allHydrated(page, 4); // settings, sites, shifts, assignments
         await fitsThePhone(page, "the setup page");
         // A setting out of range: the message sits under its field.
         await page.getByLabel("Keep raw coordinates (days)").fill("0");
@@ -259,10 +267,32 @@ Deno.test({
         const made = (sites.body.items as { name: string; radiusM: number; networks: string[] }[])
           .find((s) => s.name === "South Gate");
         assert.deepEqual([made?.radiusM, made?.networks], [300, ["203.0.113.0/24"]]);
+        // A fixed shift from the form (an end before its start is refused at the field), then
+        // everyone's shift; the select shows it after the reload.
+        await page.getByRole("button", { name: "Add a shift" }).click();
+        await page.locator("#shift-name").fill("Day shift");
+        await page.getByLabel("Mon end").fill("08:00");
+        await page.getByRole("button", { name: "Save", exact: true }).last().click();
+        await page.getByText("The end must be after the start").waitFor();
+        await page.getByLabel("Mon end").fill("18:00");
+        await page.getByRole("button", { name: "Save", exact: true }).last().click();
+        await page.locator("li", { hasText: "Day shift" }).waitFor();
+        await allHydrated(page, 4);
+        await Promise.all([
+          page.waitForEvent("load"),
+          page.getByLabel("Everyone's shift").selectOption({ label: "Day shift" }),
+        ]);
+        await allHydrated(page, 4);
+        assert.equal(
+          await page.getByLabel("Everyone's shift").evaluate((el) =>
+            (el as HTMLSelectElement).selectedOptions[0].textContent
+          ),
+          "Day shift",
+        );
         for (const lang of ["ko", "zh"]) {
           await context.addCookies([{ name: "mirae_lang", value: lang, url: env.url }]);
           await page.reload();
-          await page.locator(".clockin-form[data-hydrated]").waitFor();
+          await allHydrated(page, 4); // settings, sites, shifts, assignments
           await fitsThePhone(page, `the setup page in ${lang}`);
         }
         await context.close();

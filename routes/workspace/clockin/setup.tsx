@@ -1,3 +1,7 @@
+import ClockinAssign, {
+  CLOCKIN_ASSIGN_LABELS,
+  type ClockinAssignLabels,
+} from "@/islands/ClockinAssign.tsx";
 import ClockinSettings, {
   CLOCKIN_SETTINGS_LABELS,
   type ClockinSettingsLabels,
@@ -97,10 +101,14 @@ export default function SetupPage({ data, state }: PageProps<Data>) {
         <h2 id="setup-shifts">{t("clockin.setup.shiftsTitle")}</h2>
         <ClockinShifts
           shifts={data.shifts}
+          labels={labelsOf(t, CLOCKIN_SHIFTS_LABELS) as ClockinShiftsLabels}
+        />
+        <ClockinAssign
+          shifts={data.shifts.map((s) => ({ id: s.id, name: s.shift.name }))}
           assignments={data.assignments}
           departments={data.departments}
           people={data.people}
-          labels={labelsOf(t, CLOCKIN_SHIFTS_LABELS) as ClockinShiftsLabels}
+          labels={labelsOf(t, CLOCKIN_ASSIGN_LABELS) as ClockinAssignLabels}
         />
       </section>
       <p class="muted">{t("clockin.setup.privacy")}</p>
