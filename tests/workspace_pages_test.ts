@@ -169,6 +169,12 @@ Deno.test("[pages] a school admin switches the staff workspace on and adds depar
   assert.ok(!navLinks(off).includes("/workspace"));
   assert.equal((await admin.get("/workspace")).status, 404);
 
+  const early = await html(
+    await admin.post("/admin", [["kind", "department"], ["name", "X"]]),
+    409,
+  );
+  assert.ok(early.includes("Switch the staff workspace on before adding departments."));
+
   const on = await admin.post("/admin", [["intent", "workspace"], ["on", "1"]]);
   assert.equal(on.status, 303);
   assert.equal((await getOrg(t.kv, org.id)).staffWorkspace, true);

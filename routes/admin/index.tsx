@@ -214,6 +214,9 @@ export default function AdminDashboard(props: PageProps<Data>) {
         </ul>
       </header>
       {data.flash && <p class="notice ok" role="status">{data.flash}</p>}
+      {data.error?.kind === "department" && !data.workspace && (
+        <p class="error" role="alert">{data.error.message}</p>
+      )}
 
       {school && (
         <div class="grid-main">
