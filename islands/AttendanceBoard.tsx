@@ -69,6 +69,7 @@ export default function AttendanceBoard(props: AttendanceBoardProps) {
   const [status, setStatus] = useState<BoardStatus | "">("");
   const [offset, setOffset] = useState(0);
   const [error, setError] = useState("");
+  const [hydrated, setHydrated] = useState(false);
   const query = useRef({ status, offset });
   query.current = { status, offset };
   const time = new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" });
@@ -95,6 +96,7 @@ export default function AttendanceBoard(props: AttendanceBoardProps) {
     load();
   }, [status, offset]);
   useEffect(() => {
+    setHydrated(true);
     const timer = setInterval(() => {
       if (document.visibilityState === "visible") load();
     }, POLL_MS);
@@ -113,7 +115,11 @@ export default function AttendanceBoard(props: AttendanceBoardProps) {
   const c = board.counts;
   const countOf = (s: BoardStatus) => s === "in" ? c.in : c[s];
   return (
-    <div class="attendance-board" data-board-at={board.at}>
+    <div
+      class="attendance-board"
+      data-board-at={board.at}
+      data-hydrated={hydrated ? "" : undefined}
+    >
       <div class="board-counts" role="group">
         <button
           type="button"
