@@ -172,6 +172,9 @@ Deno.test("corrections: punch and correction in one commit, seen by the person; 
   ]);
   const notes = await listNotifications(t.kv, w.ann.id);
   assert.equal(notes.items.filter((n) => n.kind === "clockin").length, 2);
+  // The person sees the change history with their own records.
+  const me = await (await call(t, w.ann, `/api/v1/clockin/me?month=${mon.slice(0, 7)}`)).json();
+  assert.deepEqual(me.corrections.map((c: { id: string }) => c.id), [added.id, removed.id]);
 
   // Sal manages Sales, not Ann: 403; another company's manager: 404; an employee: 403.
   for (const [who, status] of [[w.sal, 403], [other.boss, 404], [w.bob, 403]] as const) {

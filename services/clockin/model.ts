@@ -20,7 +20,10 @@
  * - `["punch_corrections", orgId, userId, correctionId]` Correction (the change history the
  *   person sees too).
  * - `["makeup_requests", id]` MakeupRequest, `["makeup_by_org", orgId, id]`,
- *   `["makeup_by_user", userId, id]`.
+ *   `["makeup_by_user", userId, id]`; `["makeup_month", userId, "YYYY-MM"]` -> the ids that
+ *   count against the month's limit (makeup.ts; checked in the request's commit).
+ * - Reminders before a shift (reminders.ts): `["clockin_reminder_days", orgId, day]` (the day
+ *   is planned), `["clockin_reminders_sent", orgId, day, userId]` (reminded once); 3 days each.
  * @module
  */
 import { z } from "zod";
