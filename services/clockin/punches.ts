@@ -18,7 +18,7 @@
  * @module
  */
 import { AppError, forbidden, notFound } from "../web/errors.ts";
-import { newId } from "../db/kv.ts";
+import { getManyFast, newId } from "../db/kv.ts";
 import { listUserClassRoles } from "../classes/members.ts";
 import { getFileEntries } from "../files/store.ts";
 import { impliedSpeedKmh, ipInRanges, judgeSites, MAX_SPEED_KMH, type Position } from "./geo.ts";
@@ -111,10 +111,13 @@ export async function recordPunch(
   if (!settings.enabled) throw forbidden("Clock-in is not switched on for your organization");
   const day = dayOn(now, org.timeZone);
   const minute = Math.floor(now.getTime() / 60_000);
-  const [lastEntry, minuteEntry] = await kv.getMany<[Punch, string]>([
+  // Eventual reads (a read connection; a nearby replica when hosted): a punch of this
+  // process still being written is known to the writer, and one just written elsewhere in the
+  // same minute is at worst a second punch of that minute, never a lost one.
+  const [lastEntry, minuteEntry] = await getManyFast(kv, [
     ["punch_last", ctx.userId],
     ["punch_minutes", ctx.userId, minute],
-  ]);
+  ], () => false) as [Deno.KvEntryMaybe<Punch>, Deno.KvEntryMaybe<string>];
   const last = lastEntry.value ? PunchSchema.parse(lastEntry.value) : null;
   if (minuteEntry.value) {
     const same = last?.id === minuteEntry.value ? last : await getPunchById(
