@@ -3,7 +3,8 @@
  * a clock-in and a clock-out on every work day of last month (some late, some outside), written
  * straight into a file-backed KV. Times `departmentMonthCsv` consumed to the end (BOM, headers,
  * a row per person-day and a totals row per person) and samples RSS during it.
- * Prints `BENCH month_sheet_2k_s=` (goal ≤ 3 s), `month_sheet_2k_rows=`, `month_sheet_2k_peak_mb=`.
+ * Prints `BENCH month_sheet_2k_s=` (goal ≤ 3 s), its rows, size and peak RSS; then
+ * `board_2k_ms=`: one read of the board of those 2,000 on a day (what each 15 s poll costs).
  * Run by `deno task bench clockin`, or directly: `deno run -A scripts/bench/_clockin_sheet.ts`.
  * @module
  */
@@ -16,6 +17,9 @@ import { departmentMonthCsv } from "@/services/clockin/sheet.ts";
 import { type Shift, weekdayOf } from "@/services/clockin/shifts.ts";
 import { translator } from "@/services/i18n/i18n.ts";
 import { createOrg } from "@/services/orgs/orgs.ts";
+import { createUser, newUser } from "@/services/orgs/users.ts";
+import type { Actor } from "@/services/web/define.ts";
+import { readBoard } from "@/services/clockin/board.ts";
 import { measure, withFileKv } from "./_lib.ts";
 
 const PEOPLE = 2_000;
@@ -126,6 +130,19 @@ export async function benchClockinSheet(): Promise<void> {
     console.log(`BENCH month_sheet_2k_punches=${punches} punches`);
     console.log(`BENCH month_sheet_2k_mb=${(result.bytes / 1048576).toFixed(1)} MB`);
     console.log(`BENCH month_sheet_2k_peak_rss_mb=${peakMb.toFixed(0)} MB`);
+
+    // The board of the same 2,000 on a day of that month, as a manager's island polls it.
+    const admin = await createUser(kv, newUser({ orgId: org.id, name: "Admin", role: "admin" }));
+    const actor = { user: admin, session: {} } as unknown as Actor;
+    const day = workDays[Math.floor(workDays.length / 2)];
+    const end = zonedTimeToUtc(day, "20:00", TZ);
+    await readBoard(kv, actor, { day }, end); // warm
+    const started = performance.now();
+    const rounds = 5;
+    let board;
+    for (let i = 0; i < rounds; i++) board = await readBoard(kv, actor, { day }, end);
+    const ms = (performance.now() - started) / rounds;
+    console.log(`BENCH board_2k_ms=${ms.toFixed(0)} ms (${board!.counts.total} people, one page)`);
   });
 }
 

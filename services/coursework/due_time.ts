@@ -69,6 +69,19 @@ export function zoneOffsetMs(t: number, timeZone: string): number {
  * one; a time that does not exist (clocks go forward) moves forward by the gap.
  */
 export function zonedTimeToUtc(date: string, time: string, timeZone: string): Date {
+  // A shift's start is asked for once per person and day: the answers are kept (pure).
+  const key = `${timeZone} ${date} ${time}`;
+  const known = instants.get(key);
+  if (known !== undefined) return new Date(known);
+  if (instants.size > 100_000) instants.clear();
+  const t = zonedTimeToUtcMs(date, time, timeZone);
+  instants.set(key, t);
+  return new Date(t);
+}
+
+const instants = new Map<string, number>();
+
+function zonedTimeToUtcMs(date: string, time: string, timeZone: string): number {
   const [y, m, d] = date.split("-").map(Number);
   const [h, min] = time.split(":").map(Number);
   const local = Date.UTC(y, m - 1, d, h, min);
@@ -78,7 +91,7 @@ export function zonedTimeToUtc(date: string, time: string, timeZone: string): Da
   const fits = [...new Set([before, after])]
     .map((o) => local - o)
     .filter((t) => wallClock(t, timeZone) === local);
-  return new Date(fits.length ? Math.min(...fits) : local - before);
+  return fits.length ? Math.min(...fits) : local - before;
 }
 
 /** The wall-clock date and time of an instant in `timeZone`. */
