@@ -217,6 +217,11 @@ Deno.test("punch: 403 while off; the accuracy limit at the boundary; bad positio
     assert.equal(me.body.punches[0].id, exact.body.punch.id);
     assert.equal(typeof me.body.punches[0].lat, "number", "she sees the raw reading stored");
     assert.equal(me.body.punches[0].device.length, 32, "a hash, not the cookie");
+    const badMonth = await w.call(w.alice, "GET", "/api/v1/clockin/me?month=2026-13");
+    assert.equal(badMonth.status, 400);
+    assert.deepEqual(paths(badMonth.body), ["month"]);
+    const empty = await w.call(w.alice, "GET", "/api/v1/clockin/me?month=2001-02");
+    assert.deepEqual(empty.body, { punches: [], corrections: [], makeupRequests: [] });
   } finally {
     w.t.close();
   }

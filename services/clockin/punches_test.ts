@@ -120,3 +120,19 @@ Deno.test("retention: raw positions are dropped after the organization's days, t
     w.kv.close();
   }
 });
+
+Deno.test("a punch's day is the organization's: 01:00 in Seoul is the next day in UTC terms", async () => {
+  const w = await world();
+  try {
+    const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000;
+    const at = new Date(midnight + 16 * 3_600_000); // 16:00 UTC = 01:00 the next day in Seoul
+    const { punch } = await recordPunch(w.kv, w.ctx(at), { position: { ...SEOUL, accuracy: 20 } });
+    const utcDay = at.toISOString().slice(0, 10);
+    const next = new Date(midnight + 86_400_000).toISOString().slice(0, 10);
+    assert.notEqual(punch.day, utcDay);
+    assert.equal(punch.day, next);
+    assert.equal(punch.at, at.toISOString(), "the server's time, as given");
+  } finally {
+    w.kv.close();
+  }
+});
