@@ -194,7 +194,9 @@ export default function ClockIn({ locale, labels: L }: ClockInProps) {
       return setOutside({ body, problem: body.outsideConfirmed ? error : null });
     }
     setStatus("");
-    setProblem(error);
+    // The field's message says what to do ("go outdoors…"); the top line only that it failed.
+    const advice = error.details.map((d) => d.message).filter(Boolean);
+    setProblem(advice.length ? { ...error, message: advice.join(" ") } : error);
   }
 
   /** The button: read a position, then send the punch (without one when there is none). */
@@ -266,7 +268,7 @@ export default function ClockIn({ locale, labels: L }: ClockInProps) {
   }
   if (!today.enabled) {
     return (
-      <section class="card clockin empty-state">
+      <section class="card clockin empty-state" data-hydrated="">
         <p>{L.off}</p>
       </section>
     );

@@ -8,6 +8,8 @@
  *   outside with the remark;
  * - uncertain: the accuracy circle straddles the radius, the page takes a second reading by
  *   itself (the same), then offers outside with a remark, stored outside;
+ * - clock-in off: the page says the admin has not switched it on; a student gets 404;
+ * - a reading worse than the accuracy limit: the server's advice is shown, nothing stored;
  * - geolocation not granted: the page says how to allow it and nothing is stored;
  * - what is stored about me lists the inside punch with its coordinates; the pages fit the
  *   phone in en, ko and zh;
@@ -107,6 +109,21 @@ Deno.test({
       const org = (await findOrgBySlug(kv, DEMO_SLUG))!;
       await setStaffWorkspace(kv, org.id, true);
       const admin = await apiToken(server, DEMO_ADMIN);
+      browser = await launchBrowser();
+      const env: Env = { url: server.url, kv, browser, orgId: org.id };
+      await t.step("off until an admin switches it on; 404 without a workspace", async () => {
+        const { context, page } = await phoneOf(env, null);
+        await page.getByText("Your admin has not switched clock-in on.").waitFor();
+        assert.equal(await page.locator(".clockin-button").count(), 0);
+        await context.close();
+        const student = await randomUser(kv, org.id, "student");
+        const { cookie } = await browserSessionFor(kv, student);
+        for (const path of ["/workspace/clockin", "/workspace/clockin/history"]) {
+          const res = await fetch(`${server.url}${path}`, { headers: { cookie } });
+          await res.body?.cancel();
+          assert.equal(res.status, 404, path);
+        }
+      });
       const settings = await api(server, admin, "PUT", "/api/v1/clockin/settings", {
         enabled: true,
         outsideRemark: true,
@@ -119,8 +136,6 @@ Deno.test({
         radiusM: 500,
       });
       assert.equal(site.status, 201, JSON.stringify(site.body));
-      browser = await launchBrowser();
-      const env: Env = { url: server.url, kv, browser, orgId: org.id };
 
       await t.step("inside: stored inside, labelled with the distance to the site", async () => {
         const { user, context, page } = await phoneOf(env, { ...north(200), accuracy: 30 });
@@ -211,6 +226,14 @@ Deno.test({
           await context.close();
         },
       );
+
+      await t.step("a reading less accurate than the limit: the server's advice", async () => {
+        const { user, context, page } = await phoneOf(env, { ...north(100), accuracy: 2500 });
+        await page.getByRole("button", { name: "Clock in", exact: true }).click();
+        await page.getByRole("alert").filter({ hasText: "only known to ±2500 m" }).waitFor();
+        assert.deepEqual(await stored(env, user), []);
+        await context.close();
+      });
 
       await t.step("geolocation not granted: how to allow it, nothing stored", async () => {
         const { user, context, page } = await phoneOf(env, null);
