@@ -8,6 +8,20 @@ export default defineMessages({
   en: {
     "clockin.title": "Clock-in",
     "clockin.off": "Clock-in is not switched on for your organization.",
+    "clockin.api.positionNeeded":
+      "Your position is needed to clock in here: allow location for this site and try again.",
+    "clockin.api.accuracy":
+      "Your position is only known to ±{accuracy} m; clocking in needs ±{limit} m or better. Turn on precise location for this site, go outdoors or near a window, or wait a few seconds and try again.",
+    "clockin.api.uncertain":
+      "Your position is uncertain: {distance} m from {site}, ±{accuracy} m. Take another reading, or clock in as outside with a remark.",
+    "clockin.api.remark": "You are outside your sites: add a remark saying where and why.",
+    "clockin.api.photoOff": "Photos are not taken with outside punches here.",
+    "clockin.api.photoRequired": "An outside punch needs a photo: take one and try again.",
+    "clockin.api.photoNotYours": "No such photo was uploaded by you.",
+    "clockin.api.quickOff": "Quick clock-in is off: tap to clock in.",
+    "clockin.api.quickInside": "A quick clock-in is made only inside a site: tap to clock in.",
+    "clockin.api.undoNotFound":
+      "Punch not found (only your own quick clock-in can be undone, within 5 minutes).",
     "clockin.punch.clockIn": "Clock in",
     "clockin.punch.clockOut": "Clock out",
     "clockin.punch.loading": "Loading today's clock-in…",
@@ -318,6 +332,20 @@ export default defineMessages({
   ko: {
     "clockin.title": "출퇴근 체크",
     "clockin.off": "소속 조직에서 출퇴근 체크가 켜져 있지 않습니다.",
+    "clockin.api.positionNeeded":
+      "여기서 출퇴근 체크를 하려면 위치가 필요합니다. 이 사이트의 위치 권한을 허용한 뒤 다시 시도하세요.",
+    "clockin.api.accuracy":
+      "현재 위치의 정확도가 ±{accuracy}m입니다. 출퇴근 체크에는 ±{limit}m 이내가 필요합니다. 이 사이트에 정확한 위치를 켜거나, 실외나 창가로 이동하거나, 몇 초 기다린 뒤 다시 시도하세요.",
+    "clockin.api.uncertain":
+      "위치가 불확실합니다: {site}에서 {distance}m, 오차 ±{accuracy}m. 위치를 다시 측정하거나, 메모를 남기고 외근으로 체크하세요.",
+    "clockin.api.remark": "등록된 장소 밖입니다. 어디서 왜 체크하는지 메모를 남기세요.",
+    "clockin.api.photoOff": "이 조직에서는 외근 체크에 사진을 받지 않습니다.",
+    "clockin.api.photoRequired": "외근 체크에는 사진이 필요합니다. 사진을 찍고 다시 시도하세요.",
+    "clockin.api.photoNotYours": "내가 올린 사진이 아닙니다.",
+    "clockin.api.quickOff": "빠른 체크가 꺼져 있습니다. 버튼을 눌러 체크하세요.",
+    "clockin.api.quickInside": "빠른 체크는 등록된 장소 안에서만 됩니다. 버튼을 눌러 체크하세요.",
+    "clockin.api.undoNotFound":
+      "기록을 찾을 수 없습니다(본인의 빠른 체크만 5분 안에 취소할 수 있습니다).",
     "clockin.punch.clockIn": "출근",
     "clockin.punch.clockOut": "퇴근",
     "clockin.punch.loading": "오늘의 출퇴근 정보를 불러오는 중…",
@@ -625,6 +653,18 @@ export default defineMessages({
   zh: {
     "clockin.title": "打卡",
     "clockin.off": "你所在的组织尚未开启打卡。",
+    "clockin.api.positionNeeded": "在这里打卡需要你的位置：请允许本网站获取位置后重试。",
+    "clockin.api.accuracy":
+      "你的位置精度只有 ±{accuracy} 米；打卡需要 ±{limit} 米以内。请为本网站开启精确位置，或到室外、靠近窗户，或稍等几秒后重试。",
+    "clockin.api.uncertain":
+      "你的位置不确定：距{site} {distance} 米，误差 ±{accuracy} 米。请再定位一次，或填写备注按外勤打卡。",
+    "clockin.api.remark": "你不在打卡地点范围内：请填写备注，说明在哪里、为什么。",
+    "clockin.api.photoOff": "本组织的外勤打卡不收照片。",
+    "clockin.api.photoRequired": "外勤打卡需要照片：请拍一张后重试。",
+    "clockin.api.photoNotYours": "找不到你上传的这张照片。",
+    "clockin.api.quickOff": "极速打卡未开启：请点按钮打卡。",
+    "clockin.api.quickInside": "极速打卡只能在打卡地点范围内进行：请点按钮打卡。",
+    "clockin.api.undoNotFound": "找不到该打卡记录（只能在 5 分钟内撤销自己的极速打卡）。",
     "clockin.punch.clockIn": "上班打卡",
     "clockin.punch.clockOut": "下班打卡",
     "clockin.punch.loading": "正在加载今天的打卡信息…",
