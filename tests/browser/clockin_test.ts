@@ -10,7 +10,8 @@
  *   itself (the same), then offers outside with a remark, stored outside;
  * - clock-in off: the page says the admin has not switched it on; a student gets 404;
  * - a reading worse than the accuracy limit: the server's advice is shown, nothing stored;
- * - geolocation not granted: the page says how to allow it and nothing is stored;
+ * - geolocation not granted: the page says how to allow it and nothing is stored; on the
+ *   person's office network the punch is made without a position;
  * - what is stored about me lists the inside punch with its coordinates; the pages fit the
  *   phone in en, ko and zh;
  * - setup: a setting out of range and a site radius of 20 m get their message at the field; a
@@ -58,8 +59,9 @@ interface Env {
 async function phoneOf(
   env: Env,
   position: { latitude: number; longitude: number; accuracy: number } | null,
+  someone?: User,
 ): Promise<{ user: User; context: BrowserContext; page: Page }> {
-  const user = await randomUser(env.kv, env.orgId, "teacher");
+  const user = someone ?? await randomUser(env.kv, env.orgId, "teacher");
   const context = await env.browser.newContext({
     viewport: PHONE,
     hasTouch: true,
@@ -136,6 +138,16 @@ Deno.test({
         radiusM: 500,
       });
       assert.equal(site.status, 201, JSON.stringify(site.body));
+      // One person's office network is this machine's loopback (the browser's address here).
+      const onNetwork = await randomUser(kv, org.id, "teacher");
+      const office = await api(server, admin, "POST", "/api/v1/clockin/sites", {
+        name: "HQ network",
+        lat: 35.1796,
+        lng: 129.0756,
+        networks: ["127.0.0.0/8", "::1/128"],
+        userIds: [onNetwork.id],
+      });
+      assert.equal(office.status, 201, JSON.stringify(office.body));
 
       await t.step("inside: stored inside, labelled with the distance to the site", async () => {
         const { user, context, page } = await phoneOf(env, { ...north(200), accuracy: 30 });
@@ -245,6 +257,16 @@ Deno.test({
           .waitFor();
         assert.deepEqual(await stored(env, user), []);
         await fitsThePhone(page, "with the location message");
+        await context.close();
+      });
+
+      await t.step("denied, but on the office network: the punch counts as on site", async () => {
+        const { user, context, page } = await phoneOf(env, null, onNetwork);
+        await page.getByRole("button", { name: "Clock in", exact: true }).click();
+        await page.getByRole("status").getByText(/^Clocked in at/).waitFor();
+        await page.getByText("office network (HQ network)").first().waitFor();
+        const punches = await stored(env, user);
+        assert.deepEqual(punches.map((p) => p.verdict), ["network"]);
         await context.close();
       });
 
