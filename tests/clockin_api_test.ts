@@ -175,7 +175,7 @@ Deno.test("punch: 403 while off; the accuracy limit at the boundary; bad positio
   try {
     const off = await w.punch(w.alice, { position: w.at(0, 10) });
     assert.equal(off.status, 403);
-    assert.equal(off.body.error.message, "Clock-in is not switched on for your organization");
+    assert.match(off.body.error.message, /^Clock-in is not switched on for your organization/);
     assert.deepEqual((await w.call(w.alice, "GET", "/api/v1/clockin/today")).body, {
       enabled: false,
     });
@@ -184,6 +184,8 @@ Deno.test("punch: 403 while off; the accuracy limit at the boundary; bad positio
     assert.equal(over.status, 400);
     assert.deepEqual(paths(over.body), ["position.accuracy"]);
     assert.match(over.body.error.details[0].message, /precise location|outdoors|wait/);
+    const ko = await w.punch(w.alice, { position: w.at(0, 50.001) }, { "accept-language": "ko" });
+    assert.match(ko.body.error.details[0].message, /정확한 위치/, "in the asker's language");
     const bad = [
       [`{"position":{"lat":"NaN","lng":126.9,"accuracy":10}}`, "position.lat"],
       [{ position: { lat: null, lng: 126.9, accuracy: 10 } }, "position.lat"],

@@ -18,6 +18,7 @@
  * @module
  */
 import { AppError, forbidden, notFound } from "../web/errors.ts";
+import { type Translate, translator } from "../i18n/i18n.ts";
 import { getManyFast, newId } from "../db/kv.ts";
 import { listUserClassRoles } from "../classes/members.ts";
 import { getFileEntries } from "../files/store.ts";
@@ -53,6 +54,8 @@ export interface PunchContext {
   /** A hash of the device cookie. */
   device?: string;
   now?: Date;
+  /** The asker's language for refusals (English when absent). */
+  t?: Translate;
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
@@ -108,7 +111,8 @@ export async function recordPunch(
   const now = ctx.now ?? new Date();
   const setup = await clockinOrg(kv, ctx.orgId, now.getTime());
   const { settings, org } = setup;
-  if (!settings.enabled) throw forbidden("Clock-in is not switched on for your organization");
+  const t = ctx.t ?? translator("en");
+  if (!settings.enabled) throw forbidden(t("clockin.off"));
   const day = dayOn(now, org.timeZone);
   const minute = Math.floor(now.getTime() / 60_000);
   // Eventual reads (a read connection; a nearby replica when hosted): a punch of this
@@ -153,31 +157,29 @@ export async function recordPunch(
   } else {
     const pos = input.position;
     if (!pos) {
-      throw invalid(
-        ["position"],
-        "Your position is needed to clock in here: allow location for this site and try again.",
-      );
+      throw invalid(["position"], t("clockin.api.positionNeeded"));
     }
     if (pos.accuracy > settings.accuracyLimitM) {
       throw invalid(
         ["position", "accuracy"],
-        `Your position is only known to ±${Math.round(pos.accuracy)} m; clocking in needs ` +
-          `±${settings.accuracyLimitM} m or better. Turn on precise location for this site, ` +
-          "go outdoors or near a window, or wait a few seconds and try again.",
+        t("clockin.api.accuracy", {
+          accuracy: Math.round(pos.accuracy),
+          limit: settings.accuracyLimitM,
+        }),
       );
     }
     const remote = isRemoteDay(shift, day, settings.holidays);
     const judged = remote ? null : judgeSites(pos, sites);
     if (judged?.verdict === "uncertain" && !input.outsideConfirmed) {
-      throw new AppError("conflict", "Your position is uncertain.", [{
-        path: ["outsideConfirmed"],
-        message: `Your position is uncertain: ${Math.round(judged.distanceM ?? 0)} m from ` +
-          `${judged.site?.name}, ±${Math.round(pos.accuracy)} m. Take another reading, or ` +
-          "clock in as outside with a remark.",
-      }]);
+      const message = t("clockin.api.uncertain", {
+        distance: Math.round(judged.distanceM ?? 0),
+        site: judged.site?.name ?? "",
+        accuracy: Math.round(pos.accuracy),
+      });
+      throw new AppError("conflict", message, [{ path: ["outsideConfirmed"], message }]);
     }
     const verdict = remote ? "remote" : judged!.verdict === "inside" ? "inside" : "outside";
-    if (verdict === "outside") await checkOutside(kv, ctx, setup, input);
+    if (verdict === "outside") await checkOutside(kv, ctx, setup, input, t);
     const places = await loadPlaces().catch(() => null);
     const label = places
       ? describePosition(pos, setup.sites, places)
@@ -204,9 +206,9 @@ export async function recordPunch(
     };
   }
   if (input.source === "quick") {
-    if (!settings.quick) throw invalid(["source"], "Quick clock-in is off: tap to clock in.");
+    if (!settings.quick) throw invalid(["source"], t("clockin.api.quickOff"));
     if (punch.verdict !== "inside" && punch.verdict !== "network") {
-      throw invalid(["source"], "A quick clock-in is made only inside a site: tap to clock in.");
+      throw invalid(["source"], t("clockin.api.quickInside"));
     }
   }
   if (last?.device && ctx.device && last.device !== ctx.device) punch.flags.push("device");
@@ -222,22 +224,23 @@ async function checkOutside(
   ctx: PunchContext,
   setup: ClockinOrg,
   input: PunchInput,
+  t: Translate,
 ): Promise<void> {
   const { settings } = setup;
   if (settings.outsideRemark && !input.remark?.trim()) {
-    throw invalid(["remark"], "You are outside your sites: add a remark saying where and why.");
+    throw invalid(["remark"], t("clockin.api.remark"));
   }
   if (settings.outsidePhoto === "off" && input.photoFileId) {
-    throw invalid(["photoFileId"], "Photos are not taken with outside punches here.");
+    throw invalid(["photoFileId"], t("clockin.api.photoOff"));
   }
   if (settings.outsidePhoto === "required" && !input.photoFileId) {
-    throw invalid(["photoFileId"], "An outside punch needs a photo: take one and try again.");
+    throw invalid(["photoFileId"], t("clockin.api.photoRequired"));
   }
   if (input.photoFileId) {
     const [file] = await getFileEntries(kv, [input.photoFileId]);
     const meta = file?.meta;
     if (!meta || meta.ownerId !== ctx.userId || meta.orgId !== ctx.orgId) {
-      throw invalid(["photoFileId"], "No such photo was uploaded by you.");
+      throw invalid(["photoFileId"], t("clockin.api.photoNotYours"));
     }
   }
 }
@@ -270,6 +273,7 @@ export async function undoPunch(
   userId: string,
   punchId: string,
   now = new Date(),
+  t?: Translate,
 ): Promise<Punch> {
   const lastEntry = await kv.get<Punch>(["punch_last", userId]);
   const last = lastEntry.value ? PunchSchema.parse(lastEntry.value) : null;
@@ -280,7 +284,7 @@ export async function undoPunch(
   if (
     !punch || punch.userId !== userId || punch.source !== "quick" || punch.undoneAt ||
     now.getTime() - Date.parse(punch.at) > UNDO_WINDOW_MS
-  ) throw notFound("Punch not found (only a quick clock-in can be undone, within 5 minutes)");
+  ) throw notFound((t ?? translator("en"))("clockin.api.undoNotFound"));
   const undone: Punch = { ...punch, undoneAt: now.toISOString() };
   const keys = punchKeys(punch);
   const entry = await kv.get(keys.punch);

@@ -68,6 +68,7 @@ export const POST = defineApi({
     userId: actor.user.id,
     ip: clientIp(c.req.raw),
     device: hash,
+    t: c.var.state.t,
   }, c.req.valid("json"));
   return created ? c.json({ punch, label: punch.label }, 201) : c.json({ punch }, 200);
 });

@@ -21,6 +21,7 @@ export const POST = defineApi({
   const { user } = requireActor(c.var.state);
   const { org } = await clockinOrg(kv, user.orgId);
   if (!inWorkspace(org, user)) throw new AppError("not_found", "Workspace not found");
-  const punch = await undoPunch(kv, user.orgId, user.id, c.req.valid("param").punchId);
+  const { punchId } = c.req.valid("param");
+  const punch = await undoPunch(kv, user.orgId, user.id, punchId, new Date(), c.var.state.t);
   return c.json({ punch }, 200);
 });
