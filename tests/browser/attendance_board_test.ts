@@ -6,7 +6,8 @@
  *   and the count of people in goes from 0 to 1;
  * - "Download CSV" downloads the month (Playwright's download event): a BOM, the headers, a
  *   row per person and day of the month so far (Ann's today with her clock-in time) and a
- *   totals row per person.
+ *   totals row per person;
+ * - the board, a person's sheet and the makeup page fit a 390 px phone in en, ko and zh.
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
@@ -18,6 +19,7 @@ import { utcToZonedTime } from "@/services/coursework/due_time.ts";
 import { newId } from "@/services/db/kv.ts";
 import { bearer, browserSessionFor, tokenFor } from "@/tests/helpers.ts";
 import { clockinCompany } from "@/tests/clockin_manager_fixtures.ts";
+import { LANG_COOKIE } from "@/services/web/cookies.ts";
 import { launchBrowser } from "./browser.ts";
 
 const SITE = { lat: 37.5665, lng: 126.978 };
@@ -109,6 +111,36 @@ Deno.test({
       assert.equal(todayRow[6], time);
       assert.equal(ann.at(-1)![3], "Total");
       await context.close();
+
+      // On a 390 px phone, in the three languages, no page is wider than the screen.
+      const makeupFor = await browserSessionFor(kv, w.ann);
+      for (const lang of ["en", "ko", "zh"]) {
+        const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+        await phone.addCookies([{ name: LANG_COOKIE, value: lang, url: server.url }]);
+        for (
+          const [who, path] of [
+            [cookie, "/workspace/attendance"],
+            [cookie, `/workspace/attendance/${w.ann.id}`],
+            [makeupFor.cookie, "/workspace/clockin/makeup"],
+          ]
+        ) {
+          const [n, v] = who.split("=");
+          await phone.addCookies([{ name: n, value: v, url: server.url }]);
+          const p = await phone.newPage();
+          const res = await p.goto(`${server.url}${path}`);
+          assert.equal(res?.status(), 200, path);
+          assert.equal(
+            await p.locator("html").getAttribute("lang"),
+            lang === "zh" ? "zh-Hans" : lang,
+          );
+          const overflow = await p.evaluate(() =>
+            document.documentElement.scrollWidth - globalThis.innerWidth
+          );
+          assert.ok(overflow <= 0, `${lang} ${path}: ${overflow}px wider than the phone`);
+          await p.close();
+        }
+        await phone.close();
+      }
     } finally {
       await browser?.close();
       kv.close();
