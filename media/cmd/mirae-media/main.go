@@ -3,7 +3,7 @@
 //	mirae-media record --url ws://127.0.0.1:7880 --out lecture.webm   (token in MIRAE_MEDIA_TOKEN)
 //
 // `record` joins a lecture's LiveKit room as a hidden, subscribe-only participant and writes
-// the teacher's video (screen share when there is one, else the camera, at the highest
+// the teacher's video (the screen share once it has a picture, else the camera, at the highest
 // simulcast layer) and microphone to a WebM file as the frames arrive, without decoding them.
 // Later roles (a `relay` for shard rooms) are further subcommands of this program.
 package main

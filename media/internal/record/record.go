@@ -69,6 +69,24 @@ type videoTrackRef struct {
 	pli  func()
 }
 
+// addVideo notes a subscribed video track of `source` (its top layer `width` wide). The first
+// teacher's camera (or screen) is recorded; another's of the same source is read and dropped
+// until the first one goes.
+func (r *recorder) addVideo(source livekit.TrackSource, ssrc webrtc.SSRC, pli func(), width uint32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, taken := r.pli[source]; !taken {
+		r.pli[source] = videoTrackRef{ssrc: ssrc, pli: pli}
+		// A new screen share takes over from the camera with its first picture, not at its
+		// subscription: its first keyframe may take seconds (seen: 9 s on a busy machine), and
+		// the camera was not written meanwhile.
+		r.blank[source] = source == livekit.TrackSource_SCREEN_SHARE
+	}
+	if width > 0 {
+		r.topWidth[source] = width
+	}
+}
+
 // forget drops a source's track if it is still this one.
 func (r *recorder) forget(source livekit.TrackSource, ssrc webrtc.SSRC) bool {
 	r.mu.Lock()
@@ -88,7 +106,8 @@ type recorder struct {
 	mu     sync.Mutex
 	// PLI senders of the subscribed video tracks, by source.
 	pli map[livekit.TrackSource]videoTrackRef
-	// Sources whose last keyframe was tiny (no picture).
+	// Sources without a picture: a screen share until its first keyframe with one (the camera
+	// is recorded meanwhile), or whose last keyframe was tiny.
 	blank map[livekit.TrackSource]bool
 	// Width of each video source's top simulcast layer (what the recording waits for).
 	topWidth map[livekit.TrackSource]uint32
@@ -156,16 +175,11 @@ func (r *recorder) onSubscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrac
 		// The highest simulcast layer (720p): what was taught, at its best.
 		_ = pub.SetVideoQuality(livekit.VideoQuality_HIGH)
 		pli := func() { p.WritePLI(track.SSRC()) }
-		r.mu.Lock()
-		// The first teacher's camera (or screen) is recorded; another's of the same source is
-		// read and dropped until the first one goes.
-		if _, taken := r.pli[source]; !taken {
-			r.pli[source] = videoTrackRef{ssrc: track.SSRC(), pli: pli}
-		}
+		var width uint32
 		if info := pub.TrackInfo(); info != nil {
-			r.topWidth[source] = info.Width
+			width = info.Width
 		}
-		r.mu.Unlock()
+		r.addVideo(source, track.SSRC(), pli, width)
 		pli()
 		sb = samplebuilder.New(200, &codecs.VP8Packet{}, track.Codec().ClockRate,
 			samplebuilder.WithPacketDroppedHandler(func() {
@@ -437,7 +451,7 @@ func (r *recorder) write() (int64, error) {
 				}
 				if f.keyframe && mux != nil {
 					if w, h := vp8Size(f.data); w != lastW {
-						note("%s at %d ms: now %dx%d", source, f.ms-zero, w, h)
+						note("%s at %d ms: now %dx%d (its frame time %d ms from its arrival)", source, f.ms-zero, w, h, f.ms-r.nowMs())
 						lastW = w
 					}
 				}
@@ -497,6 +511,14 @@ func (r *recorder) write() (int64, error) {
 	}
 }
 
+func newRecorder(out string) *recorder {
+	return &recorder{
+		out: out, epoch: time.Now(), frames: make(chan frame, 256),
+		pli: map[livekit.TrackSource]videoTrackRef{}, blank: map[livekit.TrackSource]bool{}, topWidth: map[livekit.TrackSource]uint32{},
+		stop: make(chan struct{}),
+	}
+}
+
 // Main runs `mirae-media record`; it returns the exit status.
 func Main(args []string) int {
 	fs := flag.NewFlagSet("record", flag.ExitOnError)
@@ -509,11 +531,7 @@ func Main(args []string) int {
 		fmt.Fprintln(os.Stderr, "record needs --url, --out and MIRAE_MEDIA_TOKEN")
 		return 2
 	}
-	r := &recorder{
-		out: *out, epoch: time.Now(), frames: make(chan frame, 256),
-		pli: map[livekit.TrackSource]videoTrackRef{}, blank: map[livekit.TrackSource]bool{}, topWidth: map[livekit.TrackSource]uint32{},
-		stop: make(chan struct{}),
-	}
+	r := newRecorder(*out)
 	cb := &lksdk.RoomCallback{
 		ParticipantCallback: lksdk.ParticipantCallback{
 			OnTrackPublished:    r.consider,
