@@ -328,6 +328,8 @@ export default defineMessages({
     "clockin.makeup.submit": "Send the request",
     "clockin.notif.kind": "Clock-in",
     "clockin.setup.shift": "Shift",
+    "clockin.punch.privacy":
+      "Your position is read only when you clock in or out (or, with quick clock-in, when you open this page during the clock-in window), and it is sent to your organization only with the punch.",
   },
   ko: {
     "clockin.title": "출퇴근 체크",
@@ -649,6 +651,8 @@ export default defineMessages({
     "clockin.makeup.submit": "요청 보내기",
     "clockin.notif.kind": "출퇴근",
     "clockin.setup.shift": "근무",
+    "clockin.punch.privacy":
+      "위치는 출근하거나 퇴근할 때만(빠른 출근이 켜져 있으면 출근 가능 시간에 이 페이지를 열 때) 확인하며, 기록과 함께만 조직에 보냅니다.",
   },
   zh: {
     "clockin.title": "打卡",
@@ -962,5 +966,7 @@ export default defineMessages({
     "clockin.makeup.submit": "提交申请",
     "clockin.notif.kind": "打卡",
     "clockin.setup.shift": "班次",
+    "clockin.punch.privacy":
+      "只有在你打卡时（开启极速打卡时，在打卡时段内打开此页面时）才会读取你的位置，并且只随打卡记录发送给你的组织。",
   },
 });
