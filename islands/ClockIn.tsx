@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { useHydrated } from "@/components/clockin/hydrated.ts";
 import type { Problem } from "@/components/island_client.ts";
 import {
   errorOf,
@@ -75,9 +76,12 @@ export interface ClockInProps {
   locale: string;
   /** Translated strings, built on the server. */
   labels: ClockInLabels;
+  /** Today's state as the server rendered the page (the island refreshes it at once). */
+  initial?: Today;
 }
 
-interface Today {
+/** `GET /api/v1/clockin/today`'s answer. */
+export interface Today {
   enabled: boolean;
   quick?: boolean;
   outsideRemark?: boolean;
@@ -115,8 +119,9 @@ const QUICK_UNDONE = "mirae.clockin.quickUndone";
  * the last punch was. A position is read only when the button is pressed, or on opening the
  * page when quick clock-in is on and the clock-in window is open.
  */
-export default function ClockIn({ locale, labels: L }: ClockInProps) {
-  const [today, setToday] = useState<Today | null>(null);
+export default function ClockIn({ locale, labels: L, initial }: ClockInProps) {
+  const hydrated = useHydrated();
+  const [today, setToday] = useState<Today | null>(initial ?? null);
   const [loadFailed, setLoadFailed] = useState(false);
   const [offset, setOffset] = useState(0);
   const [now, setNow] = useState(Date.now());
@@ -268,14 +273,14 @@ export default function ClockIn({ locale, labels: L }: ClockInProps) {
   }
   if (!today.enabled) {
     return (
-      <section class="card clockin empty-state" data-hydrated="">
+      <section class="card clockin empty-state" data-hydrated={hydrated ? "" : undefined}>
         <p>{L.off}</p>
       </section>
     );
   }
 
   const shift = today.shift;
-  const busy = phase !== null;
+  const busy = phase !== null || !hydrated;
   const verdicts = {
     inside: L.verdictInside,
     outside: L.verdictOutside,
@@ -287,7 +292,7 @@ export default function ClockIn({ locale, labels: L }: ClockInProps) {
   const labelOf = (p: PunchView) => labelText(p.label ?? undefined, L);
 
   return (
-    <section class="card clockin" data-hydrated="">
+    <section class="card clockin" data-hydrated={hydrated ? "" : undefined}>
       <p class="clockin-time" aria-label={L.clock.replace("{zone}", zoneName(locale, zone))}>
         <time>{timeOn(now + offset, locale, zone, true)}</time>{" "}
         <small class="muted">{zoneName(locale, zone, now + offset)}</small>

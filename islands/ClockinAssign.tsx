@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { useHydrated } from "@/components/clockin/hydrated.ts";
 import { fill, type Problem } from "@/components/island_client.ts";
 import { errorOf, requestJson } from "@/components/clockin/format.ts";
 import { GeneralError } from "@/components/clockin/Field.tsx";
@@ -36,6 +37,7 @@ export interface ClockinAssignProps {
 export default function ClockinAssign(
   { shifts, assignments, departments, people, labels: L }: ClockinAssignProps,
 ) {
+  const hydrated = useHydrated();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [person, setPerson] = useState("");
   const [personShift, setPersonShift] = useState("");
@@ -65,7 +67,7 @@ export default function ClockinAssign(
   const nameOf = (id: string) => shifts.find((s) => s.id === id)?.name ?? id;
 
   return (
-    <div class="stack clockin-form" data-hydrated="">
+    <div class="stack clockin-form" data-hydrated={hydrated ? "" : undefined}>
       <h3>{L.assignTitle}</h3>
       <div class="field">
         <label for="assign-org">{L.orgShift}</label>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { useHydrated } from "@/components/clockin/hydrated.ts";
 import {
   dateTimeOn,
   getJson,
@@ -110,6 +111,7 @@ function shiftMonth(month: string, by: number): string {
 export default function ClockinHistory(
   { month: first, timeZone, locale, labels: L }: ClockinHistoryProps,
 ) {
+  const hydrated = useHydrated();
   const [month, setMonth] = useState(first);
   const [me, setMe] = useState<Me | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -156,7 +158,7 @@ export default function ClockinHistory(
   ) => (p ? `${kind(p.kind)} ${when(p.at)} · ${verdicts[p.verdict]}` : L.nothing);
 
   return (
-    <div class="clockin-history" data-hydrated="">
+    <div class="clockin-history" data-hydrated={hydrated ? "" : undefined}>
       <nav class="pager" aria-label={monthName}>
         <button type="button" onClick={() => setMonth(shiftMonth(month, -1))}>{L.previous}</button>
         <strong aria-live="polite">{monthName}</strong>

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { useHydrated } from "@/components/clockin/hydrated.ts";
 import type { Problem } from "@/components/island_client.ts";
 import { errorOf, requestJson } from "@/components/clockin/format.ts";
 import { FieldError, GeneralError, messagesUnder } from "@/components/clockin/Field.tsx";
@@ -61,6 +62,7 @@ const NUMBERS = [
 
 /** The clock-in settings form (workspace admins): saved with `PUT /api/v1/clockin/settings`. */
 export default function ClockinSettings({ initial, labels: L }: ClockinSettingsProps) {
+  const hydrated = useHydrated();
   const [v, setV] = useState(initial);
   const [holidays, setHolidays] = useState(initial.holidays.join("\n"));
   const [busy, setBusy] = useState(false);
@@ -106,7 +108,12 @@ export default function ClockinSettings({ initial, labels: L }: ClockinSettingsP
   const holidayErrors = messagesUnder(problem, "holidays");
 
   return (
-    <form class="stack clockin-form" onSubmit={save} noValidate data-hydrated="">
+    <form
+      class="stack clockin-form"
+      onSubmit={save}
+      noValidate
+      data-hydrated={hydrated ? "" : undefined}
+    >
       {check("enabled", L.enabled, L.enabledHint)}
       {check("quick", L.quick, L.quickHint)}
       {NUMBERS.map(([k, label, hint, min, max]) => (

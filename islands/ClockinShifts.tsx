@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { useHydrated } from "@/components/clockin/hydrated.ts";
 import { fill, type Problem } from "@/components/island_client.ts";
 import { errorOf, requestJson } from "@/components/clockin/format.ts";
 import { FieldError, GeneralError } from "@/components/clockin/Field.tsx";
@@ -140,6 +141,7 @@ function shiftOf(d: Draft): ShiftValues {
 export default function ClockinShifts(
   { shifts, labels: L }: ClockinShiftsProps,
 ) {
+  const hydrated = useHydrated();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -194,7 +196,7 @@ export default function ClockinShifts(
   );
 
   return (
-    <div class="stack" data-hydrated="">
+    <div class="stack" data-hydrated={hydrated ? "" : undefined}>
       {shifts.length === 0 ? <p class="muted">{L.noShifts}</p> : (
         <ul>
           {shifts.map((s) => (

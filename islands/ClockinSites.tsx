@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { useHydrated } from "@/components/clockin/hydrated.ts";
 import { fill, type Problem } from "@/components/island_client.ts";
 import { errorOf, requestJson } from "@/components/clockin/format.ts";
 import { FieldError, GeneralError, messagesUnder } from "@/components/clockin/Field.tsx";
@@ -84,6 +85,7 @@ const EMPTY: Draft = {
 
 /** The sites card: the list, and a form to add or edit one (the page reloads after a save). */
 export default function ClockinSites({ sites, departments, people, labels: L }: ClockinSitesProps) {
+  const hydrated = useHydrated();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -166,7 +168,7 @@ export default function ClockinSites({ sites, departments, people, labels: L }: 
   );
 
   return (
-    <div class="stack" data-hydrated="">
+    <div class="stack" data-hydrated={hydrated ? "" : undefined}>
       {sites.length === 0 ? <p class="muted">{L.noSites}</p> : (
         <ul class="clockin-sites">
           {sites.map((s) => (
