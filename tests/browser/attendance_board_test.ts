@@ -21,6 +21,7 @@ import { bearer, browserSessionFor, tokenFor } from "@/tests/helpers.ts";
 import { clockinCompany } from "@/tests/clockin_manager_fixtures.ts";
 import { LANG_COOKIE } from "@/services/web/cookies.ts";
 import { launchBrowser } from "./browser.ts";
+import { screenshot } from "./lecture_fixtures.ts";
 
 const SITE = { lat: 37.5665, lng: 126.978 };
 
@@ -91,6 +92,7 @@ Deno.test({
       // Clocked in (late, by a flexible day's 00:00 core start, unless it is 00:00 now).
       assert.ok(["in", "late"].includes((await annRow.getAttribute("data-status"))!));
       assert.match((await annRow.textContent()) ?? "", /HQ/);
+      await screenshot(page, "attendance-board", { fullPage: true });
 
       const [download] = await Promise.all([
         page.waitForEvent("download"),
@@ -137,6 +139,7 @@ Deno.test({
             document.documentElement.scrollWidth - globalThis.innerWidth
           );
           assert.ok(overflow <= 0, `${lang} ${path}: ${overflow}px wider than the phone`);
+          await screenshot(p, `attendance-${lang}-${path.split("/").at(-1)}`, { fullPage: true });
           await p.close();
         }
         await phone.close();
