@@ -77,7 +77,8 @@ export function timeOn(
       hourCycle: "h23",
     }).format(new Date(iso));
   } catch {
-    return new Date(iso).toISOString().slice(11, seconds ? 19 : 16);
+    const d = new Date(iso);
+    return isNaN(d.getTime()) ? "" : d.toISOString().slice(11, seconds ? 19 : 16);
   }
 }
 
