@@ -5,7 +5,7 @@
  * uploads the photo to the files API first, then sends its id with the punch).
  * @module
  */
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { csrfToken, type Problem, problemFrom } from "@/components/island_client.ts";
 import { names } from "./format.ts";
 
@@ -67,6 +67,7 @@ export default function OutsideForm(
   const [own, setOwn] = useState<Problem | null>(null);
   const problem = own ?? draft.problem;
   const [uploading, setUploading] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
   const remarkError = names(problem, "remark");
   const photoError = names(problem, "photoFileId");
 
@@ -80,6 +81,9 @@ export default function OutsideForm(
       const id = await uploadPhoto(file, L.network);
       setUploading(false);
       if (typeof id !== "string") {
+        // The photo is taken off, so that an optional one does not block the punch.
+        setFile(null);
+        if (input.current) input.current.value = "";
         const details = [{ path: ["photoFileId"], message: id.message }];
         return setOwn({ message: id.message, details });
       }
@@ -115,6 +119,7 @@ export default function OutsideForm(
           </label>
           <input
             id="clockin-photo"
+            ref={input}
             type="file"
             accept="image/*"
             capture="environment"
