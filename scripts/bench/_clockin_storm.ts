@@ -34,7 +34,10 @@ const PROCESSES = loadConfig({ MIRAE_WORKERS: Deno.env.get("MIRAE_WORKERS") ?? "
 const SITE = { lat: 37.5665, lng: 126.978 };
 const BODY = JSON.stringify({ position: { lat: 37.5666, lng: 126.9781, accuracy: 20 } });
 
-/** wrk's script: request i is employee i's punch (once each), then a filler until time is up. */
+/**
+ * wrk's script: request i is employee i's punch (once each); once every punch is answered wrk
+ * stops (a filler request is sent only if wrk asks for more before that).
+ */
 function stormLua(tokensPath: string, answersPath: string, eachAnswer: boolean): string {
   return `
 local ffi = require("ffi")
@@ -59,10 +62,13 @@ function request()
   if sent <= #tokens then
     sentAt[ids[sent]] = t
     return wrk.format("POST", "/api/v1/clockin/punches",
-      { ["Authorization"] = "Bearer " .. tokens[sent], ["Content-Type"] = "application/json" }, body)
+      { ["Authorization"] = "Bearer " .. tokens[sent], ["Content-Type"] = "application/json",
+        -- The phone's device cookie from its earlier punches.
+        ["Cookie"] = "mirae_device=bench-device-" .. ids[sent] }, body)
   end
   return wrk.format("GET", "/styles.css")
 end
+local answers = 0
 function response(status, headers, resBody)
   local t = now()
   local id
@@ -72,11 +78,15 @@ function response(status, headers, resBody)
   end
   if id and (status == 201 or status == 200) then
     out:write(string.format("%d %d %s\\n", t - first, t - (sentAt[id] or t), id))
+    answers = answers + 1
   elseif status ~= 200 then
     out:write(string.format("%d -1 !%d\\n", t - first, status))
+    answers = answers + 1
   else
     out:flush()
   end
+  -- Every punch answered: stop (the filler would keep the server busy, and its CPU counted).
+  if answers >= #tokens and sent >= #tokens then out:flush(); wrk.thread:stop() end
 end
 `;
 }
@@ -192,6 +202,33 @@ async function seed(kvPath: string, n: number, warm: number) {
   }
 }
 
+/** CPU seconds (user + system) used so far by a process and its descendants (Linux /proc). */
+async function cpuSeconds(rootPid: number): Promise<number> {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    const text = await Deno.readTextFile(`/proc/${e.name}/stat`).catch(() => "");
+    // Fields after the command (which may hold spaces) in parentheses.
+    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    if (f.length > 13) {
+      stats.set(Number(e.name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    }
+  }
+  const tree = new Set([rootPid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, s] of stats) {
+      if (!tree.has(pid) && tree.has(s.ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let ticks = 0;
+  for (const pid of tree) ticks += stats.get(pid)?.ticks ?? 0;
+  return ticks / 100; // USER_HZ
+}
+
 async function storedPunchers(kvPath: string, orgId: string): Promise<Set<string>> {
   const kv = await Deno.openKv(kvPath);
   try {
@@ -231,11 +268,29 @@ async function run(crash: boolean) {
         watcher.close();
       })();
     }
+    const cpuBefore = await cpuSeconds(server.pid);
     const result = await storm(url, seeded.storm, dir, crash ? 8 : 15, crash);
+    const serverCpu = crash ? NaN : await cpuSeconds(server.pid) - cpuBefore;
+    let baseline: { seconds: number; cpu: number; refused: number } | undefined;
+    if (!crash) {
+      // The same requests with clock-in switched off: each is answered 403 after the session,
+      // the cached setup and the body's validation, before a punch's read, decision and write.
+      const kv = await Deno.openKv(kvPath);
+      await saveClockinSettings(kv, seeded.orgId, { enabled: false });
+      kv.close();
+      await new Promise((r) => setTimeout(r, 1500)); // the processes' caches (≤ 1 s)
+      const before = await cpuSeconds(server.pid);
+      const off = await storm(url, seeded.storm, dir, 15);
+      baseline = {
+        seconds: off.seconds,
+        cpu: await cpuSeconds(server.pid) - before,
+        refused: off.statuses.get("!403") ?? 0,
+      };
+    }
     await server.stop();
     const stored = await storedPunchers(kvPath, seeded.orgId);
     const lost = result.answered.filter((id) => !stored.has(id)).length;
-    return { result, lost, killed, stored: stored.size - WARM_N, log: server.output() };
+    return { result, lost, killed, stored: stored.size - WARM_N, serverCpu, baseline };
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
@@ -268,6 +323,21 @@ export async function clockinStorm(): Promise<void> {
   console.log(
     `# ${s.answered.length} acknowledged, ${s.failed} not (${refused}); ${r.stored} stored; ` +
       `${(s.answered.length / s.seconds).toFixed(0)} punches/s, p99 ${s.p99Ms.toFixed(0)} ms`,
+  );
+  // What the server itself spent, whatever else the machine was doing: with 2 cores to itself
+  // the storm cannot take less than this over 2 (wrk shares the cores too).
+  console.log(
+    `# server CPU for the storm: ${r.serverCpu.toFixed(2)} s (all processes, user + system), ` +
+      `${(r.serverCpu * 1000 / N).toFixed(2)} ms a punch; load average ${
+        Deno.loadavg().map((l) => l.toFixed(1)).join(" ")
+      } on ${navigator.hardwareConcurrency} cores`,
+  );
+  const b = r.baseline!;
+  console.log(
+    `# the same ${N} requests refused (clock-in off: session, body, 403; ${b.refused} got ` +
+      `403): ${b.seconds.toFixed(2)} s, server CPU ${b.cpu.toFixed(2)} s, ` +
+      `${(b.cpu * 1000 / N).toFixed(2)} ms a request: a punch's own read, decision and ` +
+      `write cost ${((r.serverCpu - b.cpu) * 1000 / N).toFixed(2)} ms of CPU more`,
   );
   console.log(`BENCH clockin_10k_s=${(s.seconds * 10_000 / N).toFixed(2)} s`);
   // Lost: an employee whose punch was not acknowledged, or acknowledged and not stored.
