@@ -27,6 +27,7 @@ import { loadPlaces } from "@/services/clockin/places.ts";
 import { distanceMeters } from "@/services/clockin/geo.ts";
 import KDBush from "kdbush";
 import { around } from "geokdbush";
+import { clockinStorm } from "./_clockin_storm.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -141,3 +142,6 @@ for (let i = 0; i < N; i++) places.nearest(lat[i], lng[i]);
 const nearSeconds = (performance.now() - t2) / 1000;
 console.log(`BENCH geocode_lookups_near_towns_per_s=${Math.round(N / nearSeconds)} /s`);
 compare("_near_towns");
+
+// The 9 a.m. punch storm against the real server (scripts/bench/_clockin_storm.ts).
+await clockinStorm();
