@@ -28,6 +28,7 @@ import { distanceMeters } from "@/services/clockin/geo.ts";
 import KDBush from "kdbush";
 import { around } from "geokdbush";
 import { clockinStorm } from "./_clockin_storm.ts";
+import { benchClockinSheet } from "./_clockin_sheet.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -145,3 +146,6 @@ compare("_near_towns");
 
 // The 9 a.m. punch storm against the real server (scripts/bench/_clockin_storm.ts).
 await clockinStorm();
+
+// The monthly CSV of 2,000 employees, and their board (scripts/bench/_clockin_sheet.ts).
+await benchClockinSheet();
